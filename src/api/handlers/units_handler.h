@@ -1,0 +1,25 @@
+// HTTP endpoints of the administrative hierarchy (/api/v1/units...): read a
+// unit with its ancestors, list children, search, and the villager-group
+// changes. Thin: each parses the request, calls HierarchyService and shapes
+// the JSON.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/route.h"
+#include "hierarchy/hierarchy_service.h"
+
+namespace jiceng::api {
+
+// The largest page a list endpoint returns.
+inline constexpr std::size_t kMaxPageSize = 200;
+// The longest search text accepted, in characters.
+inline constexpr std::size_t kMaxQueryChars = 50;
+
+void AddUnitRoutes(RouteTable& routes, hierarchy::HierarchyService& hierarchy);
+
+// The JSON shape of a unit. `tree` supplies the parent's name for the
+// display name of placeholder units (北京市（市辖区）).
+nlohmann::json UnitJson(const hierarchy::UnitView& unit, const hierarchy::UnitTree& tree);
+
+}  // namespace jiceng::api

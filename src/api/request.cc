@@ -1,0 +1,105 @@
+#include "api/request.h"
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+
+namespace jiceng::api {
+
+const std::string& ApiRequest::Param(std::string_view name) const {
+  auto it = path_params.find(name);
+  assert(it != path_params.end() && "route does not declare this parameter");
+  return it->second;
+}
+
+std::optional<std::string> ApiRequest::QueryText(std::string_view name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<std::size_t> ApiRequest::QueryUint(std::string_view name, std::size_t fallback,
+                                          std::size_t min, std::size_t max) const {
+  auto it = query.find(name);
+  if (it == query.end() || it->second.empty()) return fallback;
+  const std::string& text = it->second;
+  std::size_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
+    const std::string range = std::to_string(min) + "–" + std::to_string(max);
+    return Status::InvalidArgument(std::string(name),
+                                   "参数 " + std::string(name) + " 应为 " + range + " 之间的整数。",
+                                   "Parameter " + std::string(name) + " must be a whole number from " +
+                                       range + ".");
+  }
+  return value;
+}
+
+Result<bool> ApiRequest::QueryBool(std::string_view name, bool fallback) const {
+  auto it = query.find(name);
+  if (it == query.end() || it->second.empty()) return fallback;
+  if (it->second == "true" || it->second == "1") return true;
+  if (it->second == "false" || it->second == "0") return false;
+  return Status::InvalidArgument(std::string(name),
+                                 "参数 " + std::string(name) + " 应为 true 或 false。",
+                                 "Parameter " + std::string(name) + " must be true or false.");
+}
+
+Result<JsonBody> JsonBody::Parse(const ApiRequest& req, bool allow_empty) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (allow_empty) return JsonBody(nlohmann::json::object());
+    return Status::Error(ErrorCode::kMalformedRequest, "请求体为空：请发送一个 JSON 对象。",
+                         "The request body is empty: send a JSON object.");
+  }
+  nlohmann::json parsed;
+  try {
+    parsed = nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::string at = std::to_string(e.byte);
+    return Status::Error(ErrorCode::kMalformedRequest,
+                         "请求体不是有效的 JSON（第 " + at + " 个字节附近出错）。",
+                         "The request body is not valid JSON (error near byte " + at + ").");
+  }
+  if (!parsed.is_object()) {
+    return Status::Error(ErrorCode::kMalformedRequest, "请求体应为 JSON 对象（{...}）。",
+                         "The request body must be a JSON object ({...}).");
+  }
+  return JsonBody(std::move(parsed));
+}
+
+Result<std::string> JsonBody::RequiredString(std::string_view field) {
+  seen_.emplace_back(field);
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) {
+    return Status::InvalidArgument(std::string(field), "缺少字段 " + std::string(field) + "。",
+                                   "Field " + std::string(field) + " is required.");
+  }
+  if (!it->is_string()) {
+    return Status::InvalidArgument(std::string(field), "字段 " + std::string(field) + " 应为文本。",
+                                   "Field " + std::string(field) + " must be a string.");
+  }
+  return it->get<std::string>();
+}
+
+Result<std::optional<std::int64_t>> JsonBody::OptionalInt(std::string_view field) {
+  seen_.emplace_back(field);
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return std::optional<std::int64_t>();
+  if (!it->is_number_integer()) {
+    return Status::InvalidArgument(std::string(field), "字段 " + std::string(field) + " 应为整数。",
+                                   "Field " + std::string(field) + " must be a whole number.");
+  }
+  return std::optional<std::int64_t>(it->get<std::int64_t>());
+}
+
+Status JsonBody::Finish() const {
+  for (const auto& [key, value] : object_.items()) {
+    if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) {
+      return Status::InvalidArgument(key, "不认识的字段 " + key + "，请检查拼写。",
+                                     "Unknown field " + key + "; check its spelling.");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace jiceng::api

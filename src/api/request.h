@@ -1,0 +1,66 @@
+// What a handler sees of an HTTP request, and what it returns. Handlers are
+// plain functions from ApiRequest to Result<Reply>; the server (server.cc)
+// does the HTTP around them: limits, language, errors, headers, logging.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace jiceng::api {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string, std::less<>> path_params;   // e.g. code -> "540424"
+  std::map<std::string, std::string, std::less<>> query;         // decoded query string
+  std::string body;
+  std::string content_type;
+  Lang lang = Lang::kZh;
+
+  // The named path parameter; REQUIRES: the route declares it.
+  const std::string& Param(std::string_view name) const;
+
+  // Query parameters, checked: an error names the parameter and the range.
+  Result<std::size_t> QueryUint(std::string_view name, std::size_t fallback, std::size_t min,
+                                std::size_t max) const;
+  Result<bool> QueryBool(std::string_view name, bool fallback) const;
+  std::optional<std::string> QueryText(std::string_view name) const;
+};
+
+struct Reply {
+  int status = 200;
+  nlohmann::json body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using HandlerFn = std::function<Result<Reply>(const ApiRequest&)>;
+
+// A JSON request body held as an object, read field by field. Every
+// accessor names the field in its error; Finish() rejects fields that no
+// accessor asked for, so a typo ("nmae") is an error, not silently ignored.
+class JsonBody {
+ public:
+  // Parses `req.body`. An empty body reads as {} when `allow_empty`.
+  static Result<JsonBody> Parse(const ApiRequest& req, bool allow_empty = false);
+
+  Result<std::string> RequiredString(std::string_view field);
+  Result<std::optional<std::int64_t>> OptionalInt(std::string_view field);
+  // kInvalidArgument naming the first field not read by an accessor.
+  Status Finish() const;
+
+ private:
+  explicit JsonBody(nlohmann::json object) : object_(std::move(object)) {}
+  nlohmann::json object_;
+  std::vector<std::string> seen_;
+};
+
+}  // namespace jiceng::api

@@ -1,0 +1,444 @@
+#include "api/server.h"
+
+#include <restinio/all.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <thread>
+
+#include "api/errors.h"
+#include "common/text.h"
+
+namespace jiceng::api {
+namespace {
+
+using router_t = restinio::router::express_router_t<>;
+
+struct Traits : public restinio::default_traits_t {
+  using request_handler_t = router_t;
+};
+
+// RESTinio's own hard limits: past them it closes the connection. JSON
+// bodies have a smaller, friendlier limit (413) in Dispatch().
+constexpr std::size_t kHardBodyLimit = 1024 * 1024;
+
+const std::pair<const char*, const char*> kSecurityHeaders[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"},
+};
+
+class AccessLog {
+ public:
+  explicit AccessLog(const std::string& target) {
+    if (target == "off") return;
+    spdlog::init_thread_pool(8192, 1);
+    spdlog::sink_ptr sink;
+    if (target == "-") {
+      sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    } else {
+      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(target);
+    }
+    logger_ = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
+                                                     spdlog::async_overflow_policy::overrun_oldest);
+    logger_->set_pattern("%v");
+  }
+  void Log(std::string_view method, std::string_view path, int status, double ms,
+           std::string_view remote) {
+    if (!logger_) return;
+    logger_->info(R"({{"ts":"{}","method":"{}","path":{},"status":{},"ms":{:.3f},"remote":"{}"}})",
+                  Timestamp(), method, nlohmann::json(std::string(path)).dump(
+                      -1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  status, ms, remote);
+  }
+
+ private:
+  static std::string Timestamp() {
+    auto now = std::chrono::system_clock::now();
+    auto t = std::chrono::system_clock::to_time_t(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
+    return buf;
+  }
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+restinio::http_status_line_t StatusLine(int status) {
+  return restinio::http_status_line_t{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, ReasonPhrase(status)};
+}
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+void SendJson(const restinio::request_handle_t& req, int status, const nlohmann::json& body,
+              const Headers& headers = {}) {
+  auto response = req->create_response(StatusLine(status));
+  for (const auto& [name, value] : kSecurityHeaders) response.append_header(name, value);
+  response.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
+  response.append_header(restinio::http_field::cache_control, "no-store");
+  for (const auto& [name, value] : headers) response.append_header(name, value);
+  // Replace rather than throw on invalid UTF-8: a response must always go out.
+  response.set_body(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  response.done();
+}
+
+const char* ContentTypeFor(const std::filesystem::path& file) {
+  static const std::map<std::string, const char*> kTypes = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"}, {".svg", "image/svg+xml"},
+      {".png", "image/png"}, {".jpg", "image/jpeg"}, {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"}, {".woff", "font/woff"}, {".txt", "text/plain; charset=utf-8"},
+      {".webmanifest", "application/manifest+json"}};
+  auto it = kTypes.find(file.extension().string());
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+class Server {
+ public:
+  Server(const ServerOptions& options, RouteTable routes)
+      : options_(options), routes_(std::move(routes)), access_log_(options.access_log) {
+    if (!options_.web_dir.empty()) {
+      std::error_code ec;
+      web_root_ = std::filesystem::weakly_canonical(options_.web_dir, ec);
+    }
+  }
+
+  std::unique_ptr<router_t> MakeRouter() {
+    auto router = std::make_unique<router_t>();
+    // Group methods by pattern so that a known path with an unknown method
+    // answers 405 with an Allow header instead of 404.
+    std::map<std::string, std::vector<std::string>> methods_by_pattern;
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+      const Route& route = routes_[i];
+      methods_by_pattern[route.pattern].push_back(route.method);
+      router->add_handler(MethodId(route.method), route.pattern,
+                          [this, i](auto req, auto params) { return Dispatch(req, params, routes_[i]); });
+    }
+    for (const auto& [pattern, methods] : methods_by_pattern) {
+      restinio::router::dynamic_none_of_methods_matcher_t others;
+      std::string allow;
+      for (const std::string& m : methods) {
+        others.add(MethodId(m));
+        allow += (allow.empty() ? "" : ", ") + m;
+      }
+      router->add_handler(std::move(others), pattern, [this, allow](auto req, auto) {
+        const auto start = std::chrono::steady_clock::now();
+        const Lang lang = LangFromRequest(*req);
+        Status st = Status::Error(ErrorCode::kMethodNotAllowed,
+                                  "此地址不支持 " + std::string(req->header().method().c_str()) +
+                                      " 方法；可用：" + allow + "。",
+                                  "Method " + std::string(req->header().method().c_str()) +
+                                      " is not allowed here; use " + allow + ".");
+        Finish(req, start, 405, ErrorBody(st, lang), {{"Allow", allow}});
+        return restinio::request_accepted();
+      });
+    }
+    router->non_matched_request_handler([this](auto req) { return NotMatched(req); });
+    return router;
+  }
+
+  Status Run() {
+    using server_t = restinio::http_server_t<Traits>;
+    server_t server{
+        restinio::own_io_context(),
+        [&](auto& settings) {
+          settings.address(options_.address)
+              .port(options_.port)
+              .request_handler(MakeRouter())
+              .read_next_http_message_timelimit(std::chrono::seconds(30))
+              .write_http_response_timelimit(std::chrono::seconds(30))
+              .handle_request_timeout(std::chrono::seconds(30))
+              .max_pipelined_requests(16)
+              .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                            .max_url_size(8 * 1024)
+                                            .max_field_name_size(1024)
+                                            .max_field_value_size(8 * 1024)
+                                            .max_field_count(100)
+                                            .max_body_size(kHardBodyLimit));
+        }};
+    std::exception_ptr failure;
+    asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
+    signals.async_wait([&](const asio::error_code& ec, int) {
+      if (ec) return;
+      spdlog::info("正在停止 / stopping");
+      server.close_async([&] { server.io_context().stop(); },
+                         [&](std::exception_ptr ex) {
+                           failure = ex;
+                           server.io_context().stop();
+                         });
+    });
+    bool opened = false;
+    server.open_async(
+        [&] {
+          opened = true;
+          spdlog::info("Jiceng 正在服务 / serving at http://{}:{}/", options_.address, options_.port);
+        },
+        [&](std::exception_ptr ex) {
+          failure = ex;
+          server.io_context().stop();
+        });
+    std::vector<std::thread> pool;
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
+      pool.emplace_back([&] { server.io_context().run(); });
+    }
+    for (auto& t : pool) t.join();
+    if (failure) {
+      std::string what = "unknown";
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        what = e.what();
+      }
+      const std::string where = options_.address + ":" + std::to_string(options_.port);
+      if (!opened) {
+        return Status::Unavailable("无法在 " + where + " 上监听（" + what + "）。端口可能已被占用，请用 --listen 换一个。",
+                                   "Cannot listen on " + where + " (" + what +
+                                       "). The port may be taken; choose another with --listen.");
+      }
+      return Status::Internal(what);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static restinio::http_method_id_t MethodId(const std::string& m) {
+    if (m == "GET") return restinio::http_method_get();
+    if (m == "POST") return restinio::http_method_post();
+    if (m == "PATCH") return restinio::http_method_patch();
+    if (m == "PUT") return restinio::http_method_put();
+    if (m == "DELETE") return restinio::http_method_delete();
+    return restinio::http_method_head();
+  }
+
+  static Lang LangFromRequest(const restinio::request_t& req) {
+    return LangFromAcceptLanguage(
+        req.header().get_field_or(restinio::http_field::accept_language, ""));
+  }
+
+  void Finish(const restinio::request_handle_t& req, std::chrono::steady_clock::time_point start,
+              int status, const nlohmann::json& body, const Headers& headers = {}) {
+    SendJson(req, status, body, headers);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    access_log_.Log(req->header().method().c_str(), req->header().path(), status, ms,
+                    req->remote_endpoint().address().to_string());
+  }
+
+  restinio::request_handling_status_t Dispatch(const restinio::request_handle_t& req,
+                                               const restinio::router::route_params_t& params,
+                                               const Route& route) {
+    const auto start = std::chrono::steady_clock::now();
+    ApiRequest api;
+    api.lang = LangFromRequest(*req);
+    Result<Reply> reply = BuildRequest(*req, params, route.pattern, api);
+    if (reply.ok()) {
+      try {
+        reply = route.handler(api);
+      } catch (const std::exception& e) {
+        reply = Status::Internal(std::string("handler threw: ") + e.what());
+      }
+    }
+    if (!reply.ok()) {
+      const Status& st = reply.status();
+      if (st.code() == ErrorCode::kInternal || st.code() == ErrorCode::kIoError) {
+        spdlog::error("{} {}: {}", route.method, api.path, st.ToString());
+      }
+      Finish(req, start, HttpStatusFor(st.code()), ErrorBody(st, api.lang));
+    } else {
+      Finish(req, start, reply->status, reply->body, reply->headers);
+    }
+    return restinio::request_accepted();
+  }
+
+  // Fills `api` from the raw request; an error reply when the request is
+  // unusable before any handler runs (body too large, not JSON, bad query).
+  static Result<Reply> BuildRequest(const restinio::request_t& req,
+                                    const restinio::router::route_params_t& params,
+                                    const std::string& pattern, ApiRequest& api) {
+    api.method = req.header().method().c_str();
+    api.path = std::string(req.header().path());
+    // RESTinio does not list the named parameters; take the names from the
+    // route's pattern (":code" segments).
+    for (std::size_t pos = pattern.find(':'); pos != std::string::npos; pos = pattern.find(':', pos + 1)) {
+      std::size_t end = pattern.find('/', pos);
+      const std::string name = pattern.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
+      if (params.has(name)) api.path_params.emplace(name, std::string(params[name]));
+    }
+    auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
+        req.header().query());
+    if (!query) {
+      return Status::InvalidArgument("query", "查询参数格式不正确（可能有未编码的 % 或 &）。",
+                                     "The query string is malformed (an unencoded % or &?).");
+    }
+    for (const auto& [name, value] : *query) {
+      api.query.emplace(std::string(name), std::string(value));
+    }
+    api.body = req.body();
+    api.content_type = req.header().get_field_or(restinio::http_field::content_type, "");
+    if (api.body.size() > kMaxJsonBodyBytes) {
+      return Status::Error(ErrorCode::kPayloadTooLarge,
+                           "请求体太大：最多 " + std::to_string(kMaxJsonBodyBytes / 1024) + " KB。",
+                           "The request body is too large: at most " +
+                               std::to_string(kMaxJsonBodyBytes / 1024) + " KB.");
+    }
+    const bool has_body = api.body.find_first_not_of(" \t\r\n") != std::string::npos;
+    if (has_body && api.content_type.find("application/json") == std::string::npos) {
+      return Status::Error(ErrorCode::kUnsupportedMediaType,
+                           "请求体必须是 JSON，并带有 Content-Type: application/json。",
+                           "The request body must be JSON, sent with Content-Type: application/json.");
+    }
+    return Reply{};
+  }
+
+  restinio::request_handling_status_t NotMatched(const restinio::request_handle_t& req) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string path(req->header().path());
+    const bool is_get = req->header().method() == restinio::http_method_get() ||
+                        req->header().method() == restinio::http_method_head();
+    if (!web_root_.empty() && is_get && !path.starts_with("/api/")) {
+      if (ServeStatic(req, path, start)) return restinio::request_accepted();
+    }
+    Status st = Status::NotFound("没有这个地址：" + path + "。API 都在 /api/v1 之下。",
+                                 "No such path: " + path + ". The API lives under /api/v1.");
+    Finish(req, start, 404, ErrorBody(st, LangFromRequest(*req)));
+    return restinio::request_accepted();
+  }
+
+  // Serves a file of the built UI, or index.html for client-side routes.
+  // The path is resolved and must stay inside the web root.
+  bool ServeStatic(const restinio::request_handle_t& req, const std::string& path,
+                   std::chrono::steady_clock::time_point start) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path candidate = fs::weakly_canonical(web_root_ / fs::path(path).relative_path(), ec);
+    const std::string root = web_root_.string();
+    const bool inside = !ec && candidate.string().compare(0, root.size(), root) == 0;
+    if (!inside || !fs::is_regular_file(candidate, ec)) {
+      // Client-side route (no extension) -> the SPA shell; a missing asset -> 404.
+      if (fs::path(path).has_extension()) return false;
+      candidate = web_root_ / "index.html";
+      if (!fs::is_regular_file(candidate, ec)) return false;
+    }
+    auto response = req->create_response(StatusLine(200));
+    for (const auto& [name, value] : kSecurityHeaders) response.append_header(name, value);
+    response.append_header(restinio::http_field::content_type, ContentTypeFor(candidate));
+    const bool hashed_asset = path.starts_with("/assets/");
+    response.append_header(restinio::http_field::cache_control,
+                           hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
+    try {
+      response.set_body(restinio::sendfile(candidate.string()));
+    } catch (const std::exception&) {
+      return false;
+    }
+    response.done();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    access_log_.Log(req->header().method().c_str(), path, 200, ms,
+                    req->remote_endpoint().address().to_string());
+    return true;
+  }
+
+  ServerOptions options_;
+  RouteTable routes_;
+  AccessLog access_log_;
+  std::filesystem::path web_root_;
+};
+
+}  // namespace
+
+Lang LangFromAcceptLanguage(std::string_view header) {
+  // "en-US,en;q=0.9,zh;q=0.8": the first language tag with the highest q
+  // that is zh or en wins.
+  double best_q = -1;
+  Lang best = Lang::kZh;
+  while (!header.empty()) {
+    std::size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    std::string_view tag = item.substr(0, item.find(';'));
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    double q = 1.0;
+    if (auto pos = item.find("q="); pos != std::string_view::npos) {
+      std::string qs(item.substr(pos + 2));
+      try {
+        q = std::stod(qs);
+      } catch (...) {
+        q = 0;
+      }
+    }
+    std::string lower;
+    for (char c : tag.substr(0, 2)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if ((lower == "zh" || lower == "en") && q > best_q) {
+      best_q = q;
+      best = lower == "zh" ? Lang::kZh : Lang::kEn;
+    }
+  }
+  return best;
+}
+
+Status ParseListen(std::string_view listen, ServerOptions& options) {
+  const std::size_t colon = listen.rfind(':');
+  auto bad = [&] {
+    return Status::InvalidArgument("listen",
+                                   "监听地址 “" + std::string(listen) + "” 无效，应为 地址:端口，如 127.0.0.1:8080。",
+                                   "Listen address \"" + std::string(listen) +
+                                       "\" is invalid; use host:port, e.g. 127.0.0.1:8080.");
+  };
+  if (colon == std::string_view::npos) return bad();
+  std::string_view host = listen.substr(0, colon);
+  std::string_view port = listen.substr(colon + 1);
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) return bad();
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  options.address = host.empty() ? "127.0.0.1" : std::string(host);
+  options.port = static_cast<std::uint16_t>(value);
+  return Status::Ok();
+}
+
+Status RunServer(const ServerOptions& options, RouteTable routes) {
+  try {
+    Server server(options, std::move(routes));
+    return server.Run();
+  } catch (const std::exception& e) {
+    return Status::Unavailable(std::string("服务器无法启动：") + e.what(),
+                               std::string("The server could not start: ") + e.what());
+  }
+}
+
+}  // namespace jiceng::api

@@ -1,0 +1,41 @@
+// The HTTP server: RESTinio on a thread pool, serving the route table under
+// /api/v1 plus the health checks, and the built web UI from a folder.
+//
+// A request's path: socket -> RESTinio (parsing, header and body limits,
+// timeouts) -> express router -> Dispatch() (language, content type, body
+// size, query parsing) -> the route's handler -> Result<Reply> -> JSON
+// response with security headers -> access log line.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "api/route.h"
+#include "common/status.h"
+
+namespace jiceng::api {
+
+// The largest JSON body a handler accepts; larger gets 413.
+inline constexpr std::size_t kMaxJsonBodyBytes = 64 * 1024;
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t threads = 2;
+  std::filesystem::path web_dir;  // empty: no UI is served
+  std::string access_log = "-";   // "-" stdout, "off", or a file path
+};
+
+// Serves `routes` until SIGINT or SIGTERM. Returns kUnavailable when the
+// address cannot be bound (e.g. the port is taken).
+Status RunServer(const ServerOptions& options, RouteTable routes);
+
+// Picks zh or en from an Accept-Language header (q-values honoured);
+// Chinese when neither is asked for.
+Lang LangFromAcceptLanguage(std::string_view header);
+
+// Parses "127.0.0.1:8080" / "[::1]:8080" / ":8080" into options.address and .port.
+Status ParseListen(std::string_view listen, ServerOptions& options);
+
+}  // namespace jiceng::api

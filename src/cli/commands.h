@@ -1,0 +1,33 @@
+// The subcommands of the `jiceng` executable. Each Add*Command registers its
+// options and its callback with the CLI11 app; the callback returns the
+// process exit code through `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "db/database.h"
+
+namespace jiceng::cli {
+
+inline constexpr const char* kDefaultDb = "data/jiceng.db";
+
+void AddServeCommand(CLI::App& app, int& exit_code);
+void AddImportDivisionsCommand(CLI::App& app, int& exit_code);
+void AddDemoCommand(CLI::App& app, int& exit_code);
+void AddVersionCommand(CLI::App& app, int& exit_code);
+
+// Opens the database named by `url` (creating the parent folder of a new
+// SQLite file) and applies pending migrations.
+Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url);
+
+// Prints a Status for a person at a terminal, Chinese then English, to stderr.
+void PrintError(const Status& status);
+
+// Peak resident memory of this process in MiB (VmHWM), 0 if unknown.
+double PeakRssMiB();
+
+}  // namespace jiceng::cli

@@ -1,0 +1,75 @@
+#include "db/database.h"
+
+#include <cassert>
+
+#include "db/sqlite/sqlite_database.h"
+
+namespace jiceng::db {
+
+std::int64_t Row::Int(std::size_t i) const {
+  const Value& v = values_[i];
+  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
+  if (auto p = std::get_if<double>(&v)) return static_cast<std::int64_t>(*p);
+  if (auto p = std::get_if<std::string>(&v)) return std::stoll(*p);
+  return 0;
+}
+
+double Row::Real(std::size_t i) const {
+  const Value& v = values_[i];
+  if (auto p = std::get_if<double>(&v)) return *p;
+  if (auto p = std::get_if<std::int64_t>(&v)) return static_cast<double>(*p);
+  return 0;
+}
+
+std::string Row::Text(std::size_t i) const {
+  const Value& v = values_[i];
+  if (auto p = std::get_if<std::string>(&v)) return *p;
+  if (auto p = std::get_if<std::int64_t>(&v)) return std::to_string(*p);
+  if (auto p = std::get_if<double>(&v)) return std::to_string(*p);
+  return {};
+}
+
+std::optional<std::string> Row::OptText(std::size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Text(i);
+}
+
+Result<std::vector<Row>> Session::QueryAll(std::string_view sql, const Params& params) {
+  std::vector<Row> rows;
+  Status st = Query(sql, params, [&](const Row& row) {
+    rows.push_back(row);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return rows;
+}
+
+Result<std::optional<Row>> Session::QueryOne(std::string_view sql, const Params& params) {
+  std::optional<Row> first;
+  Status st = Query(sql, params, [&](const Row& row) {
+    if (!first) first = row;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return first;
+}
+
+Result<std::int64_t> Session::InsertReturningId(std::string_view sql, const Params& params) {
+  JICENG_ASSIGN_OR_RETURN(auto row, QueryOne(sql, params));
+  if (!row) return Status::Internal("INSERT ... RETURNING produced no row");
+  return row->Int(0);
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& url) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return Status::Error(ErrorCode::kFailedPrecondition,
+                         "此版本尚不支持 PostgreSQL，请使用 SQLite 文件路径。",
+                         "This build does not support PostgreSQL yet; use a SQLite file path.",
+                         "db");
+  }
+  std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+  JICENG_ASSIGN_OR_RETURN(auto sqlite, SqliteDatabase::Open(path));
+  return std::unique_ptr<Database>(std::move(sqlite));
+}
+
+}  // namespace jiceng::db

@@ -1,0 +1,125 @@
+#include "db/migrations/migrations.h"
+
+#include <string>
+
+namespace jiceng::db {
+namespace {
+
+// Version 1: the administrative hierarchy. Units from the national division
+// list (source 'division') and villager groups added by users (source
+// 'user'). Nothing is hard-deleted: retired units keep their row and
+// `retired_at`; renames are kept in unit_name_history.
+constexpr std::string_view kV1Units = R"sql(
+CREATE TABLE units (
+  id            INTEGER PRIMARY KEY,
+  code          TEXT    NOT NULL UNIQUE,
+  name          TEXT    NOT NULL,
+  level         INTEGER NOT NULL CHECK (level BETWEEN 1 AND 6),
+  parent_id     INTEGER REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  source        TEXT    NOT NULL CHECK (source IN ('division', 'user')),
+  version       INTEGER NOT NULL DEFAULT 1,
+  retired_at    TEXT,
+  created_at    TEXT    NOT NULL,
+  updated_at    TEXT    NOT NULL
+);
+CREATE INDEX units_parent ON units(parent_id);
+CREATE UNIQUE INDEX units_active_group_name ON units(parent_id, name)
+  WHERE level = 6 AND retired_at IS NULL;
+
+CREATE TABLE unit_name_history (
+  id         INTEGER PRIMARY KEY,
+  unit_id    INTEGER NOT NULL REFERENCES units(id),
+  old_name   TEXT    NOT NULL,
+  new_name   TEXT    NOT NULL,
+  changed_at TEXT    NOT NULL,
+  source     TEXT    NOT NULL
+);
+CREATE INDEX unit_name_history_unit ON unit_name_history(unit_id);
+
+CREATE TABLE division_imports (
+  id           INTEGER PRIMARY KEY,
+  imported_at  TEXT    NOT NULL,
+  source_dir   TEXT    NOT NULL,
+  list_version TEXT    NOT NULL,
+  added        INTEGER NOT NULL,
+  renamed      INTEGER NOT NULL,
+  unchanged    INTEGER NOT NULL,
+  missing      INTEGER NOT NULL
+);
+)sql";
+
+constexpr Migration kShipped[] = {
+    {1, "units", kV1Units},
+};
+
+constexpr std::string_view kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+))sql";
+
+}  // namespace
+
+std::span<const Migration> ShippedMigrations() { return kShipped; }
+
+int LatestSchemaVersion() { return kShipped[std::size(kShipped) - 1].version; }
+
+Result<int> CurrentSchemaVersion(Database& db) {
+  int version = 0;
+  Status st = db.Read([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(
+        auto exists,
+        s.QueryOne("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"));
+    if (!exists) return Status::Ok();
+    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT MAX(version) FROM schema_migrations"));
+    if (row && !row->IsNull(0)) version = static_cast<int>(row->Int(0));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return version;
+}
+
+Result<MigrationReport> Migrate(Database& db, std::span<const Migration> migrations) {
+  MigrationReport report;
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  Status st = db.Write([&](Session& s) -> Status {
+    JICENG_RETURN_IF_ERROR(s.ExecScript(kCreateMigrationsTable));
+    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT MAX(version) FROM schema_migrations"));
+    report.from_version = (row && !row->IsNull(0)) ? static_cast<int>(row->Int(0)) : 0;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (report.from_version > latest) {
+    const std::string have = std::to_string(report.from_version);
+    const std::string know = std::to_string(latest);
+    return Status::FailedPrecondition(
+        "数据库 " + db.location() + " 的结构版本是 " + have + "，比本程序支持的版本 " + know +
+            " 新。请升级 jiceng 后再打开它（不要用旧版本写入新数据库）。",
+        "Database " + db.location() + " has schema version " + have +
+            ", newer than this binary's " + know +
+            ". Upgrade jiceng before opening it (an older binary must not write to it).",
+        "db");
+  }
+  report.to_version = report.from_version;
+  for (const Migration& m : migrations) {
+    if (m.version <= report.from_version) continue;
+    // Each migration and its record commit together or not at all.
+    st = db.Write([&](Session& s) -> Status {
+      JICENG_RETURN_IF_ERROR(s.ExecScript(m.sqlite_sql));
+      JICENG_ASSIGN_OR_RETURN(
+          auto n, s.Exec("INSERT INTO schema_migrations (version, name, applied_at) "
+                         "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                         {Value(std::int64_t{m.version}), Value(std::string(m.name))}));
+      (void)n;
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    report.applied.push_back(m.version);
+    report.to_version = m.version;
+  }
+  return report;
+}
+
+}  // namespace jiceng::db

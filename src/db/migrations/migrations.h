@@ -1,0 +1,43 @@
+// Versioned schema migrations. Each migration has a version (1, 2, 3, ...), a
+// name and its SQL per engine. Migrate() applies the pending ones at start,
+// each in its own transaction, and records them in `schema_migrations`; a
+// database whose schema is newer than this binary knows is refused.
+//
+// To change the schema, append a Migration to the list in migrations.cc —
+// never edit one that has shipped.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "db/database.h"
+
+namespace jiceng::db {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sqlite_sql;
+};
+
+// The migrations this binary ships, in version order.
+std::span<const Migration> ShippedMigrations();
+int LatestSchemaVersion();
+
+struct MigrationReport {
+  int from_version = 0;
+  int to_version = 0;
+  std::vector<int> applied;
+};
+
+// Applies every migration in `migrations` newer than the database's version.
+// Returns kFailedPrecondition when the database is newer than `migrations`.
+Result<MigrationReport> Migrate(Database& db,
+                                std::span<const Migration> migrations = ShippedMigrations());
+
+// The highest applied version, 0 for an empty database.
+Result<int> CurrentSchemaVersion(Database& db);
+
+}  // namespace jiceng::db

@@ -1,0 +1,346 @@
+#include "hierarchy/unit_tree.h"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+namespace jiceng::hierarchy {
+namespace {
+
+// Key that sorts codes as text would ("54" < "5401" < "540424" < "55"):
+// digits padded to 15, shorter first on a tie.
+std::pair<std::uint64_t, int> TextOrderKey(std::uint64_t code) {
+  int digits = CodeDigits(LevelOfCode(code));
+  std::uint64_t padded = code;
+  for (int d = digits; d < 15; ++d) padded *= 10;
+  return {padded, digits};
+}
+
+// The code of the parent unit: the code without its last level's digits.
+std::uint64_t ParentCode(std::uint64_t code) {
+  const Level level = LevelOfCode(code);
+  if (level == Level::kProvince) return 0;
+  const int drop = CodeDigits(level) - CodeDigits(static_cast<Level>(static_cast<int>(level) - 1));
+  std::uint64_t parent = code;
+  for (int i = 0; i < drop; ++i) parent /= 10;
+  return parent;
+}
+
+bool CodeStartsWith(const std::string& code, std::string_view prefix) {
+  return std::string_view(code).substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UnitTree>> UnitTree::Build(std::vector<UnitRecord> records) {
+  std::sort(records.begin(), records.end(), [](const UnitRecord& a, const UnitRecord& b) {
+    return TextOrderKey(a.code) < TextOrderKey(b.code);
+  });
+  std::unique_ptr<UnitTree> tree(new UnitTree());
+  tree->nodes_.reserve(records.size() + 1);
+  tree->by_rank_.reserve(records.size() + 1);
+  tree->by_code_.reserve(records.size() + 1);
+  tree->owners_.reserve(records.size() + 1);
+  tree->arena_.reserve(records.size() * 22);
+
+  tree->nodes_.push_back(Node{0, 0, 1, 0, 0, -1, 0, 0, Level::kProvince, false, false, false});
+  tree->by_rank_.push_back(0);
+
+  // Records arrive in preorder; `open` holds the chain of ancestors of the
+  // record being placed, and a subtree closes when its chain entry is popped.
+  std::vector<std::uint32_t> open = {0};
+  for (UnitRecord& r : records) {
+    const std::uint64_t parent_code = ParentCode(r.code);
+    while (open.size() > 1 && tree->nodes_[open.back()].code != parent_code) {
+      tree->nodes_[open.back()].end = static_cast<std::uint32_t>(tree->by_rank_.size());
+      open.pop_back();
+    }
+    if (tree->nodes_[open.back()].code != parent_code) {
+      const std::string c = std::to_string(r.code), p = std::to_string(parent_code);
+      return Status::FailedPrecondition(
+          "单位 " + c + "（" + r.name + "）的上级 " + p + " 不存在：区划列表不完整。",
+          "Unit " + c + " (" + r.name + ") has no parent " + p + ": the division list is incomplete.");
+    }
+    if (tree->by_code_.count(r.code) != 0) {
+      return Status::FailedPrecondition("区划代码 " + std::to_string(r.code) + " 重复出现。",
+                                        "Unit code " + std::to_string(r.code) + " appears twice.");
+    }
+    const auto index = static_cast<std::uint32_t>(tree->nodes_.size());
+    const auto rank = static_cast<std::uint32_t>(tree->by_rank_.size());
+    tree->nodes_.push_back(Node{r.id, r.code, r.version, 0, 0, static_cast<std::int32_t>(open.back()),
+                                rank, 0, LevelOfCode(r.code), r.retired, r.user_defined,
+                                IsPlaceholderName(r.name)});
+    tree->AppendName(index, r.name);
+    tree->by_rank_.push_back(index);
+    tree->by_code_.emplace(r.code, index);
+    open.push_back(index);
+  }
+  for (std::uint32_t n : open) tree->nodes_[n].end = static_cast<std::uint32_t>(tree->by_rank_.size());
+  return tree;
+}
+
+std::uint32_t UnitTree::AppendName(std::uint32_t node, std::string_view name) {
+  const auto offset = static_cast<std::uint32_t>(arena_.size());
+  arena_.append(name);
+  arena_.push_back('\n');
+  nodes_[node].name_offset = offset;
+  nodes_[node].name_length = static_cast<std::uint32_t>(name.size());
+  owners_.emplace_back(offset, node);
+  return offset;
+}
+
+std::size_t UnitTree::size() const {
+  std::shared_lock lock(mutex_);
+  return nodes_.size() - 1;
+}
+
+std::optional<std::uint32_t> UnitTree::IndexOf(std::uint64_t code) const {
+  auto it = by_code_.find(code);
+  if (it == by_code_.end()) return std::nullopt;
+  return it->second;
+}
+
+template <typename Fn>
+void UnitTree::ForEachChild(std::uint32_t node, Fn&& fn) const {
+  // In preorder the first child follows its parent, and each next sibling
+  // follows the previous sibling's subtree.
+  const Node& n = nodes_[node];
+  std::uint32_t r = n.rank + 1;
+  while (r < n.end) {
+    const std::uint32_t child = by_rank_[r];
+    if (!fn(child)) return;
+    r = nodes_[child].end;
+  }
+}
+
+std::uint32_t UnitTree::ActiveChildCount(std::uint32_t node) const {
+  std::uint32_t count = 0;
+  ForEachChild(node, [&](std::uint32_t c) {
+    if (!nodes_[c].retired) ++count;
+    return true;
+  });
+  return count;
+}
+
+UnitView UnitTree::ViewOf(std::uint32_t index) const {
+  const Node& n = nodes_[index];
+  UnitView v;
+  v.id = n.id;
+  v.code = std::to_string(n.code);
+  v.name = std::string(NameOf(n));
+  v.level = n.level;
+  if (n.parent > 0) v.parent_code = std::to_string(nodes_[n.parent].code);
+  v.retired = n.retired;
+  v.user_defined = n.user_defined;
+  v.placeholder = n.placeholder;
+  v.version = n.version;
+  v.rank = n.rank;
+  v.subtree_end = n.end;
+  v.child_count = ActiveChildCount(index);
+  return v;
+}
+
+std::optional<UnitView> UnitTree::Find(std::uint64_t code) const {
+  std::shared_lock lock(mutex_);
+  auto index = IndexOf(code);
+  if (!index || *index == 0) return std::nullopt;
+  return ViewOf(*index);
+}
+
+std::vector<UnitView> UnitTree::Path(std::uint64_t code) const {
+  std::shared_lock lock(mutex_);
+  std::vector<UnitView> path;
+  auto index = IndexOf(code);
+  if (!index) return path;
+  for (std::int32_t p = nodes_[*index].parent; p > 0; p = nodes_[p].parent) {
+    path.push_back(ViewOf(static_cast<std::uint32_t>(p)));
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+std::optional<UnitPage> UnitTree::Children(std::uint64_t code, std::size_t offset,
+                                           std::size_t limit, bool include_retired) const {
+  std::shared_lock lock(mutex_);
+  std::uint32_t index = 0;
+  if (code != 0) {
+    auto found = IndexOf(code);
+    if (!found) return std::nullopt;
+    index = *found;
+  }
+  UnitPage page;
+  ForEachChild(index, [&](std::uint32_t c) {
+    if (nodes_[c].retired && !include_retired) return true;
+    if (page.total >= offset && page.items.size() < limit) page.items.push_back(ViewOf(c));
+    ++page.total;
+    return true;
+  });
+  return page;
+}
+
+UnitPage UnitTree::Search(const UnitSearch& search) const {
+  std::shared_lock lock(mutex_);
+  if (search.text.empty()) return {};
+  bool digits = std::all_of(search.text.begin(), search.text.end(),
+                            [](char c) { return c >= '0' && c <= '9'; });
+  return digits ? SearchCodes(search) : SearchNames(search);
+}
+
+UnitPage UnitTree::SearchCodes(const UnitSearch& search) const {
+  // Codes with a given prefix are a contiguous run of ranks (see header).
+  const std::string& prefix = search.text;
+  auto code_text = [&](std::uint32_t rank) { return std::to_string(nodes_[by_rank_[rank]].code); };
+  auto first = std::partition_point(by_rank_.begin() + 1, by_rank_.end(), [&](std::uint32_t node) {
+    return std::to_string(nodes_[node].code) < prefix;
+  });
+  std::uint32_t lo = static_cast<std::uint32_t>(first - by_rank_.begin());
+  std::uint32_t hi = lo;
+  {
+    auto last = std::partition_point(first, by_rank_.end(), [&](std::uint32_t node) {
+      return CodeStartsWith(std::to_string(nodes_[node].code), prefix);
+    });
+    hi = static_cast<std::uint32_t>(last - by_rank_.begin());
+  }
+  (void)code_text;
+  if (search.under) {
+    auto under = IndexOf(*search.under);
+    if (!under) return {};
+    lo = std::max(lo, nodes_[*under].rank);
+    hi = std::min(hi, nodes_[*under].end);
+  }
+  UnitPage page;
+  for (std::uint32_t r = lo; r < hi; ++r) {
+    const std::uint32_t node = by_rank_[r];
+    if (nodes_[node].retired && !search.include_retired) continue;
+    if (page.total >= search.offset && page.items.size() < search.limit) {
+      page.items.push_back(ViewOf(node));
+    }
+    ++page.total;
+  }
+  return page;
+}
+
+UnitPage UnitTree::SearchNames(const UnitSearch& search) const {
+  const std::string& q = search.text;
+  std::uint32_t lo = 1, hi = static_cast<std::uint32_t>(by_rank_.size());
+  if (search.under) {
+    auto under = IndexOf(*search.under);
+    if (!under) return {};
+    lo = nodes_[*under].rank;
+    hi = nodes_[*under].end;
+  }
+  struct Hit {
+    int match;  // 0 exact, 1 prefix, 2 contains
+    std::uint32_t node;
+  };
+  std::vector<Hit> hits;
+  const char* begin = arena_.data();
+  const char* end = begin + arena_.size();
+  std::int64_t last_node = -1;
+  for (const char* p = begin; p < end;) {
+    const void* found = memmem(p, static_cast<std::size_t>(end - p), q.data(), q.size());
+    if (found == nullptr) break;
+    const auto offset = static_cast<std::uint32_t>(static_cast<const char*>(found) - begin);
+    p = static_cast<const char*>(found) + 1;
+    auto owner = std::upper_bound(owners_.begin(), owners_.end(), offset,
+                                  [](std::uint32_t off, const auto& o) { return off < o.first; });
+    --owner;  // the name that starts at or before the hit
+    const Node& n = nodes_[owner->second];
+    if (n.name_offset != owner->first) continue;  // an old name since renamed
+    if (static_cast<std::int64_t>(owner->second) == last_node) continue;
+    last_node = owner->second;
+    if (n.rank < lo || n.rank >= hi) continue;
+    if (n.retired && !search.include_retired) continue;
+    const int match = n.name_length == q.size() ? 0 : (offset == n.name_offset ? 1 : 2);
+    hits.push_back(Hit{match, owner->second});
+  }
+  auto better = [&](const Hit& a, const Hit& b) {
+    const Node& x = nodes_[a.node];
+    const Node& y = nodes_[b.node];
+    if (a.match != b.match) return a.match < b.match;
+    if (x.level != y.level) return x.level < y.level;
+    return x.rank < y.rank;
+  };
+  UnitPage page;
+  page.total = hits.size();
+  const std::size_t want = std::min(hits.size(), search.offset + search.limit);
+  std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(want), hits.end(), better);
+  for (std::size_t i = search.offset; i < want; ++i) page.items.push_back(ViewOf(hits[i].node));
+  return page;
+}
+
+Result<std::uint64_t> UnitTree::NextGroupCode(std::uint64_t village_code) const {
+  std::shared_lock lock(mutex_);
+  auto index = IndexOf(village_code);
+  if (!index) return Status::NotFound("单位不存在。", "No such unit.", "code");
+  std::uint64_t highest = 0;
+  ForEachChild(*index, [&](std::uint32_t c) {
+    highest = std::max(highest, nodes_[c].code % 1000);
+    return true;
+  });
+  if (highest >= 999) {
+    return Status::FailedPrecondition("该村已有 999 个村民小组编号，无法再添加。",
+                                      "This village has used all 999 villager-group numbers.");
+  }
+  return village_code * 1000 + highest + 1;
+}
+
+bool UnitTree::HasActiveChildNamed(std::uint64_t parent, std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  auto index = IndexOf(parent);
+  if (!index) return false;
+  bool found = false;
+  ForEachChild(*index, [&](std::uint32_t c) {
+    if (!nodes_[c].retired && NameOf(nodes_[c]) == name) found = true;
+    return !found;
+  });
+  return found;
+}
+
+Status UnitTree::AddChild(std::uint64_t parent_code, UnitRecord child) {
+  std::unique_lock lock(mutex_);
+  auto parent = IndexOf(parent_code);
+  if (!parent) return Status::NotFound("上级单位不存在。", "The parent unit does not exist.");
+  if (by_code_.count(child.code) != 0) {
+    return Status::Conflict("区划代码已存在。", "The unit code exists already.", "code");
+  }
+  // The new child goes last under its parent: at the parent's subtree end.
+  // Every rank from there on moves up by one, and every subtree that
+  // reaches that point (the parent and its ancestors, and all later units)
+  // grows or shifts by one.
+  const std::uint32_t pos = nodes_[*parent].end;
+  for (Node& n : nodes_) {
+    if (n.rank >= pos) ++n.rank;
+    if (n.end >= pos) ++n.end;
+  }
+  const auto index = static_cast<std::uint32_t>(nodes_.size());
+  nodes_.push_back(Node{child.id, child.code, child.version, 0, 0, static_cast<std::int32_t>(*parent),
+                        pos, pos + 1, LevelOfCode(child.code), child.retired, child.user_defined,
+                        false});
+  // The root's rank is 0 and is never shifted; its end was raised above.
+  AppendName(index, child.name);
+  by_rank_.insert(by_rank_.begin() + pos, index);
+  by_code_.emplace(child.code, index);
+  return Status::Ok();
+}
+
+Status UnitTree::Rename(std::uint64_t code, std::string name, std::int64_t version) {
+  std::unique_lock lock(mutex_);
+  auto index = IndexOf(code);
+  if (!index) return Status::NotFound("单位不存在。", "No such unit.", "code");
+  AppendName(*index, name);
+  nodes_[*index].placeholder = IsPlaceholderName(name);
+  nodes_[*index].version = version;
+  return Status::Ok();
+}
+
+Status UnitTree::SetRetired(std::uint64_t code, bool retired, std::int64_t version) {
+  std::unique_lock lock(mutex_);
+  auto index = IndexOf(code);
+  if (!index) return Status::NotFound("单位不存在。", "No such unit.", "code");
+  nodes_[*index].retired = retired;
+  nodes_[*index].version = version;
+  return Status::Ok();
+}
+
+}  // namespace jiceng::hierarchy

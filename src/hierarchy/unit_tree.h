@@ -1,0 +1,125 @@
+// The whole administrative hierarchy in memory, in preorder: every unit has a
+// rank, and the units under X are exactly the ranks [X.rank, X.subtree_end).
+// That makes "everything under X" an interval, which later layers (scopes,
+// roll-up figures) build on. Because each code extends its parent's code and
+// siblings are kept in code order, preorder is also code (text) order, so a
+// code-prefix search is a binary search.
+//
+// Thread-safe: readers share a lock and get copies (UnitView); the mutators
+// take it exclusively. The tree mirrors the `units` table: HierarchyService
+// changes it only after the database write has committed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "hierarchy/unit.h"
+
+namespace jiceng::hierarchy {
+
+// One unit as loaded from the database or about to be added.
+struct UnitRecord {
+  std::int64_t id = 0;
+  std::uint64_t code = 0;
+  std::string name;
+  bool retired = false;
+  bool user_defined = false;
+  std::int64_t version = 1;
+};
+
+struct UnitPage {
+  std::vector<UnitView> items;
+  std::size_t total = 0;  // matches before paging
+};
+
+struct UnitSearch {
+  std::string text;                    // already trimmed and simplified
+  std::optional<std::uint64_t> under;  // only units in this subtree
+  std::size_t offset = 0;
+  std::size_t limit = 20;
+  bool include_retired = false;
+};
+
+class UnitTree {
+ public:
+  // Builds the tree from `records` in any order. Fails with
+  // kFailedPrecondition naming the first unit whose parent (the code one
+  // level up, e.g. 5404 for 540424) is missing.
+  static Result<std::unique_ptr<UnitTree>> Build(std::vector<UnitRecord> records);
+
+  UnitTree(const UnitTree&) = delete;
+  UnitTree& operator=(const UnitTree&) = delete;
+
+  std::size_t size() const;  // units, retired included
+  std::optional<UnitView> Find(std::uint64_t code) const;
+  // Ancestors of `code`, province first, excluding the unit itself. Empty
+  // for a province or an unknown code.
+  std::vector<UnitView> Path(std::uint64_t code) const;
+  // Children in code order; std::nullopt when `code` is unknown. `code` 0
+  // lists the provinces.
+  std::optional<UnitPage> Children(std::uint64_t code, std::size_t offset, std::size_t limit,
+                                   bool include_retired) const;
+  // Name contains the text (exact names first, then prefixes, then higher
+  // levels) or, for digits, code starts with the text (in code order).
+  UnitPage Search(const UnitSearch& search) const;
+
+  // The next unused villager-group code under a village: village code x 1000
+  // + (highest existing group number + 1), retired groups included so codes
+  // are never reused. kFailedPrecondition once 999 groups exist.
+  Result<std::uint64_t> NextGroupCode(std::uint64_t village_code) const;
+  // True when a child of `parent` that is not retired is named `name`.
+  bool HasActiveChildNamed(std::uint64_t parent, std::string_view name) const;
+
+  // Mutators; REQUIRES: the change is already committed to the database.
+  // Adds `child` as the last child of `parent` (its code sorts last).
+  Status AddChild(std::uint64_t parent, UnitRecord child);
+  Status Rename(std::uint64_t code, std::string name, std::int64_t version);
+  Status SetRetired(std::uint64_t code, bool retired, std::int64_t version);
+
+ private:
+  struct Node {
+    std::int64_t id;
+    std::uint64_t code;
+    std::int64_t version;
+    std::uint32_t name_offset;  // into arena_
+    std::uint32_t name_length;
+    std::int32_t parent;        // node index; -1 for the root
+    std::uint32_t rank;         // preorder
+    std::uint32_t end;          // one past the last rank of the subtree
+    Level level;
+    bool retired;
+    bool user_defined;
+    bool placeholder;
+  };
+
+  UnitTree() = default;
+  std::uint32_t AppendName(std::uint32_t node, std::string_view name);  // REQUIRES: lock held
+  std::string_view NameOf(const Node& n) const { return {arena_.data() + n.name_offset, n.name_length}; }
+  UnitView ViewOf(std::uint32_t node) const;                            // REQUIRES: lock held
+  std::optional<std::uint32_t> IndexOf(std::uint64_t code) const;      // REQUIRES: lock held
+  std::uint32_t ActiveChildCount(std::uint32_t node) const;             // REQUIRES: lock held
+  template <typename Fn> void ForEachChild(std::uint32_t node, Fn&& fn) const;
+  UnitPage SearchCodes(const UnitSearch& search) const;
+  UnitPage SearchNames(const UnitSearch& search) const;
+
+  mutable std::shared_mutex mutex_;
+  // Node 0 is an unnamed root above the provinces, so that every real unit
+  // has a parent and the provinces are its children.
+  std::vector<Node> nodes_;                          // GUARDED_BY(mutex_)
+  std::vector<std::uint32_t> by_rank_;               // GUARDED_BY(mutex_): rank -> node
+  std::unordered_map<std::uint64_t, std::uint32_t> by_code_;  // GUARDED_BY(mutex_)
+  // Every name ever given, '\n'-separated, scanned by name search. A rename
+  // appends; owners_ maps each name's offset (ascending) to its node, and a
+  // stale entry is one whose offset is no longer its node's name_offset.
+  std::string arena_;                                // GUARDED_BY(mutex_)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> owners_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace jiceng::hierarchy
