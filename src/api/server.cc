@@ -51,6 +51,15 @@ class AccessLog {
     logger_ = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
                                                      spdlog::async_overflow_policy::overrun_oldest);
     logger_->set_pattern("%v");
+    // Flushed once a second, not per line, to keep the hot path cheap.
+    spdlog::register_logger(logger_);
+    spdlog::flush_every(std::chrono::seconds(1));
+  }
+  ~AccessLog() {
+    if (logger_) {
+      logger_->flush();
+      spdlog::drop("access");
+    }
   }
   void Log(std::string_view method, std::string_view path, int status, double ms,
            std::string_view remote) {

@@ -222,7 +222,8 @@ Result<sqlite3*> SqliteDatabase::Connect(bool read_only) {
   sqlite3_extended_result_codes(conn, 1);
   const char* pragmas = read_only ? "PRAGMA foreign_keys=ON;"
                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                    "PRAGMA foreign_keys=ON;";
+                                    "PRAGMA foreign_keys=ON;"
+                                    "PRAGMA cache_size=-65536;";
   Status st = ExecSimple(conn, pragmas);
   if (!st.ok()) {
     sqlite3_close_v2(conn);
