@@ -1,0 +1,187 @@
+// Black-box HTTP test helpers: start the real `jiceng` binary on a free
+// loopback port against a private SQLite file, and talk real HTTP to it.
+//
+// A global gtest Environment (registered by test_server.cc) imports the real
+// national division list ONCE per process into a template database; each test
+// suite copies that template (CopyTemplateDb) and starts its own TestServer,
+// so suites never see each other's writes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace jiceng::apitest {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A free TCP port on 127.0.0.1: binds port 0, reads the port the kernel
+// chose, closes the socket. Another process may take it before the server
+// does; TestServer retries with a new port when the server exits early.
+int FindFreePort();
+
+// The per-process scratch folder and the template database holding the
+// imported division list. Valid only after the global Environment set up.
+const std::filesystem::path& TestDir();
+const std::filesystem::path& TemplateDb();
+
+// Copies the template database (and its -wal/-shm files, if present) to
+// TestDir()/<name>.db and returns the new path, or an empty path with the
+// reason in *why.
+std::filesystem::path CopyTemplateDb(const std::string& name, std::string* why);
+
+// The path of the jiceng binary under test (from JICENG_BINARY).
+std::string BinaryPath();
+
+// Runs `argv` (argv[0] is the program) to completion with stdout and stderr
+// sent to `log_file`. Returns the exit status as from waitpid, or -1 when the
+// process could not be started; a process running longer than `timeout` is
+// killed and reported as -1.
+int RunToCompletion(const std::vector<std::string>& argv, const std::filesystem::path& log_file,
+                    std::chrono::seconds timeout);
+
+// The last `max_bytes` of a text file ("" when unreadable), for failure
+// messages that quote a process's log.
+std::string TailOfFile(const std::filesystem::path& file, std::size_t max_bytes = 8000);
+
+// A running `jiceng serve` process. Start() launches
+//   jiceng serve --db <db> --listen 127.0.0.1:<port> --access-log off
+// and waits (up to 20 s) for GET /healthz to answer 200. The destructor sends
+// SIGTERM, waits up to 5 s, then SIGKILLs; the process is also killed if the
+// test process dies (PR_SET_PDEATHSIG).
+class TestServer {
+ public:
+  TestServer(std::filesystem::path db, std::filesystem::path log_file);
+  ~TestServer();
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  // Returns "" on success, otherwise why the server did not come up
+  // (including the tail of its log).
+  std::string Start();
+  // True while the process has not exited (reaps it if it has).
+  bool Running();
+  // How the process ended, as text ("running", "exited 0", "killed by signal 11").
+  std::string ExitDescription();
+  // Sends SIGTERM, waits up to 5 s, then SIGKILL. Returns the wait status.
+  int Stop();
+
+  int port() const { return port_; }
+  const std::filesystem::path& log_file() const { return log_file_; }
+  std::string LogTail(std::size_t max_bytes = 8000) const {
+    return TailOfFile(log_file_, max_bytes);
+  }
+
+ private:
+  std::string LaunchOnce();
+
+  std::filesystem::path db_;
+  std::filesystem::path log_file_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  int wait_status_ = 0;
+};
+
+// One HTTP exchange as seen by the client.
+struct HttpResponse {
+  std::string request;     // "POST /api/v1/...", for failure messages
+  long status = 0;         // 0 when the transport failed
+  std::string curl_error;  // set when the transport failed
+  Headers headers;         // names lower-cased, in arrival order
+  std::string body;
+  nlohmann::json json;  // value_t::discarded when the body is not JSON
+
+  // The first header with this name (case-insensitive), or nullopt.
+  std::optional<std::string> Header(std::string_view name) const;
+  bool IsJson() const { return !json.is_discarded(); }
+  // error.code / error.field / error.message, or "" when absent.
+  std::string ErrorCode() const;
+  std::string ErrorField() const;
+  std::string ErrorMessage() const;
+};
+std::ostream& operator<<(std::ostream& os, const HttpResponse& r);
+
+// Percent-encodes everything but unreserved characters (RFC 3986).
+std::string UrlEncode(std::string_view text);
+
+// A small libcurl client for one server. Safe to use from several threads
+// at once: every request uses its own easy handle and connection.
+//
+// Every response is checked for the invariants that hold for ALL responses
+// in the contract (unless check_invariants is turned off for one call):
+// the transport worked, the status is not 5xx, and the headers
+// X-Content-Type-Options: nosniff and a Content-Security-Policy containing
+// frame-ancestors are present. Violations are reported as EXPECT failures.
+class Http {
+ public:
+  explicit Http(int port, Headers default_headers = {});
+
+  HttpResponse Get(const std::string& target, const Headers& headers = {});
+  HttpResponse Delete(const std::string& target, const Headers& headers = {});
+  // Sends `body` as application/json.
+  HttpResponse PostJson(const std::string& target, const nlohmann::json& body,
+                        const Headers& headers = {});
+  HttpResponse PatchJson(const std::string& target, const nlohmann::json& body,
+                         const Headers& headers = {});
+  // Sends raw bytes with the given Content-Type ("" sends no Content-Type).
+  HttpResponse Post(const std::string& target, const std::string& body,
+                    const std::string& content_type, const Headers& headers = {});
+  HttpResponse Patch(const std::string& target, const std::string& body,
+                     const std::string& content_type, const Headers& headers = {});
+  // The general form: `body` nullopt sends no body at all.
+  HttpResponse Request(const std::string& method, const std::string& target,
+                       const std::optional<std::string>& body, const Headers& headers,
+                       bool check_invariants = true);
+
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int port_;
+  Headers default_headers_;
+};
+
+// EXPECTs the invariants described on Http (used by Http itself; exposed for
+// responses obtained otherwise).
+void ExpectCommonInvariants(const HttpResponse& r);
+
+// Raw TCP for requests no HTTP client would send.
+struct RawResult {
+  std::string received;    // bytes the server sent back
+  bool closed = false;     // the server closed (or reset) the connection
+  bool timed_out = false;  // neither a complete response nor a close in time
+  std::string error;       // connect failure, if any
+  // The status of the first response line ("HTTP/1.x NNN ..."), or 0.
+  int Status() const;
+};
+// Connects to 127.0.0.1:port, sends `bytes` (stopping quietly if the server
+// closes the connection mid-send), then reads until the server closes the
+// connection, a complete response (headers + Content-Length body) has
+// arrived, or `timeout` passes.
+RawResult RawExchange(int port, std::string_view bytes,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// True when `text` contains a CJK Unified Ideograph (U+4E00..U+9FFF,
+// U+3400..U+4DBF) — used to tell a Chinese message from an English one.
+bool ContainsCjk(std::string_view text);
+
+// Number of Unicode code points in UTF-8 text.
+std::size_t Utf8Length(std::string_view text);
+
+// Starts a server for a test suite on a fresh copy of the template database.
+// Returns nullptr with the reason in *why when it does not come up. (It does
+// not fail the test itself: a failure inside SetUpTestSuite makes gtest skip
+// the suite's tests, and these tests must fail, never skip.)
+std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std::string* why);
+
+}  // namespace jiceng::apitest
