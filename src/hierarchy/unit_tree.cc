@@ -40,7 +40,6 @@ Result<std::unique_ptr<UnitTree>> UnitTree::Build(std::vector<UnitRecord> record
   tree->nodes_.reserve(records.size() + 1);
   tree->by_rank_.reserve(records.size() + 1);
   tree->by_code_.reserve(records.size() + 1);
-  tree->owners_.reserve(records.size() + 1);
   tree->arena_.reserve(records.size() * 22);
 
   tree->nodes_.push_back(Node{0, 0, 1, 0, 0, -1, 0, 0, Level::kProvince, false, false, false});
@@ -70,7 +69,7 @@ Result<std::unique_ptr<UnitTree>> UnitTree::Build(std::vector<UnitRecord> record
     tree->nodes_.push_back(Node{r.id, r.code, r.version, 0, 0, static_cast<std::int32_t>(open.back()),
                                 rank, 0, LevelOfCode(r.code), r.retired, r.user_defined,
                                 IsPlaceholderName(r.name)});
-    tree->AppendName(index, r.name);
+    tree->SetName(index, r.name);
     tree->by_rank_.push_back(index);
     tree->by_code_.emplace(r.code, index);
     open.push_back(index);
@@ -79,14 +78,34 @@ Result<std::unique_ptr<UnitTree>> UnitTree::Build(std::vector<UnitRecord> record
   return tree;
 }
 
-std::uint32_t UnitTree::AppendName(std::uint32_t node, std::string_view name) {
+// Decodes the code points of valid UTF-8 `s` (see common/text.h).
+std::vector<std::uint32_t> CodePoints(std::string_view s) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+void UnitTree::SetName(std::uint32_t node, std::string_view name) {
   const auto offset = static_cast<std::uint32_t>(arena_.size());
   arena_.append(name);
-  arena_.push_back('\n');
   nodes_[node].name_offset = offset;
   nodes_[node].name_length = static_cast<std::uint32_t>(name.size());
-  owners_.emplace_back(offset, node);
-  return offset;
+  std::vector<std::uint32_t> chars = CodePoints(name);
+  std::sort(chars.begin(), chars.end());
+  chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
+  for (std::uint32_t cp : chars) {
+    std::vector<std::uint32_t>& list = by_char_[cp];
+    if (list.empty() || list.back() != node) list.push_back(node);
+  }
 }
 
 std::size_t UnitTree::size() const {
@@ -157,6 +176,18 @@ std::vector<UnitView> UnitTree::Path(std::uint64_t code) const {
   }
   std::reverse(path.begin(), path.end());
   return path;
+}
+
+std::vector<std::string> UnitTree::PathNames(std::uint64_t code) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> names;
+  auto index = IndexOf(code);
+  if (!index) return names;
+  for (std::int32_t p = nodes_[*index].parent; p > 0; p = nodes_[p].parent) {
+    names.emplace_back(NameOf(nodes_[p]));
+  }
+  std::reverse(names.begin(), names.end());
+  return names;
 }
 
 std::optional<UnitPage> UnitTree::Children(std::uint64_t code, std::size_t offset,
@@ -234,26 +265,31 @@ UnitPage UnitTree::SearchNames(const UnitSearch& search) const {
     std::uint32_t node;
   };
   std::vector<Hit> hits;
-  const char* begin = arena_.data();
-  const char* end = begin + arena_.size();
+  // Candidates: the nodes holding the query's rarest character.
+  const std::vector<std::uint32_t>* rarest = nullptr;
+  for (std::uint32_t cp : CodePoints(q)) {
+    auto it = by_char_.find(cp);
+    if (it == by_char_.end()) return {};
+    if (rarest == nullptr || it->second.size() < rarest->size()) rarest = &it->second;
+  }
+  if (rarest == nullptr) return {};
   std::int64_t last_node = -1;
-  for (const char* p = begin; p < end;) {
-    const void* found = memmem(p, static_cast<std::size_t>(end - p), q.data(), q.size());
-    if (found == nullptr) break;
-    const auto offset = static_cast<std::uint32_t>(static_cast<const char*>(found) - begin);
-    p = static_cast<const char*>(found) + 1;
-    auto owner = std::upper_bound(owners_.begin(), owners_.end(), offset,
-                                  [](std::uint32_t off, const auto& o) { return off < o.first; });
-    --owner;  // the name that starts at or before the hit
-    const Node& n = nodes_[owner->second];
-    if (n.name_offset != owner->first) continue;  // an old name since renamed
-    if (static_cast<std::int64_t>(owner->second) == last_node) continue;
-    last_node = owner->second;
+  for (std::uint32_t node : *rarest) {
+    // A renamed node can be listed twice; lists are ascending otherwise.
+    if (static_cast<std::int64_t>(node) == last_node) continue;
+    last_node = node;
+    const Node& n = nodes_[node];
     if (n.rank < lo || n.rank >= hi) continue;
     if (n.retired && !search.include_retired) continue;
-    const int match = n.name_length == q.size() ? 0 : (offset == n.name_offset ? 1 : 2);
-    hits.push_back(Hit{match, owner->second});
+    const std::string_view name = NameOf(n);
+    const std::size_t at = name.find(q);
+    if (at == std::string_view::npos) continue;
+    hits.push_back(Hit{name.size() == q.size() ? 0 : (at == 0 ? 1 : 2), node});
   }
+  // A node renamed after others were added sits out of order in a list.
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.node < b.node; });
+  hits.erase(std::unique(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.node == b.node; }),
+             hits.end());
   auto better = [&](const Hit& a, const Hit& b) {
     const Node& x = nodes_[a.node];
     const Node& y = nodes_[b.node];
@@ -305,20 +341,22 @@ Status UnitTree::AddChild(std::uint64_t parent_code, UnitRecord child) {
     return Status::Conflict("区划代码已存在。", "The unit code exists already.", "code");
   }
   // The new child goes last under its parent: at the parent's subtree end.
-  // Every rank from there on moves up by one, and every subtree that
-  // reaches that point (the parent and its ancestors, and all later units)
-  // grows or shifts by one.
+  // Every unit from there on moves up one rank, and the parent and its
+  // ancestors grow by one. (A previous sibling whose subtree also ends
+  // there does not grow: it is not an ancestor.)
   const std::uint32_t pos = nodes_[*parent].end;
   for (Node& n : nodes_) {
-    if (n.rank >= pos) ++n.rank;
-    if (n.end >= pos) ++n.end;
+    if (n.rank >= pos) {
+      ++n.rank;
+      ++n.end;
+    }
   }
+  for (std::int32_t a = static_cast<std::int32_t>(*parent); a >= 0; a = nodes_[a].parent) ++nodes_[a].end;
   const auto index = static_cast<std::uint32_t>(nodes_.size());
   nodes_.push_back(Node{child.id, child.code, child.version, 0, 0, static_cast<std::int32_t>(*parent),
                         pos, pos + 1, LevelOfCode(child.code), child.retired, child.user_defined,
                         false});
-  // The root's rank is 0 and is never shifted; its end was raised above.
-  AppendName(index, child.name);
+  SetName(index, child.name);
   by_rank_.insert(by_rank_.begin() + pos, index);
   by_code_.emplace(child.code, index);
   return Status::Ok();
@@ -328,7 +366,7 @@ Status UnitTree::Rename(std::uint64_t code, std::string name, std::int64_t versi
   std::unique_lock lock(mutex_);
   auto index = IndexOf(code);
   if (!index) return Status::NotFound("单位不存在。", "No such unit.", "code");
-  AppendName(*index, name);
+  SetName(*index, name);
   nodes_[*index].placeholder = IsPlaceholderName(name);
   nodes_[*index].version = version;
   return Status::Ok();

@@ -62,6 +62,8 @@ class UnitTree {
   // Ancestors of `code`, province first, excluding the unit itself. Empty
   // for a province or an unknown code.
   std::vector<UnitView> Path(std::uint64_t code) const;
+  // Just the names of those ancestors.
+  std::vector<std::string> PathNames(std::uint64_t code) const;
   // Children in code order; std::nullopt when `code` is unknown. `code` 0
   // lists the provinces.
   std::optional<UnitPage> Children(std::uint64_t code, std::size_t offset, std::size_t limit,
@@ -100,7 +102,7 @@ class UnitTree {
   };
 
   UnitTree() = default;
-  std::uint32_t AppendName(std::uint32_t node, std::string_view name);  // REQUIRES: lock held
+  void SetName(std::uint32_t node, std::string_view name);  // REQUIRES: lock held
   std::string_view NameOf(const Node& n) const { return {arena_.data() + n.name_offset, n.name_length}; }
   UnitView ViewOf(std::uint32_t node) const;                            // REQUIRES: lock held
   std::optional<std::uint32_t> IndexOf(std::uint64_t code) const;      // REQUIRES: lock held
@@ -115,11 +117,14 @@ class UnitTree {
   std::vector<Node> nodes_;                          // GUARDED_BY(mutex_)
   std::vector<std::uint32_t> by_rank_;               // GUARDED_BY(mutex_): rank -> node
   std::unordered_map<std::uint64_t, std::uint32_t> by_code_;  // GUARDED_BY(mutex_)
-  // Every name ever given, '\n'-separated, scanned by name search. A rename
-  // appends; owners_ maps each name's offset (ascending) to its node, and a
-  // stale entry is one whose offset is no longer its node's name_offset.
+  // Every name ever given, back to back. A rename appends the new name and
+  // repoints the node; the old bytes stay until the next start.
   std::string arena_;                                // GUARDED_BY(mutex_)
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> owners_;  // GUARDED_BY(mutex_)
+  // Name search index: for each character (code point), the nodes whose name
+  // holds it, ascending. A search scans the list of the query's rarest
+  // character and checks each candidate's current name, so lists may keep
+  // entries of names since renamed (they fail the check).
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_char_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace jiceng::hierarchy

@@ -126,6 +126,15 @@ TEST(UnitTree, AddingAGroupShiftsRanksLikeARebuild) {
   UnitRecord group{100, 540424100201001, "一组", false, true, 1};
   ASSERT_TRUE(tree->AddChild(540424100201, group).ok());
   records.push_back(group);
+  // A second and third group follow a sibling whose subtree ends where they go.
+  for (std::uint64_t n = 2; n <= 3; ++n) {
+    UnitRecord next{static_cast<std::int64_t>(100 + n), 540424100201000 + n, "组" + std::to_string(n), false, true, 1};
+    ASSERT_TRUE(tree->AddChild(540424100201, next).ok());
+    records.push_back(next);
+  }
+  UnitRecord other{200, 540424100202001, "一组", false, true, 1};
+  ASSERT_TRUE(tree->AddChild(540424100202, other).ok());
+  records.push_back(other);
   auto rebuilt = Build(records);
   // Every unit has the same rank and subtree end as in a tree built from scratch.
   for (const auto& r : records) {
@@ -134,8 +143,10 @@ TEST(UnitTree, AddingAGroupShiftsRanksLikeARebuild) {
     EXPECT_EQ(a.rank, b.rank) << r.code;
     EXPECT_EQ(a.subtree_end, b.subtree_end) << r.code;
   }
-  EXPECT_EQ(*tree->NextGroupCode(540424100201), 540424100201002u);
-  EXPECT_EQ(tree->Search({"一组", std::nullopt, 0, 10, false}).total, 1u);
+  EXPECT_EQ(*tree->NextGroupCode(540424100201), 540424100201004u);
+  EXPECT_EQ(tree->Children(540424100201, 0, 10, false)->total, 3u);
+  EXPECT_EQ(tree->Find(540424100201001)->child_count, 0u);
+  EXPECT_EQ(tree->Search({"一组", std::nullopt, 0, 10, false}).total, 2u);
   EXPECT_FALSE(tree->AddChild(540424100201, group).ok()) << "a code is added only once";
 }
 

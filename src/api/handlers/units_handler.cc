@@ -59,7 +59,7 @@ nlohmann::json PageJson(const hierarchy::UnitPage& page, const Paging& paging,
     nlohmann::json j = UnitJson(u, tree);
     if (with_path_names) {
       nlohmann::json names = nlohmann::json::array();
-      for (const UnitView& a : tree.Path(std::stoull(u.code))) names.push_back(a.name);
+      for (std::string& name : tree.PathNames(std::stoull(u.code))) names.push_back(std::move(name));
       j["path_names"] = std::move(names);
     }
     items.push_back(std::move(j));
