@@ -19,6 +19,9 @@ void AddServeCommand(CLI::App& app, int& exit_code);
 void AddImportDivisionsCommand(CLI::App& app, int& exit_code);
 void AddDemoCommand(CLI::App& app, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);
+void AddUserCommand(CLI::App& app, int& exit_code);
+void AddAuditCommand(CLI::App& app, int& exit_code);
+void AddRoutesCommand(CLI::App& app, int& exit_code);
 
 // Opens the database named by `url` (creating the parent folder of a new
 // SQLite file) and applies pending migrations.
