@@ -1,0 +1,43 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { applyDocumentLanguage, currentLanguage, i18n } from './i18n'
+import { createAppRouter } from './router'
+import { configureClient } from './api/client'
+import { useSessionStore } from './stores/session'
+import 'element-plus/theme-chalk/el-message.css'
+import 'element-plus/theme-chalk/el-message-box.css'
+import 'element-plus/theme-chalk/el-overlay.css'
+import './styles/main.css'
+
+const app = createApp(App)
+const pinia = createPinia()
+const router = createAppRouter()
+app.use(pinia).use(i18n).use(router)
+
+configureClient({
+  language: currentLanguage,
+  fallbackMessage: (kind, status) =>
+    kind === 'network'
+      ? i18n.global.t('common.networkError')
+      : kind === 'forbidden'
+        ? i18n.global.t('forbidden.message')
+        : i18n.global.t('common.serverError', { status }),
+  onUnauthorized: () => {
+    const session = useSessionStore()
+    session.expire()
+    const current = router.currentRoute.value
+    if (current.name !== 'login') {
+      void router.push({ name: 'login', query: { redirect: current.fullPath } })
+    }
+  },
+})
+
+applyDocumentLanguage(currentLanguage())
+router.afterEach((to) => {
+  const title = to.meta.title ? i18n.global.t(to.meta.title) : ''
+  const app = i18n.global.t('app.title')
+  document.title = title ? `${title} - ${app}` : app
+})
+
+app.mount('#app')
