@@ -1,4 +1,5 @@
 // UI language: zh-CN first, English second; the choice is remembered in localStorage.
+import type { Ref } from 'vue'
 import { createI18n } from 'vue-i18n'
 import zhCN from './locales/zh-CN.json'
 import en from './locales/en.json'
@@ -36,12 +37,17 @@ export const i18n = createI18n<[MessageSchema], Lang>({
   fallbackWarn: false,
 })
 
+// Composition mode: the global locale is a ref (the generic typing does not say so).
+function localeRef(): Ref<Lang> {
+  return i18n.global.locale as unknown as Ref<Lang>
+}
+
 export function currentLanguage(): Lang {
-  return i18n.global.locale.value as Lang
+  return localeRef().value
 }
 
 export function setLanguage(lang: Lang): void {
-  i18n.global.locale.value = lang
+  localeRef().value = lang
   storage()?.setItem(LANG_STORAGE_KEY, lang)
   applyDocumentLanguage(lang)
 }

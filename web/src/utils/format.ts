@@ -97,11 +97,18 @@ export function formatRelative(value: DateInput, locale: FormatLocale = 'zh-CN',
 export function formatNumber(value: number | null | undefined, fractionDigits = 0): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return ''
   const negative = value < 0
-  const fixed = Math.abs(value).toFixed(fractionDigits)
+  const fixed = roundTo(Math.abs(value), fractionDigits)
   const [whole, frac] = fixed.split('.')
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
   const sign = negative && Number(fixed) !== 0 ? '-' : ''
   return sign + grouped + (frac ? `.${frac}` : '')
+}
+
+/** Rounds half away from zero on the decimal value (3.755 -> 3.76, where toFixed gives 3.75). */
+function roundTo(value: number, digits: number): string {
+  const shifted = Math.round(Number(`${Math.abs(value)}e${digits}`))
+  const rounded = Number(`${shifted}e-${digits}`)
+  return (value < 0 ? -rounded : rounded).toFixed(digits)
 }
 
 function trimZeros(s: string): string {
@@ -129,7 +136,7 @@ export function formatCompact(value: number | null | undefined, locale: FormatLo
         ]
   for (const [size, suffix] of steps) {
     if (abs >= size) {
-      const scaled = trimZeros((abs / size).toFixed(digits))
+      const scaled = trimZeros(roundTo(abs / size, digits))
       // 12345678 -> 1,234.57万: group the whole part too.
       const [w, f] = scaled.split('.')
       return sign + formatNumber(Number(w)) + (f ? `.${f}` : '') + suffix
@@ -154,5 +161,5 @@ export function formatMoney(
 /** A percentage from a ratio: 0.8567 -> 85.7% */
 export function formatPercent(ratio: number | null | undefined, digits = 1): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return ''
-  return `${trimZeros((ratio * 100).toFixed(digits))}%`
+  return `${trimZeros(roundTo(ratio * 100, digits))}%`
 }
