@@ -1,6 +1,6 @@
 // Accounts: the session, my sessions and tokens, users, roles and the audit log.
 import { api } from './client'
-import type { ApiToken, AuditEntry, LoginSession, Page, Role, RoleAssignment, SessionInfo, User } from './types'
+import type { ApiToken, AuditEntry, LoginSession, Page, Permission, Role, RoleAssignment, SessionInfo, User } from './types'
 
 export function login(username: string, password: string) {
   return api.post<SessionInfo>('/api/v1/session', { username, password }, { allowUnauthenticated: true })
@@ -42,11 +42,11 @@ export function listUsers(params: { q?: string; offset?: number; limit?: number 
   return api.get<Page<User>>('/api/v1/users', params)
 }
 
-export function createUser(body: { username: string; display_name: string; phone?: string; password: string }) {
+export function createUser(body: { username: string; display_name: string; phone?: string; unit_code?: string; password: string }) {
   return api.post<{ user: User }>('/api/v1/users', body)
 }
 
-export function updateUser(id: User['id'], body: { display_name?: string; phone?: string; enabled?: boolean; version: number }) {
+export function updateUser(id: User['id'], body: { display_name?: string; phone?: string | null; enabled?: boolean; version: number }) {
   return api.patch<{ user: User }>(`/api/v1/users/${encodeURIComponent(String(id))}`, body)
 }
 
@@ -57,7 +57,7 @@ export function setUserPassword(id: User['id'], password: string) {
 export function grantRole(id: User['id'], role: string, unit_code?: string) {
   const body: { role: string; unit_code?: string } = { role }
   if (unit_code) body.unit_code = unit_code
-  return api.post<RoleAssignment | { assignment: RoleAssignment }>(`/api/v1/users/${encodeURIComponent(String(id))}/roles`, body)
+  return api.post<{ role: RoleAssignment }>(`/api/v1/users/${encodeURIComponent(String(id))}/roles`, body)
 }
 
 export function revokeRole(id: User['id'], assignmentId: RoleAssignment['id']) {
@@ -65,7 +65,7 @@ export function revokeRole(id: User['id'], assignmentId: RoleAssignment['id']) {
 }
 
 export function listRoles() {
-  return api.get<{ items: Role[] }>('/api/v1/roles')
+  return api.get<{ items: Role[]; permissions?: Permission[] }>('/api/v1/roles')
 }
 
 export interface AuditQuery {

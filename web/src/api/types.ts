@@ -82,6 +82,9 @@ export interface User {
   username: string
   display_name: string
   phone: string | null
+  /** The user's home unit (where the account is administered); null: nationwide. */
+  unit_code: string | null
+  unit_name: string | null
   enabled: boolean
   version: number
   roles: RoleAssignment[]
@@ -92,6 +95,13 @@ export interface Role {
   id: string
   name: string
   permissions: string[]
+  /** Where the role may be granted: 'nation' and unit levels. */
+  levels?: string[]
+}
+
+export interface Permission {
+  id: string
+  name: string
 }
 
 export interface AuditEntry {
@@ -102,6 +112,9 @@ export interface AuditEntry {
   target: string | null
   unit_code: string | null
   ip: string | null
+  method?: string
+  path?: string
+  /** "ok" or the error code of the request. */
   result: string
   status: number | null
 }

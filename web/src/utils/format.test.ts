@@ -8,6 +8,7 @@ import {
   formatPercent,
   formatRelative,
   toIsoDay,
+  beijingDayStartUtc,
 } from './format'
 
 describe('formatDate', () => {
@@ -25,6 +26,15 @@ describe('formatDate', () => {
     expect(formatDate(null)).toBe('')
     expect(formatDate('')).toBe('')
     expect(formatDate('not a date')).toBe('')
+  })
+})
+
+describe('beijingDayStartUtc', () => {
+  it('gives the UTC start of a Beijing day, for the API filters', () => {
+    expect(beijingDayStartUtc('2026-11-23')).toBe('2026-11-22T16:00:00Z')
+    expect(beijingDayStartUtc('2026-11-30', 1)).toBe('2026-11-30T16:00:00Z')
+    expect(beijingDayStartUtc('2026-12-31', 1)).toBe('2026-12-31T16:00:00Z')
+    expect(beijingDayStartUtc('bad')).toBe('')
   })
 })
 

@@ -163,3 +163,15 @@ export function formatPercent(ratio: number | null | undefined, digits = 1): str
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return ''
   return `${trimZeros(roundTo(ratio * 100, digits))}%`
 }
+
+/**
+ * The UTC instant at which a Beijing calendar day starts, as the API's time filters take it:
+ * 2026-11-23 -> 2026-11-22T16:00:00Z. `addDays` shifts the day (an inclusive "to" date becomes
+ * the start of the next day).
+ */
+export function beijingDayStartUtc(isoDay: string, addDays = 0): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay)
+  if (!m) return ''
+  const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays)
+  return new Date(utcMidnight - 8 * 3600 * 1000).toISOString().replace('.000Z', 'Z')
+}
