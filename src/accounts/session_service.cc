@@ -34,6 +34,29 @@ std::int64_t SecondsUntil(SystemTime t) {
 
 }  // namespace
 
+std::optional<PrincipalCache::Entry> PrincipalCache::Get(const std::string& digest) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(digest);
+  if (it == entries_.end()) return std::nullopt;
+  if (it->second.generation != generation_.load() ||
+      std::chrono::steady_clock::now() - it->second.cached_at >= kTtl) {
+    entries_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void PrincipalCache::Put(const std::string& digest, Entry entry) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();  // crude, but bounded
+  entries_[digest] = std::move(entry);
+}
+
+void PrincipalCache::UpdateLastSeen(const std::string& digest, SystemTime t) {
+  std::lock_guard lock(mutex_);
+  if (auto it = entries_.find(digest); it != entries_.end()) it->second.last_seen = t;
+}
+
 Status SessionService::CheckLockout(const std::string& username, const std::string& ip, std::int64_t* retry_after) {
   const auto now = system_clock::now();
   std::vector<std::string> account_failures, address_failures;
@@ -137,58 +160,83 @@ Result<Principal> SessionService::PrincipalOf(std::int64_t user_id) {
 
 Result<Principal> SessionService::AuthenticateSession(const std::string& token) {
   if (token.empty() || token.size() > 128) return NotSignedIn();
-  std::optional<SessionRecord> session;
-  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(session, AccountStore::FindSession(s, TokenDigest(token)));
-    return Status::Ok();
-  }));
-  if (!session) return NotSignedIn();
+  const std::string digest = TokenDigest(token);
   const auto now = system_clock::now();
-  auto last_seen = ParseUtcIso(session->last_seen_at);
-  auto expires = ParseUtcIso(session->expires_at);
-  if (!last_seen || !expires || now >= *expires || now - *last_seen >= settings_.idle_timeout) {
-    return NotSignedIn();
+  std::optional<PrincipalCache::Entry> entry = cache_.Get(digest);
+  if (!entry) {
+    const std::uint64_t generation = cache_.generation();
+    std::optional<SessionRecord> session;
+    JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(session, AccountStore::FindSession(s, digest));
+      return Status::Ok();
+    }));
+    if (!session) return NotSignedIn();
+    auto last_seen = ParseUtcIso(session->last_seen_at);
+    auto expires = ParseUtcIso(session->expires_at);
+    if (!last_seen || !expires) return NotSignedIn();
+    JICENG_ASSIGN_OR_RETURN(auto principal, PrincipalOf(session->user_id));
+    principal.session_id = session->id;
+    principal.csrf_token = session->csrf_token;
+    entry = PrincipalCache::Entry{std::move(principal), *last_seen, *expires, std::chrono::steady_clock::now(),
+                                  generation};
+    cache_.Put(digest, *entry);
   }
+  if (now >= *entry->expires || now - entry->last_seen >= settings_.idle_timeout) return NotSignedIn();
   // Record activity, but at most every minute (or a quarter of the idle
   // timeout): a write per request would cost more than the request.
   const auto touch_every = std::min<std::chrono::system_clock::duration>(seconds(60), settings_.idle_timeout / 4);
-  if (now - *last_seen >= touch_every) {
+  if (now - entry->last_seen >= touch_every) {
     JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) {
-      return AccountStore::TouchSession(s, session->id, UtcIso(now));
+      return AccountStore::TouchSession(s, *entry->principal.session_id, UtcIso(now));
     }));
+    cache_.UpdateLastSeen(digest, now);
   }
-  JICENG_ASSIGN_OR_RETURN(auto principal, PrincipalOf(session->user_id));
-  principal.session_id = session->id;
-  principal.csrf_token = session->csrf_token;
-  return principal;
+  return std::move(entry->principal);
 }
 
 Result<Principal> SessionService::AuthenticateToken(const std::string& secret) {
   if (secret.rfind("jct_", 0) != 0 || secret.size() > 128) {
     return Status::Error(ErrorCode::kUnauthenticated, "API 令牌无效。", "The API token is not valid.");
   }
-  std::optional<TokenRecord> token;
-  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(token, AccountStore::FindToken(s, TokenDigest(secret)));
-    return Status::Ok();
-  }));
+  const std::string digest = TokenDigest(secret);
   const auto now = system_clock::now();
-  if (!token || (token->expires_at && ParseUtcIso(*token->expires_at) <= now)) {
-    return Status::Error(ErrorCode::kUnauthenticated, "API 令牌无效、已撤销或已过期。",
-                         "The API token is not valid, revoked or expired.");
+  std::optional<PrincipalCache::Entry> entry = cache_.Get(digest);
+  if (!entry) {
+    const std::uint64_t generation = cache_.generation();
+    std::optional<TokenRecord> token;
+    JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(token, AccountStore::FindToken(s, digest));
+      return Status::Ok();
+    }));
+    if (!token) {
+      return Status::Error(ErrorCode::kUnauthenticated, "API 令牌无效、已撤销或已过期。",
+                           "The API token is not valid, revoked or expired.");
+    }
+    JICENG_ASSIGN_OR_RETURN(auto principal, PrincipalOf(token->user_id));
+    principal.token_id = token->id;
+    principal.token_unit = token->unit_code;
+    std::optional<SystemTime> expires;
+    if (token->expires_at) expires = ParseUtcIso(*token->expires_at);
+    auto last_used = token->last_used_at ? ParseUtcIso(*token->last_used_at) : std::nullopt;
+    entry = PrincipalCache::Entry{std::move(principal), last_used.value_or(SystemTime{}), expires,
+                                  std::chrono::steady_clock::now(), generation};
+    cache_.Put(digest, *entry);
   }
-  auto last_used = token->last_used_at ? ParseUtcIso(*token->last_used_at) : std::nullopt;
-  if (!last_used || now - *last_used >= seconds(60)) {
-    JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) { return AccountStore::TouchToken(s, token->id, UtcIso(now)); }));
+  if (entry->expires && now >= *entry->expires) {
+    return Status::Error(ErrorCode::kUnauthenticated, "API 令牌已过期。", "The API token has expired.");
   }
-  JICENG_ASSIGN_OR_RETURN(auto principal, PrincipalOf(token->user_id));
-  principal.token_id = token->id;
-  principal.token_unit = token->unit_code;
-  return principal;
+  if (now - entry->last_seen >= seconds(60)) {
+    JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) {
+      return AccountStore::TouchToken(s, *entry->principal.token_id, UtcIso(now));
+    }));
+    cache_.UpdateLastSeen(digest, now);
+  }
+  return std::move(entry->principal);
 }
 
 Status SessionService::Logout(const Principal& principal) {
   if (!principal.session_id) return Status::Ok();
+  cache_.Invalidate();
   return db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto done, AccountStore::RevokeSession(s, principal.user_id, *principal.session_id));
     (void)done;
@@ -212,6 +260,7 @@ Result<std::vector<SessionRecord>> SessionService::ListSessions(std::int64_t use
 }
 
 Status SessionService::RevokeSession(std::int64_t user_id, std::int64_t session_id) {
+  cache_.Invalidate();
   return db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto done, AccountStore::RevokeSession(s, user_id, session_id));
     if (!done) return Status::NotFound("没有这个会话（或已结束）。", "No such session (or it has ended).", "id");
@@ -264,6 +313,7 @@ Result<std::vector<TokenRecord>> SessionService::ListTokens(std::int64_t user_id
 }
 
 Status SessionService::RevokeToken(std::int64_t user_id, std::int64_t token_id) {
+  cache_.Invalidate();
   return db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto done, AccountStore::RevokeToken(s, user_id, token_id));
     if (!done) return Status::NotFound("没有这个令牌（或已撤销）。", "No such token (or it is revoked).", "id");

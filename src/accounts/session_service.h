@@ -4,16 +4,20 @@
 // address, and turning a cookie or token into the Principal of a request.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <semaphore>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "accounts/account_store.h"
 #include "accounts/principal.h"
 #include "accounts/user.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 #include "hierarchy/hierarchy_service.h"
@@ -28,6 +32,36 @@ struct SessionSettings {
   std::chrono::seconds max_lock{60 * 60};
   int address_failures = 30;                 // failures from one address in the window
   std::chrono::seconds address_window{15 * 60};
+};
+
+// Recently authenticated credentials, so that a request does not cost four
+// queries before its real work. An entry is trusted for `kTtl` at most and
+// only while no account change has happened in this process since it was
+// made (Invalidate() is called on every such change); another process's
+// revocation is therefore seen within kTtl.
+class PrincipalCache {
+ public:
+  static constexpr std::chrono::seconds kTtl{5};
+  static constexpr std::size_t kMaxEntries = 20000;
+
+  struct Entry {
+    Principal principal;
+    SystemTime last_seen;                   // sessions: for the idle timeout
+    std::optional<SystemTime> expires;      // absolute expiry, if any
+    std::chrono::steady_clock::time_point cached_at;
+    std::uint64_t generation;
+  };
+
+  std::optional<Entry> Get(const std::string& digest);
+  void Put(const std::string& digest, Entry entry);
+  void UpdateLastSeen(const std::string& digest, SystemTime t);
+  void Invalidate() { ++generation_; }
+  std::uint64_t generation() const { return generation_.load(); }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;  // GUARDED_BY(mutex_)
+  std::atomic<std::uint64_t> generation_{0};
 };
 
 struct LoginResult {
@@ -73,6 +107,10 @@ class SessionService {
   // Builds the principal of `user_id` (grants included).
   Result<Principal> PrincipalOf(std::int64_t user_id);
 
+  // Forget cached principals: call after any change to accounts, grants,
+  // sessions or tokens.
+  void InvalidateCache() { cache_.Invalidate(); }
+
  private:
   // kTooManyRequests when `username` or `ip` is locked out now.
   Status CheckLockout(const std::string& username, const std::string& ip, std::int64_t* retry_after);
@@ -82,6 +120,7 @@ class SessionService {
   SessionSettings settings_;
   // argon2id takes 64 MiB and ~65 ms: at most two at once (the machine's cores).
   std::counting_semaphore<2> hashing_{2};
+  PrincipalCache cache_;
 };
 
 // The message for a failed sign-in: the same for unknown users and wrong passwords.

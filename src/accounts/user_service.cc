@@ -43,6 +43,19 @@ Result<std::optional<std::string>> NormalizePhone(const std::optional<std::strin
   return std::optional<std::string>(phone);
 }
 
+// Calls `fn` when the enclosing method returns, whatever the outcome (after
+// a failed write the cache is merely refreshed needlessly).
+class NotifyOnExit {
+ public:
+  explicit NotifyOnExit(const std::function<void()>& fn) : fn_(fn) {}
+  ~NotifyOnExit() {
+    if (fn_) fn_();
+  }
+
+ private:
+  const std::function<void()>& fn_;
+};
+
 Status UserNotFound() {
   return Status::NotFound("没有这个账号。", "No such account.", "id");
 }
@@ -146,6 +159,7 @@ Result<std::pair<std::vector<User>, std::size_t>> UserService::List(const Princi
 
 Result<User> UserService::Update(const Principal* actor, std::int64_t id, const UserPatch& patch,
                                  std::optional<std::int64_t> expected_version) {
+  NotifyOnExit notify(on_change_);
   JICENG_ASSIGN_OR_RETURN(auto user, Load(id));
   JICENG_RETURN_IF_ERROR(CheckScope(actor, "users.write", user));
   if (expected_version && *expected_version != user.version) {
@@ -174,6 +188,7 @@ Result<User> UserService::Update(const Principal* actor, std::int64_t id, const 
 }
 
 Status UserService::SetPassword(const Principal* actor, std::int64_t id, const std::string& password) {
+  NotifyOnExit notify(on_change_);
   JICENG_ASSIGN_OR_RETURN(auto user, Load(id));
   JICENG_RETURN_IF_ERROR(CheckScope(actor, "users.write", user));
   JICENG_RETURN_IF_ERROR(CheckPasswordPolicy(password, user.username));
@@ -185,6 +200,7 @@ Status UserService::SetPassword(const Principal* actor, std::int64_t id, const s
 }
 
 Status UserService::ChangeOwnPassword(const Principal& actor, const std::string& current, const std::string& next) {
+  NotifyOnExit notify(on_change_);
   std::optional<Credentials> creds;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(creds, AccountStore::FindCredentials(s, actor.username));
@@ -213,6 +229,7 @@ Status UserService::ChangeOwnPassword(const Principal& actor, const std::string&
 
 Result<Grant> UserService::GrantRole(const Principal* actor, std::int64_t user_id, const std::string& role_id,
                                      std::optional<std::string> unit_code) {
+  NotifyOnExit notify(on_change_);
   const Role* role = access_.roles().FindRole(role_id);
   if (role == nullptr) {
     std::string known;
@@ -253,6 +270,7 @@ Result<Grant> UserService::GrantRole(const Principal* actor, std::int64_t user_i
 }
 
 Status UserService::RevokeRole(const Principal* actor, std::int64_t user_id, std::int64_t grant_id) {
+  NotifyOnExit notify(on_change_);
   JICENG_ASSIGN_OR_RETURN(auto user, Load(user_id));
   const Grant* grant = nullptr;
   for (const Grant& g : user.grants) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,8 +35,11 @@ struct UserPatch {
 
 class UserService {
  public:
-  UserService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const AccessControl& access)
-      : db_(db), hierarchy_(hierarchy), access_(access) {}
+  // `on_change` is called after every change to an account or its grants
+  // (the session service drops its cached principals).
+  UserService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const AccessControl& access,
+              std::function<void()> on_change = {})
+      : db_(db), hierarchy_(hierarchy), access_(access), on_change_(std::move(on_change)) {}
 
   // `actor` nullptr: the command line.
   Result<User> Create(const Principal* actor, const NewUser& input);
@@ -63,6 +67,7 @@ class UserService {
   db::Database& db_;
   const hierarchy::HierarchyService& hierarchy_;
   const AccessControl& access_;
+  std::function<void()> on_change_;
 };
 
 // Login names: 3–32 characters of a–z, 0–9, '.', '_', '-', '@'; stored lowercase.

@@ -17,7 +17,9 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   JICENG_ASSIGN_OR_RETURN(app->hierarchy, hierarchy::HierarchyService::Load(*app->db));
   app->access = std::make_unique<accounts::AccessControl>(*app->roles, app->hierarchy->tree());
   app->sessions = std::make_unique<accounts::SessionService>(*app->db, *app->hierarchy, settings);
-  app->users = std::make_unique<accounts::UserService>(*app->db, *app->hierarchy, *app->access);
+  accounts::SessionService* sessions = app->sessions.get();
+  app->users = std::make_unique<accounts::UserService>(*app->db, *app->hierarchy, *app->access,
+                                                       [sessions] { sessions->InvalidateCache(); });
   app->account_deps = std::make_unique<api::AccountDeps>(
       api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db});
   api::AddHealthRoutes(app->routes, *app->db, *app->hierarchy);

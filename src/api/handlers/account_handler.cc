@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/errors.h"
+#include "api/handlers/units_handler.h"
 #include "api/server.h"
 #include "audit/audit_log.h"
 #include "common/clock.h"
@@ -431,14 +432,8 @@ void AddUserRoutes(RouteTable& routes, const AccountDeps& deps) {
 
 void AddAuditRoutes(RouteTable& routes, const AccountDeps& deps) {
   const AccountDeps* d = &deps;
-  auto under = [](const ApiRequest& req) -> Result<Target> {
-    auto u = req.QueryText("under");
-    if (!u || u->empty()) return Target::None();
-    JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(*u, "under"));
-    return Target::Unit(code);
-  };
-  routes.push_back({"GET", "/api/v1/audit", [d](const ApiRequest& r) { return ListAudit(r, *d); }, "audit.read", under,
-                    "audit.list"});
+  routes.push_back({"GET", "/api/v1/audit", [d](const ApiRequest& r) { return ListAudit(r, *d); }, "audit.read",
+                    UnitFromQuery("under"), "audit.list"});
 }
 
 }  // namespace jiceng::api

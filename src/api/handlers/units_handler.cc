@@ -173,15 +173,18 @@ TargetFn UnitFromPath(std::string_view param) {
   };
 }
 
-void AddUnitRoutes(RouteTable& routes, HierarchyService& h, const accounts::AccessControl& access) {
-  auto under = [](const ApiRequest& req) -> Result<Target> {
-    auto u = req.QueryText("under");
-    if (!u || u->empty()) return Target::None();
-    JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(*u, "under"));
+TargetFn UnitFromQuery(std::string_view param) {
+  return [name = std::string(param)](const ApiRequest& req) -> Result<Target> {
+    auto text = req.QueryText(name);
+    if (!text || text->empty()) return Target::None();
+    JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(*text, name));
     return Target::Unit(code);
   };
+}
+
+void AddUnitRoutes(RouteTable& routes, HierarchyService& h, const accounts::AccessControl& access) {
   routes.push_back({"GET", "/api/v1/units", [&h, &access](const ApiRequest& r) { return SearchUnits(r, h, access); },
-                    "units.read", under, "units.search"});
+                    "units.read", UnitFromQuery("under"), "units.search"});
   routes.push_back({"GET", "/api/v1/units/:code", [&h](const ApiRequest& r) { return GetUnit(r, h); },
                     "units.read", UnitFromPath(), "units.read"});
   routes.push_back({"PATCH", "/api/v1/units/:code", [&h](const ApiRequest& r) { return PatchGroup(r, h); },

@@ -22,6 +22,9 @@ void AddUnitRoutes(RouteTable& routes, hierarchy::HierarchyService& hierarchy,
 
 // A route target read from the path parameter `code`.
 TargetFn UnitFromPath(std::string_view param = "code");
+// A route target read from an optional query parameter (e.g. `under`);
+// without it, Target::None() and the handler filters by the caller's scope.
+TargetFn UnitFromQuery(std::string_view param);
 
 // The JSON shape of a unit. `tree` supplies the parent's name for the
 // display name of placeholder units (北京市（市辖区）).
