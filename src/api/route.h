@@ -36,12 +36,12 @@ struct Target {
 using TargetFn = std::function<Result<Target>(const ApiRequest&)>;
 
 struct Route {
-  std::string method;       // "GET", "POST", "PATCH", "DELETE"
-  std::string pattern;      // express style: "/api/v1/units/:code/children"
-  HandlerFn handler;
-  std::string permission;   // kPublic, kSignedIn, or a permission id ("units.read")
-  TargetFn target;          // empty: Target::None()
-  std::string action;       // audit log name, e.g. "units.groups.add"
+  std::string method = {};      // "GET", "POST", "PATCH", "DELETE"
+  std::string pattern = {};     // express style: "/api/v1/units/:code/children"
+  HandlerFn handler = {};
+  std::string permission = {};  // kPublic, kSignedIn, or a permission id ("units.read")
+  TargetFn target = {};         // empty: Target::None()
+  std::string action = {};      // audit log name, e.g. "units.groups.add"
   // Reads of a person's record are audited like writes; writes always are.
   bool audit_read = false;
 };

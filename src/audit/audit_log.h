@@ -39,12 +39,12 @@ struct AuditEntry {
 };
 
 struct AuditFilter {
-  std::optional<std::string> username;
-  std::optional<std::string> action;        // exact, or a prefix ending in '.' ("units.")
-  bool nationwide = false;                  // entries of every unit and of none
-  std::vector<std::string> unit_prefixes;   // else: entries whose unit code starts with one of these
-  std::optional<std::string> from;          // at >= from
-  std::optional<std::string> to;            // at < to
+  std::optional<std::string> username = {};
+  std::optional<std::string> action = {};        // exact, or a prefix ending in '.' ("units.")
+  bool nationwide = false;                       // entries of every unit and of none
+  std::vector<std::string> unit_prefixes = {};   // else: entries whose unit code starts with one of these
+  std::optional<std::string> from = {};          // at >= from
+  std::optional<std::string> to = {};            // at < to
   std::size_t offset = 0;
   std::size_t limit = 50;
 };

@@ -40,12 +40,12 @@ struct UnitPage {
 };
 
 struct UnitSearch {
-  std::string text;                    // already trimmed and simplified
-  std::optional<std::uint64_t> under;  // only units in this subtree
+  std::string text = {};                     // already trimmed and simplified
+  std::optional<std::uint64_t> under = {};   // only units in this subtree
   std::size_t offset = 0;
   std::size_t limit = 20;
   bool include_retired = false;
-  std::vector<std::uint64_t> within;   // if not empty: only units in these subtrees
+  std::vector<std::uint64_t> within = {};    // if not empty: only units in these subtrees
 };
 
 class UnitTree {
