@@ -1,7 +1,7 @@
-import { createApp } from 'vue'
+import { createApp, watch, type Ref } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
-import { applyDocumentLanguage, currentLanguage, i18n } from './i18n'
+import { currentLanguage, i18n, initialLanguage, setLanguage } from './i18n'
 import { createAppRouter } from './router'
 import { configureClient } from './api/client'
 import { useSessionStore } from './stores/session'
@@ -33,11 +33,15 @@ configureClient({
   },
 })
 
-applyDocumentLanguage(currentLanguage())
-router.afterEach((to) => {
+function pageTitle() {
+  const to = router.currentRoute.value
   const title = to.meta.title ? i18n.global.t(to.meta.title) : ''
-  const app = i18n.global.t('app.title')
-  document.title = title ? `${title} - ${app}` : app
-})
+  const appTitle = i18n.global.t('app.title')
+  document.title = title ? `${title} - ${appTitle}` : appTitle
+}
+router.afterEach(pageTitle)
+watch(i18n.global.locale as unknown as Ref<string>, pageTitle)
 
-app.mount('#app')
+// A remembered English choice loads its catalogue before the first render.
+void setLanguage(initialLanguage()).finally(() => app.mount('#app'))
+

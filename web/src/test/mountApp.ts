@@ -8,7 +8,7 @@ import { i18n, setLanguage } from '@/i18n'
 export async function mountWithApp<C extends Component>(component: C, options: ComponentMountingOptions<C> = {}, path = '/') {
   const pinia = createPinia()
   setActivePinia(pinia)
-  setLanguage('zh-CN')
+  await setLanguage('zh-CN')
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
