@@ -127,6 +127,25 @@ Result<std::optional<std::optional<std::string>>> JsonBody::NullableString(std::
   return Out(std::optional<std::string>(it->get<std::string>()));
 }
 
+Result<std::vector<nlohmann::json>> JsonBody::ObjectList(std::string_view field, std::size_t max_items) {
+  seen_.emplace_back(field);
+  std::vector<nlohmann::json> out;
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return out;
+  const std::string f(field);
+  if (!it->is_array() || it->size() > max_items) {
+    return Status::InvalidArgument(f, "字段 " + f + " 应为对象数组（最多 " + std::to_string(max_items) + " 项）。",
+                                   "Field " + f + " must be an array of objects (at most " + std::to_string(max_items) + ").");
+  }
+  for (const auto& item : *it) {
+    if (!item.is_object()) {
+      return Status::InvalidArgument(f, "字段 " + f + " 的每一项都应为对象。", "Every item of " + f + " must be an object.");
+    }
+    out.push_back(item);
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> JsonBody::StringList(std::string_view field) {
   seen_.emplace_back(field);
   std::vector<std::string> out;

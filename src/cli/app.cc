@@ -26,7 +26,10 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
   app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy);
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules);
-  app->members_deps = std::make_unique<api::MembersDeps>(api::MembersDeps{*app->orgs, *app->members, *app->access});
+  app->dues = std::make_unique<members::DuesService>(*app->db);
+  app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules);
+  app->members_deps = std::make_unique<api::MembersDeps>(
+      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->access});
   api::AddHealthRoutes(app->routes, *app->db, *app->hierarchy);
   api::AddUnitRoutes(app->routes, *app->hierarchy, *app->access);
   api::AddSessionRoutes(app->routes, *app->account_deps);
@@ -34,6 +37,7 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddAuditRoutes(app->routes, *app->account_deps);
   api::AddOrgRoutes(app->routes, *app->members_deps);
   api::AddMemberRoutes(app->routes, *app->members_deps);
+  api::AddMemberLifeRoutes(app->routes, *app->members_deps);
   return app;
 }
 

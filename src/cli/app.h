@@ -32,6 +32,8 @@ struct App {
   std::unique_ptr<members::MembershipRules> membership_rules;
   std::unique_ptr<orgs::OrgService> orgs;
   std::unique_ptr<members::MemberService> members;
+  std::unique_ptr<members::DuesService> dues;
+  std::unique_ptr<members::MeetingService> meetings;
   std::unique_ptr<api::MembersDeps> members_deps;
   api::RouteTable routes;
 };

@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "db/migrations/migrations.h"
+#include "members/dues_service.h"
+#include "members/meeting_service.h"
 #include "orgs/org_service.h"
 
 namespace jiceng::members {
@@ -252,6 +254,94 @@ TEST_F(MemberServiceTest, OrganizationRulesAreEnforced) {
   orgs::OrgInput not_joint{"513322100", town_, "branch", "x"};
   not_joint.covered_units = {"513322100201"};
   EXPECT_EQ(orgs_->Create(not_joint).status().field(), "covered_units");
+}
+
+TEST_F(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
+  DuesService dues(*db_);
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const std::string y = std::to_string(year);
+  ASSERT_TRUE(dues.SetStandard(m.id, 200, y + "-01").ok());   // ¥2.00 a month
+  ASSERT_TRUE(dues.SetStandard(m.id, 350, y + "-03").ok());   // ¥3.50 from March
+  ASSERT_TRUE(dues.RecordPayment(m.id, y + "-01", 200, y + "-01-10", kNoUser).ok());
+  ASSERT_TRUE(dues.RecordPayment(m.id, y + "-03", 100, y + "-03-10", kNoUser).ok());  // short by 250
+  EXPECT_EQ(dues.RecordPayment(m.id, y + "-01", 200, y + "-01-11", kNoUser).code(), ErrorCode::kConflict);
+  EXPECT_EQ(dues.RecordPayment(m.id, y + "-13", 200, y + "-01-11", kNoUser).field(), "month");
+  EXPECT_EQ(dues.RecordPayment(m.id, y + "-02", 0, y + "-01-11", kNoUser).field(), "amount_fen");
+  EXPECT_EQ(dues.SetStandard(m.id, -1, y + "-01").field(), "monthly_fen");
+  auto months = *dues.MemberYear(m.id, year);
+  const int current_month = static_cast<int>(static_cast<unsigned>(std::chrono::year_month_day(Today()).month()));
+  ASSERT_EQ(static_cast<int>(months.size()), current_month);
+  EXPECT_EQ(months[0].due_fen, 200);
+  EXPECT_EQ(months[0].arrears_fen(), 0);
+  EXPECT_EQ(months[1].arrears_fen(), 200);
+  EXPECT_EQ(months[2].due_fen, 350);
+  EXPECT_EQ(months[2].arrears_fen(), 250);
+  auto org = *dues.OrgYear(village_a_, year);
+  ASSERT_EQ(org.size(), 1u);
+  EXPECT_EQ(org[0].paid_fen, 300);
+  EXPECT_EQ(org[0].due_fen, 200 * 2 + 350 * (current_month - 2));
+  EXPECT_EQ(org[0].arrears_fen, org[0].due_fen - 300);
+  EXPECT_EQ(org[0].months_in_arrears, current_month - 1);
+}
+
+TEST_F(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
+  DuesService cards(*db_);
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  auto other = *members_->Create(Person(village_b_, "李四"), kNoUser);
+  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  auto card = cards.IssueCard(m.id, "LD-0001", "2026-01-05");
+  ASSERT_TRUE(card.ok()) << card.status().ToString();
+  EXPECT_EQ(cards.IssueCard(m.id, "LD-0002", "2026-01-05").status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(cards.IssueCard(other.id, "LD-0001", "2026-01-05").status().field(), "number");
+  ASSERT_TRUE(cards.IssueCard(other.id, "LD-0002", "2026-01-05").ok());
+  ASSERT_TRUE(cards.ReviewCard(card->id, year, "needs_correction", "照片不清").ok());
+  EXPECT_EQ(cards.ReviewCard(card->id, year, "valid", "").status().field(), "year");
+  EXPECT_EQ(cards.ReviewCard(card->id, year - 1, "expired", "").status().field(), "result");
+  auto f = *cards.CardFiguresOf(513322, year);
+  EXPECT_EQ(f.issued, 2);
+  EXPECT_EQ(f.valid, 1);
+  EXPECT_EQ(f.reviewed, 1);
+  EXPECT_EQ(f.needs_correction, 1);
+  EXPECT_EQ(cards.CardFiguresOf(513322100202, year)->issued, 1);
+}
+
+TEST_F(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
+  MeetingService meetings(*db_, *rules_);
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  const auto today = std::chrono::year_month_day(Today());
+  const int year = static_cast<int>(today.year());
+  const std::string y = std::to_string(year);
+  auto held = meetings.Record(village_a_, "committee", y + "-01-15", "学习会议精神",
+                              {{m.id, "present"}}, kNoUser);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_EQ(meetings.Record(village_a_, "dinner", y + "-01-15", "x", {}, kNoUser).status().field(), "kind");
+  EXPECT_EQ(meetings.Record(village_a_, "committee", y + "-01-15", "x", {{m.id, "late"}}, kNoUser).status().field(),
+            "attendance");
+  EXPECT_EQ(meetings.Record(village_b_, "committee", y + "-01-15", "x", {{m.id, "present"}}, kNoUser).status().field(),
+            "attendance") << "a member of another branch";
+  auto rows = *meetings.Compliance(village_a_, year);
+  const auto* committee = &rows[0];
+  for (const auto& r : rows) if (r.kind == "committee") committee = &r;
+  const int months = static_cast<int>(static_cast<unsigned>(today.month()));
+  EXPECT_EQ(committee->due, months);
+  EXPECT_EQ(committee->held, 1);
+  EXPECT_EQ(committee->cells[0].state, "held");
+  EXPECT_EQ(committee->cells.back().state, months == 1 ? "held" : "due") << "the current month is not missed yet";
+  EXPECT_EQ(committee->missed, months >= 2 ? months - 2 : 0);
+  // The county sees every active organization of its subtree.
+  std::int64_t orgs = 0;
+  auto subtree = *meetings.SubtreeCompliance(513322, year, &orgs);
+  EXPECT_EQ(orgs, 4);
+  for (const auto& r : subtree) {
+    if (r.kind == "committee") {
+      EXPECT_EQ(r.held, 1);
+      EXPECT_EQ(r.due, 4 * months);
+    }
+  }
+  ASSERT_TRUE(meetings.Review(village_a_, year, "needs_improvement", "委员会会议不足", kNoUser).ok());
+  EXPECT_EQ(meetings.Review(village_a_, year, "compliant", "", kNoUser).status().code(), ErrorCode::kConflict);
+  EXPECT_EQ((*meetings.ReviewOf(village_a_, year))->result, "needs_improvement");
 }
 
 }  // namespace

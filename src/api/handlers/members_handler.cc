@@ -413,7 +413,259 @@ Result<Reply> DecideTransfer(const ApiRequest& req, const MembersDeps& d, const 
   return Reply{200, {{"transfer", TransferJson(*t)}}, {}};
 }
 
+// ---- dues, cards, meetings --------------------------------------------------
+
+Result<int> QueryYear(const ApiRequest& req) {
+  const int this_year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  JICENG_ASSIGN_OR_RETURN(auto year, req.QueryUint("year", static_cast<std::size_t>(this_year), 2000,
+                                                   static_cast<std::size_t>(this_year)));
+  return static_cast<int>(year);
+}
+
+Result<Reply> SetDuesStandard(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  req.audit_target = "member:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+  JICENG_ASSIGN_OR_RETURN(auto fen, body.OptionalInt("monthly_fen"));
+  JICENG_ASSIGN_OR_RETURN(auto from, body.RequiredString("from_month"));
+  JICENG_RETURN_IF_ERROR(body.Finish());
+  if (!fen) return Status::InvalidArgument("monthly_fen", "请填写月交纳标准（单位：分）。", "Give monthly_fen (in fen).");
+  JICENG_RETURN_IF_ERROR(d.dues.SetStandard(id, *fen, from));
+  return Reply{204, nullptr, {}};
+}
+
+nlohmann::json DuesMonthsJson(const std::vector<members::DuesMonth>& months) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : months) {
+    out.push_back({{"month", m.month}, {"due_fen", m.due_fen}, {"paid_fen", m.paid_fen},
+                   {"arrears_fen", m.arrears_fen()}, {"paid_on", Opt(m.paid_on)}});
+  }
+  return out;
+}
+
+Result<Reply> RecordDues(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  req.audit_target = "member:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+  JICENG_ASSIGN_OR_RETURN(auto month, body.RequiredString("month"));
+  JICENG_ASSIGN_OR_RETURN(auto fen, body.OptionalInt("amount_fen"));
+  JICENG_ASSIGN_OR_RETURN(auto paid_on, body.OptionalString("paid_on"));
+  JICENG_RETURN_IF_ERROR(body.Finish());
+  if (!fen) return Status::InvalidArgument("amount_fen", "请填写金额（单位：分）。", "Give amount_fen (in fen).");
+  JICENG_RETURN_IF_ERROR(d.dues.RecordPayment(id, month, *fen, paid_on.value_or(FormatDate(Today())), req.principal->user_id));
+  return Reply{201, {{"member_id", id}, {"month", month}, {"amount_fen", *fen}}, {}};
+}
+
+Result<Reply> MemberDues(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  req.audit_target = "member:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto months, d.dues.MemberYear(id, year));
+  std::int64_t due = 0, paid = 0, arrears = 0;
+  for (const auto& m : months) {
+    due += m.due_fen;
+    paid += m.paid_fen;
+    arrears += m.arrears_fen();
+  }
+  return Reply{200,
+               {{"member_id", id}, {"year", year}, {"months", DuesMonthsJson(months)}, {"due_fen", due},
+                {"paid_fen", paid}, {"arrears_fen", arrears}},
+               {}};
+}
+
+Result<Reply> OrgDues(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  req.audit_target = "org:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto rows, d.dues.OrgYear(id, year));
+  nlohmann::json items = nlohmann::json::array();
+  std::int64_t due = 0, paid = 0, arrears = 0, in_arrears = 0;
+  for (const auto& r : rows) {
+    items.push_back({{"member_id", r.member_id}, {"member_name", r.member_name}, {"due_fen", r.due_fen},
+                     {"paid_fen", r.paid_fen}, {"arrears_fen", r.arrears_fen}, {"months_in_arrears", r.months_in_arrears}});
+    due += r.due_fen;
+    paid += r.paid_fen;
+    arrears += r.arrears_fen;
+    if (r.arrears_fen > 0) ++in_arrears;
+  }
+  return Reply{200,
+               {{"org_id", id}, {"year", year}, {"items", std::move(items)}, {"due_fen", due}, {"paid_fen", paid},
+                {"arrears_fen", arrears}, {"members_in_arrears", in_arrears}},
+               {}};
+}
+
+nlohmann::json CardJson(const members::Card& c) {
+  return {{"id", c.id}, {"member_id", c.member_id}, {"number", c.number}, {"issued_on", c.issued_on}, {"status", c.status}};
+}
+
+Result<Reply> IssueCard(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  req.audit_target = "member:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+  JICENG_ASSIGN_OR_RETURN(auto number, body.RequiredString("number"));
+  JICENG_ASSIGN_OR_RETURN(auto issued, body.OptionalString("issued_on"));
+  JICENG_RETURN_IF_ERROR(body.Finish());
+  JICENG_ASSIGN_OR_RETURN(auto card, d.dues.IssueCard(id, number, issued.value_or(FormatDate(Today()))));
+  return Reply{201, {{"card", CardJson(card)}}, {}};
+}
+
+Result<Reply> ReviewCard(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  req.audit_target = "card:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, body.OptionalInt("year"));
+  JICENG_ASSIGN_OR_RETURN(auto result, body.RequiredString("result"));
+  JICENG_ASSIGN_OR_RETURN(auto note, body.OptionalString("note"));
+  JICENG_RETURN_IF_ERROR(body.Finish());
+  if (!year) return Status::InvalidArgument("year", "请填写审核年度。", "Give the review year.");
+  JICENG_ASSIGN_OR_RETURN(auto card, d.dues.ReviewCard(id, static_cast<int>(*year), result, note.value_or("")));
+  return Reply{200, {{"card", CardJson(card)}}, {}};
+}
+
+Result<Reply> CardFigures(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(req.Param("code")));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto f, d.dues.CardFiguresOf(code, year));
+  return Reply{200,
+               {{"unit_code", std::to_string(code)}, {"year", year}, {"issued", f.issued}, {"valid", f.valid},
+                {"reviewed", f.reviewed}, {"needs_correction", f.needs_correction}, {"withdrawn", f.withdrawn}},
+               {}};
+}
+
+nlohmann::json ComplianceJson(const std::vector<members::ComplianceRow>& rows, const MembersDeps& d, Lang lang) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& row : rows) {
+    std::string name = row.kind;
+    for (const auto& k : d.members.rules().meetings()) {
+      if (k.id == row.kind) name = lang == Lang::kZh ? k.name_zh : k.name_en;
+    }
+    nlohmann::json cells = nlohmann::json::array();
+    for (const auto& c : row.cells) cells.push_back({{"period", c.period}, {"held", c.held}, {"state", c.state}});
+    out.push_back({{"kind", row.kind}, {"name", name}, {"due", row.due}, {"held", row.held}, {"missed", row.missed},
+                   {"periods", std::move(cells)}});
+  }
+  return out;
+}
+
+Result<Reply> RecordMeeting(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+  JICENG_ASSIGN_OR_RETURN(auto kind, body.RequiredString("kind"));
+  JICENG_ASSIGN_OR_RETURN(auto held_on, body.RequiredString("held_on"));
+  JICENG_ASSIGN_OR_RETURN(auto topic, body.RequiredString("topic"));
+  JICENG_ASSIGN_OR_RETURN(auto list, body.ObjectList("attendance", 5000));
+  JICENG_RETURN_IF_ERROR(body.Finish());
+  std::vector<members::Attendance> attendance;
+  for (const auto& item : list) {
+    if (!item.contains("member_id") || !item["member_id"].is_number_integer() || !item.contains("status") ||
+        !item["status"].is_string()) {
+      return Status::InvalidArgument("attendance", "出席名单每项应为 {\"member_id\": 整数, \"status\": \"present\"}。",
+                                     "Each attendance item is {\"member_id\": integer, \"status\": \"present\"}.");
+    }
+    attendance.push_back({item["member_id"].get<std::int64_t>(), item["status"].get<std::string>()});
+  }
+  JICENG_ASSIGN_OR_RETURN(auto m, d.meetings.Record(id, kind, held_on, topic, attendance, req.principal->user_id));
+  req.audit_target = "meeting:" + std::to_string(m.id);
+  return Reply{201, {{"meeting", {{"id", m.id}, {"org_id", m.org_id}, {"kind", m.kind}, {"held_on", m.held_on},
+                                  {"topic", m.topic}, {"attendance_count", m.attendance.size()}}}}, {}};
+}
+
+Result<Reply> ListMeetings(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto list, d.meetings.ListForOrg(id, year));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& m : list) {
+    int present = 0, absent = 0, leave = 0;
+    for (const auto& a : m.attendance) {
+      (a.status == "present" ? present : a.status == "absent" ? absent : leave)++;
+    }
+    items.push_back({{"id", m.id}, {"kind", m.kind}, {"held_on", m.held_on}, {"topic", m.topic},
+                     {"present", present}, {"absent", absent}, {"leave", leave}});
+  }
+  return Reply{200, {{"org_id", id}, {"year", year}, {"items", std::move(items)}}, {}};
+}
+
+Result<Reply> OrgCompliance(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto rows, d.meetings.Compliance(id, year));
+  JICENG_ASSIGN_OR_RETURN(auto review, d.meetings.ReviewOf(id, year));
+  nlohmann::json r = nullptr;
+  if (review) r = {{"result", review->result}, {"note", review->note}, {"reviewed_on", review->reviewed_on}};
+  return Reply{200, {{"org_id", id}, {"year", year}, {"kinds", ComplianceJson(rows, d, req.lang)}, {"review", r}}, {}};
+}
+
+Result<Reply> ReviewMeetings(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  req.audit_target = "org:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, body.OptionalInt("year"));
+  JICENG_ASSIGN_OR_RETURN(auto result, body.RequiredString("result"));
+  JICENG_ASSIGN_OR_RETURN(auto note, body.OptionalString("note"));
+  JICENG_RETURN_IF_ERROR(body.Finish());
+  if (!year) return Status::InvalidArgument("year", "请填写审核年度。", "Give the review year.");
+  JICENG_ASSIGN_OR_RETURN(auto r, d.meetings.Review(id, static_cast<int>(*year), result, note.value_or(""),
+                                                    req.principal->user_id));
+  return Reply{201, {{"review", {{"org_id", r.org_id}, {"year", r.year}, {"result", r.result}, {"note", r.note},
+                                 {"reviewed_on", r.reviewed_on}}}}, {}};
+}
+
+Result<Reply> SubtreeMeetings(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(req.Param("code")));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  std::int64_t orgs = 0;
+  JICENG_ASSIGN_OR_RETURN(auto rows, d.meetings.SubtreeCompliance(code, year, &orgs));
+  return Reply{200,
+               {{"unit_code", std::to_string(code)}, {"year", year}, {"organizations", orgs},
+                {"kinds", ComplianceJson(rows, d, req.lang)}},
+               {}};
+}
+
 }  // namespace
+
+void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps) {
+  const MembersDeps* d = &deps;
+  auto member_unit = [d](const ApiRequest& req) -> Result<Target> {
+    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto unit, d->members.UnitOf(id));
+    return Target::Unit(unit);
+  };
+  auto org_unit = [d](const ApiRequest& req) -> Result<Target> {
+    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(id));
+    return Target::Unit(unit);
+  };
+  auto card_unit = [d](const ApiRequest& req) -> Result<Target> {
+    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto unit, d->dues.UnitOfCard(id));
+    return Target::Unit(unit);
+  };
+  routes.push_back({"PUT", "/api/v1/members/:id/dues-standard", [d](const ApiRequest& r) { return SetDuesStandard(r, *d); },
+                    "members.write", member_unit, "dues.standard.set"});
+  routes.push_back({"POST", "/api/v1/members/:id/dues", [d](const ApiRequest& r) { return RecordDues(r, *d); },
+                    "members.write", member_unit, "dues.pay"});
+  routes.push_back({"GET", "/api/v1/members/:id/dues", [d](const ApiRequest& r) { return MemberDues(r, *d); },
+                    "members.read", member_unit, "dues.member", /*audit_read=*/true});
+  routes.push_back({"GET", "/api/v1/orgs/:id/dues", [d](const ApiRequest& r) { return OrgDues(r, *d); }, "members.read",
+                    org_unit, "dues.org", /*audit_read=*/true});
+  routes.push_back({"POST", "/api/v1/members/:id/cards", [d](const ApiRequest& r) { return IssueCard(r, *d); },
+                    "members.write", member_unit, "cards.issue"});
+  routes.push_back({"POST", "/api/v1/cards/:id/review", [d](const ApiRequest& r) { return ReviewCard(r, *d); },
+                    "members.write", card_unit, "cards.review"});
+  routes.push_back({"GET", "/api/v1/units/:code/cards", [d](const ApiRequest& r) { return CardFigures(r, *d); },
+                    "members.read", UnitFromPath(), "cards.figures"});
+  routes.push_back({"POST", "/api/v1/orgs/:id/meetings", [d](const ApiRequest& r) { return RecordMeeting(r, *d); },
+                    "orgs.write", org_unit, "meetings.record"});
+  routes.push_back({"GET", "/api/v1/orgs/:id/meetings", [d](const ApiRequest& r) { return ListMeetings(r, *d); },
+                    "orgs.read", org_unit, "meetings.list"});
+  routes.push_back({"GET", "/api/v1/orgs/:id/compliance", [d](const ApiRequest& r) { return OrgCompliance(r, *d); },
+                    "orgs.read", org_unit, "meetings.compliance"});
+  routes.push_back({"POST", "/api/v1/orgs/:id/review", [d](const ApiRequest& r) { return ReviewMeetings(r, *d); },
+                    "orgs.write", org_unit, "meetings.review"});
+  routes.push_back({"GET", "/api/v1/units/:code/meetings", [d](const ApiRequest& r) { return SubtreeMeetings(r, *d); },
+                    "orgs.read", UnitFromPath(), "meetings.subtree"});
+}
 
 void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps) {
   const MembersDeps* d = &deps;

@@ -4,6 +4,8 @@
 
 #include "accounts/access_control.h"
 #include "api/route.h"
+#include "members/dues_service.h"
+#include "members/meeting_service.h"
 #include "members/member_service.h"
 #include "orgs/org_service.h"
 
@@ -12,10 +14,14 @@ namespace jiceng::api {
 struct MembersDeps {
   orgs::OrgService& orgs;
   members::MemberService& members;
+  members::DuesService& dues;
+  members::MeetingService& meetings;
   const accounts::AccessControl& access;
 };
 
 void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps);
 void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps);
+// Dues, membership cards and organizational life (meetings, compliance, reviews).
+void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps);
 
 }  // namespace jiceng::api
