@@ -13,6 +13,7 @@ let base = ''
 let browser = null
 const shotDir = ensureScreenshotDir()
 const groupName = `本冬村民小组${Date.now() % 100000}`
+let villagePath = ''
 const DESKTOP = { width: 1440, height: 900 }
 const PHONE = { width: 360, height: 740 }
 
@@ -192,6 +193,35 @@ test('add a villager group under a village; a duplicate name is shown on the nam
   await item.waitFor()
   assert.match(await item.locator('.el-form-item__error').innerText(), new RegExp(groupName))
   await page.keyboard.press('Escape')
+  villagePath = new URL(page.url()).pathname
+  await s.done()
+})
+
+test('rename, retire and reinstate the villager group', async () => {
+  assert.ok(villagePath, 'the previous test added a group')
+  const s = await openSignedIn(USERS.admin, { path: villagePath })
+  const { page } = s
+  await childrenOf(page, villagePath.split('/').pop())
+  const renamed = `${groupName}（改）`
+  let row = page.locator('[data-testid="children-table"] tbody tr', { hasText: groupName })
+  await row.getByRole('button', { name: '改名' }).click()
+  const input = page.locator('input[data-testid="group-name"]')
+  assert.equal(await input.inputValue(), groupName)
+  await input.fill(renamed)
+  await page.locator('[data-testid="group-save"]').click()
+  row = page.locator('[data-testid="children-table"] tbody tr', { hasText: renamed })
+  await row.waitFor()
+  await row.getByRole('button', { name: '撤销' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '撤销' }).click()
+  await row.waitFor({ state: 'detached' })
+  await page.locator('[data-testid="show-retired"]').click()
+  await row.waitFor()
+  assert.match(await row.innerText(), /已撤销/)
+  await row.getByRole('button', { name: '恢复' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '恢复' }).click()
+  await page.locator('.el-message--success', { hasText: '已恢复' }).waitFor()
+  await settle(page)
+  assert.doesNotMatch(await row.innerText(), /已撤销/)
   await s.done()
 })
 
