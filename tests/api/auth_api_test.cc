@@ -1201,6 +1201,49 @@ TEST_F(AuthApi, TransfersAreDecidedByTheReceivingSideAndCancelledByTheSendingSid
 }
 
 // ---------------------------------------------------------------------------
+// Known deviations, reported and disabled until the server is fixed (run
+// with --gtest_also_run_disabled_tests). Each passes once the server keeps
+// the rule that nobody reaches further than their own grants.
+
+// A county's org_department may reset the password of (and disable) any
+// account homed in the county — including one holding a NATIONWIDE role,
+// and then sign in as it. Account writes should need the acting user to
+// hold, where they hold users.write, every permission of the target's grants
+// (as granting a role already does).
+TEST_F(AuthApi, DISABLED_ACountyCannotTakeOverANationwideAccountHomedInIt) {
+  std::string why;
+  const std::string id = CreateUser(http(), Unique("nation.homed"), village1_, &why);
+  ASSERT_TRUE(why.empty()) << why;
+  HttpResponse grant = http().PostJson(UserPath(id) + "/roles", {{"role", "system_admin"}});
+  ASSERT_EQ(grant.status, 201) << grant;
+  Http org(port(), User("org_department").session.AuthHeaders());  // 波密县 only
+  ExpectError(org.PostJson(UserPath(id) + "/password", {{"password", "Taken-Over-Passw0rd"}}), 403,
+              "permission_denied", "");
+  ExpectError(org.PatchJson(UserPath(id), {{"enabled", false}}), 403, "permission_denied", "");
+}
+
+// A token narrowed to a village can create a new token without that
+// narrowing, which then reaches the whole county of its user.
+TEST_F(AuthApi, DISABLED_ANarrowedTokenCannotMintAWiderOne) {
+  Http session(port(), User("org_department").session.AuthHeaders());
+  HttpResponse narrow =
+      session.PostJson("/api/v1/tokens", {{"name", "只限本村"}, {"unit_code", village1_}});
+  ASSERT_EQ(narrow.status, 201) << narrow;
+  Http bearer(port(), {{"Authorization", "Bearer " + narrow.json.value("secret", "")}});
+  ExpectError(bearer.Get(UnitPath(kBomi)), 403, "permission_denied", "");
+  for (const json& body : {json{{"name", "更宽的令牌"}}, json{{"name", "全县令牌"}, {"unit_code", kBomi}}}) {
+    SCOPED_TRACE(body.dump());
+    HttpResponse minted = bearer.PostJson("/api/v1/tokens", body);
+    if (minted.status != 201) {
+      EXPECT_EQ(minted.status, 403) << minted;
+      continue;
+    }
+    Http wider(port(), {{"Authorization", "Bearer " + minted.json.value("secret", "")}});
+    ExpectError(wider.Get(UnitPath(kBomi)), 403, "permission_denied", "");
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Signing in: the answer, lockout
 
 TEST_F(AuthApi, SignInSetsAStrictHttpOnlyCookieAndReturnsTheCsrfToken) {
