@@ -19,16 +19,16 @@
 namespace jiceng::orgs {
 
 struct OrgInput {
-  std::string unit_code;
-  std::optional<std::int64_t> parent_id;
-  std::string kind;
-  std::string name;
-  std::optional<std::int64_t> two_new_id;
-  std::optional<std::string> temp_reason;
-  std::optional<std::string> starts_on;
-  std::optional<std::string> ends_on;
-  std::optional<std::string> established_on;  // default: today
-  std::vector<std::string> covered_units;     // joint branches only
+  std::string unit_code = {};
+  std::optional<std::int64_t> parent_id = {};
+  std::string kind = {};
+  std::string name = {};
+  std::optional<std::int64_t> two_new_id = {};
+  std::optional<std::string> temp_reason = {};
+  std::optional<std::string> starts_on = {};
+  std::optional<std::string> ends_on = {};
+  std::optional<std::string> established_on = {};  // default: today
+  std::vector<std::string> covered_units = {};     // joint branches only
 };
 
 struct OrgFilter {

@@ -17,9 +17,9 @@
 namespace jiceng::db {
 
 struct Migration {
-  int version;
-  std::string_view name;
-  std::string_view sqlite_sql;
+  int version = {};
+  std::string_view name = {};
+  std::string_view sqlite_sql = {};
 };
 
 // The migrations this binary ships, in version order.
@@ -29,7 +29,7 @@ int LatestSchemaVersion();
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
-  std::vector<int> applied;
+  std::vector<int> applied = {};
 };
 
 // Applies every migration in `migrations` newer than the database's version.
