@@ -230,7 +230,9 @@ TEST_F(MembersApi, LudingAcceptanceScenario) {
   auto meetings = http().Get("/api/v1/units/513322/meetings");
   ASSERT_EQ(meetings.status, 200) << meetings;
   for (const auto& k : meetings.json["kinds"]) {
-    if (k["kind"] == "committee") EXPECT_EQ(k["held"], static_cast<int>(branches.size())) << meetings;
+    if (k["kind"] == "committee") {
+      EXPECT_EQ(k["held"], static_cast<int>(branches.size())) << meetings;
+    }
   }
   EXPECT_GE(meetings.json["organizations"].get<int>(), static_cast<int>(branches.size()) + 2);
   auto members = http().Get("/api/v1/members?under=513322&limit=1");
