@@ -191,19 +191,38 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
     ids.reserve(list.size());
     for (const auto& [code, e] : existing) ids.emplace(code, e.id);
     std::size_t done = 0;
-    // The list is in level order (provinces first), so a parent's id is
-    // known before any of its children is inserted.
+    // New units go in batches (one round trip per few hundred rows on
+    // PostgreSQL). The list is in level order (provinces first) and a batch
+    // never spans two levels, so every parent's id is known before a batch
+    // holding its children is built.
+    constexpr std::size_t kBatchRows = 10'000;
+    std::vector<db::Params> batch;
+    std::vector<std::uint64_t> batch_codes;
+    batch.reserve(kBatchRows);
+    batch_codes.reserve(kBatchRows);
+    Level batch_level = Level::kProvince;
+    auto flush = [&]() -> Status {
+      if (batch.empty()) return Status::Ok();
+      JICENG_ASSIGN_OR_RETURN(auto new_ids, insert->RunBatchReturningIds(batch));
+      for (std::size_t k = 0; k < new_ids.size(); ++k) ids.emplace(batch_codes[k], new_ids[k]);
+      batch.clear();
+      batch_codes.clear();
+      return Status::Ok();
+    };
     for (const ListUnit& u : list) {
       auto it = existing.find(u.code);
       if (it == existing.end()) {
+        const Level level = LevelOfCode(u.code);
+        if (level != batch_level || batch.size() >= kBatchRows) {
+          JICENG_RETURN_IF_ERROR(flush());
+          batch_level = level;
+        }
         const std::string code = std::to_string(u.code);
         Value parent = nullptr;
         if (u.parent != 0) parent = Value(ids.at(u.parent));
-        JICENG_ASSIGN_OR_RETURN(
-            auto id, insert->RunReturningId({Value(code), Value(u.name),
-                                             Value(std::int64_t{static_cast<int>(LevelOfCode(u.code))}),
-                                             parent, Value(code.substr(0, 2)), Value(now), Value(now)}));
-        ids.emplace(u.code, id);
+        batch.push_back({Value(code), Value(u.name), Value(std::int64_t{static_cast<int>(level)}),
+                         parent, Value(code.substr(0, 2)), Value(now), Value(now)});
+        batch_codes.push_back(u.code);
       } else if (it->second.name != u.name) {
         JICENG_ASSIGN_OR_RETURN(auto n1, rename->Run({Value(u.name), Value(now), Value(it->second.id)}));
         JICENG_ASSIGN_OR_RETURN(auto n2, history->Run({Value(it->second.id), Value(it->second.name),
@@ -214,6 +233,7 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
       }
       if (progress && ++done % 20000 == 0) progress("写入/writing", done, list.size());
     }
+    JICENG_RETURN_IF_ERROR(flush());
     if (progress) progress("写入/writing", list.size(), list.size());
     JICENG_ASSIGN_OR_RETURN(
         auto n, s.Exec("INSERT INTO division_imports (imported_at, source_dir, list_version, added, "
