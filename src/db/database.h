@@ -107,6 +107,16 @@ class Session {
   virtual Status Query(std::string_view sql, const Params& params, const RowFn& on_row) = 0;
   virtual Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) = 0;
 
+  // Inserts `rows` into `table`, each row holding one value per entry of
+  // `columns`, with the effect of one INSERT per row (constraints checked,
+  // engine-assigned ids for omitted id columns) but much faster on
+  // PostgreSQL (COPY). Returns the number of rows inserted; ids are not
+  // returned: read them back by a key when needed. `table` and `columns`
+  // are identifiers from code, never from input.
+  virtual Result<std::int64_t> BulkInsert(std::string_view table,
+                                          std::span<const std::string> columns,
+                                          std::span<const Params> rows) = 0;
+
   // Catalog, for migrations and whole-database tools.
   // True when a table (not a view) named `name` exists.
   virtual Result<bool> TableExists(std::string_view name) = 0;

@@ -301,6 +301,31 @@ class PostgresStatement final : public Statement {
   std::deque<std::pair<std::vector<Oid>, std::string>> variants_;
 };
 
+// Appends `v` in COPY's text format.
+void AppendCopyText(const Value& v, std::string& out) {
+  if (std::holds_alternative<std::nullptr_t>(v)) {
+    out += "\\N";
+  } else if (auto p = std::get_if<std::int64_t>(&v)) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *p);
+    out.append(buf, end);
+  } else if (auto p = std::get_if<double>(&v)) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *p);
+    out.append(buf, ec == std::errc() ? end : buf);
+  } else {
+    for (char c : std::get<std::string>(v)) {
+      switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += c;
+      }
+    }
+  }
+}
+
 class PostgresSession final : public Session {
  public:
   explicit PostgresSession(PGconn* conn) : conn_(conn) {}
@@ -338,6 +363,66 @@ class PostgresSession final : public Session {
     // known (see PostgresStatement).
     return std::unique_ptr<Statement>(
         std::make_unique<PostgresStatement>(conn_, std::string(sql), &latch_, &names_));
+  }
+
+  Result<std::int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                  std::span<const Params> rows) override {
+    if (latch_.failed()) return latch_.first();
+    if (rows.empty()) return std::int64_t{0};
+    JICENG_ASSIGN_OR_RETURN(std::string sql, QuoteIdent(std::string(table)));
+    sql = "COPY " + sql + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      JICENG_ASSIGN_OR_RETURN(std::string c, QuoteIdent(columns[i]));
+      sql += (i ? ", " : "") + c;
+    }
+    sql += ") FROM STDIN";
+    {
+      ResultPtr r(PQexec(conn_, sql.c_str()));
+      if (PQresultStatus(r.get()) != PGRES_COPY_IN) {
+        return latch_.Record(PostgresError(conn_, r.get(), sql));
+      }
+    }
+    // COPY's text format: tab-separated, \N for NULL, backslash escapes.
+    // Sent in chunks of about 256 KiB.
+    std::string buffer;
+    buffer.reserve(300 * 1024);
+    Status st;
+    for (const Params& row : rows) {
+      if (row.size() != columns.size()) {
+        st = Status::Internal("BulkInsert into " + std::string(table) + ": a row has " +
+                              std::to_string(row.size()) + " values for " +
+                              std::to_string(columns.size()) + " columns");
+        break;
+      }
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i > 0) buffer += '\t';
+        AppendCopyText(row[i], buffer);
+      }
+      buffer += '\n';
+      if (buffer.size() >= 256 * 1024) {
+        if (PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+          st = PostgresError(conn_, nullptr, sql);
+          break;
+        }
+        buffer.clear();
+      }
+    }
+    if (st.ok() && !buffer.empty() &&
+        PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+      st = PostgresError(conn_, nullptr, sql);
+    }
+    // End the COPY either way; an error message aborts it on the server.
+    PQputCopyEnd(conn_, st.ok() ? nullptr : "jiceng: bulk insert aborted");
+    std::int64_t inserted = 0;
+    while (ResultPtr r{PQgetResult(conn_)}) {
+      if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) {
+        inserted = RowsChanged(r.get());
+      } else if (st.ok()) {
+        st = PostgresError(conn_, r.get(), sql);
+      }
+    }
+    if (!st.ok()) return latch_.Record(st);
+    return inserted;
   }
 
   Result<bool> TableExists(std::string_view name) override {

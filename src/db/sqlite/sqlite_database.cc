@@ -128,6 +128,17 @@ class SqliteStatement final : public Statement {
   FailureLatch* latch_;  // the session's, which outlives the statement
 };
 
+// Double-quotes an identifier (table and column names from code or the
+// catalog, never from input).
+std::string QuoteIdent(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 class SqliteSession final : public Session {
  public:
   explicit SqliteSession(sqlite3* conn) : conn_(conn) {}
@@ -171,6 +182,19 @@ class SqliteSession final : public Session {
     if (!stmt.ok()) return latch_.Record(stmt.status());
     return std::unique_ptr<Statement>(
         std::make_unique<SqliteStatement>(conn_, std::move(stmt).value(), &latch_));
+  }
+
+  Result<std::int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                  std::span<const Params> rows) override {
+    if (latch_.failed()) return latch_.first();
+    // SQLite has no faster path than a prepared INSERT inside a transaction.
+    std::string sql = "INSERT INTO " + QuoteIdent(table) + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(columns[i]);
+    sql += ") VALUES (";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+    JICENG_ASSIGN_OR_RETURN(auto insert, Prepare(sql));
+    return insert->RunBatch(rows);
   }
 
   Result<bool> TableExists(std::string_view name) override {
