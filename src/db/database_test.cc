@@ -262,6 +262,63 @@ TEST_P(DatabaseTest, BatchesRunInOrderAndFailAsAWhole) {
   EXPECT_EQ(Count("t"), 1000);
 }
 
+TEST_P(DatabaseTest, BulkInsertKeepsEveryValueAndChecksConstraints) {
+  ASSERT_TRUE(Script("CREATE TABLE t (id " + Id() + ", code TEXT NOT NULL UNIQUE, n INTEGER, "
+                     "r DOUBLE PRECISION, note TEXT)")
+                  .ok());
+  const std::vector<std::string> columns = {"code", "n", "r", "note"};
+  // Text that COPY's format must escape, and NULLs.
+  const std::string tricky = "tab\there\nnew line\\back\\slash \\N not null\r 波密";
+  std::vector<Params> rows;
+  for (int i = 0; i < 2500; ++i) {
+    rows.push_back({Value("c" + std::to_string(i)), Value(std::int64_t{i}), Value(i / 4.0),
+                    i % 2 == 0 ? Value(tricky) : Value(nullptr)});
+  }
+  Status st = db_->Write([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto n, s.BulkInsert("t", columns, rows));
+    EXPECT_EQ(n, 2500);
+    JICENG_ASSIGN_OR_RETURN(auto none, s.BulkInsert("t", columns, {}));
+    EXPECT_EQ(none, 0);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  Status check = db_->Read([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto rows_back, s.QueryAll("SELECT id, code, n, r, note FROM t ORDER BY n"));
+    EXPECT_EQ(rows_back.size(), 2500u);
+    if (rows_back.size() != 2500u) return Status::Ok();
+    for (int i : {0, 1, 1234, 2499}) {
+      const Row& r = rows_back[static_cast<std::size_t>(i)];
+      EXPECT_EQ(r.Text(1), "c" + std::to_string(i));
+      EXPECT_EQ(r.Int(2), i);
+      EXPECT_DOUBLE_EQ(r.Real(3), i / 4.0);
+      if (i % 2 == 0) {
+        EXPECT_EQ(r.Text(4), tricky);
+      } else {
+        EXPECT_TRUE(r.IsNull(4));
+      }
+    }
+    // The engine assigned the ids.
+    EXPECT_GT(rows_back[0].Int(0), 0);
+    EXPECT_NE(rows_back[0].Int(0), rows_back[1].Int(0));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(check.ok()) << check.ToString();
+  // A duplicate fails the bulk insert, and with it the write.
+  st = db_->Write([&](Session& s) {
+    std::vector<Params> dup = {{Value(std::string("new")), Value(nullptr), Value(nullptr), Value(nullptr)},
+                               {Value(std::string("c7")), Value(nullptr), Value(nullptr), Value(nullptr)}};
+    return s.BulkInsert("t", columns, dup).status();
+  });
+  EXPECT_EQ(st.code(), ErrorCode::kConflict) << st.ToString();
+  // A row with the wrong number of values is a programming error.
+  st = db_->Write([&](Session& s) {
+    std::vector<Params> short_row = {{Value(std::string("x"))}};
+    return s.BulkInsert("t", columns, short_row).status();
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(Count("t"), 2500);
+}
+
 TEST_P(DatabaseTest, NothingRunsAfterAFailedStatementAndTheWriteRollsBack) {
   ASSERT_TRUE(Script("CREATE TABLE t (v TEXT UNIQUE)").ok());
   ASSERT_TRUE(db_->Write([](Session& s) { return s.Exec("INSERT INTO t VALUES ('a')").status(); }).ok());

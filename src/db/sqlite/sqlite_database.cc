@@ -187,6 +187,13 @@ class SqliteSession final : public Session {
   Result<std::int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
                                   std::span<const Params> rows) override {
     if (latch_.failed()) return latch_.first();
+    for (const Params& row : rows) {
+      if (row.size() != columns.size()) {
+        return latch_.Record(Status::Internal(
+            "BulkInsert into " + std::string(table) + ": a row has " + std::to_string(row.size()) +
+            " values for " + std::to_string(columns.size()) + " columns"));
+      }
+    }
     // SQLite has no faster path than a prepared INSERT inside a transaction.
     std::string sql = "INSERT INTO " + QuoteIdent(table) + " (";
     for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(columns[i]);
