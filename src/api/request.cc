@@ -92,6 +92,41 @@ Result<std::optional<std::int64_t>> JsonBody::OptionalInt(std::string_view field
   return std::optional<std::int64_t>(it->get<std::int64_t>());
 }
 
+Result<std::optional<std::string>> JsonBody::OptionalString(std::string_view field) {
+  seen_.emplace_back(field);
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) {
+    return Status::InvalidArgument(std::string(field), "字段 " + std::string(field) + " 应为文本。",
+                                   "Field " + std::string(field) + " must be a string.");
+  }
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+Result<std::optional<bool>> JsonBody::OptionalBool(std::string_view field) {
+  seen_.emplace_back(field);
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return std::optional<bool>();
+  if (!it->is_boolean()) {
+    return Status::InvalidArgument(std::string(field), "字段 " + std::string(field) + " 应为 true 或 false。",
+                                   "Field " + std::string(field) + " must be true or false.");
+  }
+  return std::optional<bool>(it->get<bool>());
+}
+
+Result<std::optional<std::optional<std::string>>> JsonBody::NullableString(std::string_view field) {
+  seen_.emplace_back(field);
+  auto it = object_.find(field);
+  using Out = std::optional<std::optional<std::string>>;
+  if (it == object_.end()) return Out();
+  if (it->is_null()) return Out(std::optional<std::string>());
+  if (!it->is_string()) {
+    return Status::InvalidArgument(std::string(field), "字段 " + std::string(field) + " 应为文本或 null。",
+                                   "Field " + std::string(field) + " must be a string or null.");
+  }
+  return Out(std::optional<std::string>(it->get<std::string>()));
+}
+
 Status JsonBody::Finish() const {
   for (const auto& [key, value] : object_.items()) {
     if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) {

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "accounts/principal.h"
 #include "common/result.h"
 
 namespace jiceng::api {
@@ -25,6 +26,17 @@ struct ApiRequest {
   std::string body;
   std::string content_type;
   Lang lang = Lang::kZh;
+  std::string ip;
+  std::string user_agent;
+  // The signed-in caller; nullptr on public routes when nobody is signed in.
+  const accounts::Principal* principal = nullptr;
+
+  // Set by handlers for the audit log when the path does not say what was
+  // acted on: e.g. the code of a group just created, or "user:12"; and, for
+  // a sign-in, who signed in.
+  mutable std::string audit_target;
+  mutable std::optional<std::int64_t> audit_user_id;
+  mutable std::string audit_username;
 
   // The named path parameter; REQUIRES: the route declares it.
   const std::string& Param(std::string_view name) const;
@@ -38,7 +50,7 @@ struct ApiRequest {
 
 struct Reply {
   int status = 200;
-  nlohmann::json body;
+  nlohmann::json body;  // null: no body (204)
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
@@ -54,6 +66,10 @@ class JsonBody {
 
   Result<std::string> RequiredString(std::string_view field);
   Result<std::optional<std::int64_t>> OptionalInt(std::string_view field);
+  Result<std::optional<std::string>> OptionalString(std::string_view field);
+  Result<std::optional<bool>> OptionalBool(std::string_view field);
+  // Present and null ("phone": null) reads as a set-to-empty: Some(nullopt).
+  Result<std::optional<std::optional<std::string>>> NullableString(std::string_view field);
   // kInvalidArgument naming the first field not read by an accessor.
   Status Finish() const;
 

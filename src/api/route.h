@@ -1,8 +1,12 @@
-// The route table: every endpoint Jiceng serves, as data. The server
-// registers each route with the HTTP router; later layers (authorization,
-// the route-coverage test) read the same table.
+// The route table: every endpoint Jiceng serves, as data — its handler, the
+// permission it needs, how to find the unit it acts on (for the scope
+// check), and its name in the audit log. The server checks every route the
+// same way (server.cc: Dispatch); the authorization matrix test reads the
+// same table (`jiceng routes`), so a route without a rule fails it.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,10 +14,36 @@
 
 namespace jiceng::api {
 
+// Route::permission values besides permission ids from definitions/roles.yaml.
+inline constexpr const char* kPublic = "public";        // anyone, signed in or not
+inline constexpr const char* kSignedIn = "signed_in";   // any signed-in user, about themselves
+
+// The unit a request acts on, as a route's TargetFn finds it.
+struct Target {
+  enum class Kind {
+    kNone,    // no single unit: the permission must be held somewhere; the handler filters by scope
+    kNation,  // the whole country (e.g. an account with no home unit)
+    kUnit,    // one unit, which must lie in the caller's scope
+  };
+  Kind kind = Kind::kNone;
+  std::uint64_t unit = 0;
+
+  static Target None() { return {}; }
+  static Target Nation() { return {Kind::kNation, 0}; }
+  static Target Unit(std::uint64_t code) { return {Kind::kUnit, code}; }
+};
+
+using TargetFn = std::function<Result<Target>(const ApiRequest&)>;
+
 struct Route {
-  std::string method;   // "GET", "POST", "PATCH", "DELETE"
-  std::string pattern;  // express style: "/api/v1/units/:code/children"
-  HandlerFn handler;
+  std::string method = {};      // "GET", "POST", "PATCH", "DELETE"
+  std::string pattern = {};     // express style: "/api/v1/units/:code/children"
+  HandlerFn handler = {};
+  std::string permission = {};  // kPublic, kSignedIn, or a permission id ("units.read")
+  TargetFn target = {};         // empty: Target::None()
+  std::string action = {};      // audit log name, e.g. "units.groups.add"
+  // Reads of a person's record are audited like writes; writes always are.
+  bool audit_read = false;
 };
 
 using RouteTable = std::vector<Route>;

@@ -6,6 +6,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sodium.h>
+
 #include <charconv>
 #include <chrono>
 #include <csignal>
@@ -13,6 +15,7 @@
 #include <thread>
 
 #include "api/errors.h"
+#include "audit/audit_log.h"
 #include "common/text.h"
 
 namespace jiceng::api {
@@ -116,11 +119,13 @@ void SendJson(const restinio::request_handle_t& req, int status, const nlohmann:
               const Headers& headers = {}) {
   auto response = req->create_response(StatusLine(status));
   for (const auto& [name, value] : kSecurityHeaders) response.append_header(name, value);
-  response.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
   response.append_header(restinio::http_field::cache_control, "no-store");
   for (const auto& [name, value] : headers) response.append_header(name, value);
-  // Replace rather than throw on invalid UTF-8: a response must always go out.
-  response.set_body(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (!body.is_null()) {
+    response.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
+    // Replace rather than throw on invalid UTF-8: a response must always go out.
+    response.set_body(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
   response.done();
 }
 
@@ -138,8 +143,8 @@ const char* ContentTypeFor(const std::filesystem::path& file) {
 
 class Server {
  public:
-  Server(const ServerOptions& options, RouteTable routes)
-      : options_(options), routes_(std::move(routes)), access_log_(options.access_log) {
+  Server(const ServerOptions& options, RouteTable routes, const Security& security)
+      : options_(options), routes_(std::move(routes)), security_(security), access_log_(options.access_log) {
     if (!options_.web_dir.empty()) {
       std::error_code ec;
       web_root_ = std::filesystem::weakly_canonical(options_.web_dir, ec);
@@ -273,7 +278,12 @@ class Server {
     const auto start = std::chrono::steady_clock::now();
     ApiRequest api;
     api.lang = LangFromRequest(*req);
+    api.ip = req->remote_endpoint().address().to_string();
+    api.user_agent = req->header().get_field_or(restinio::http_field::user_agent, "");
+    accounts::Principal principal;
+    std::optional<std::uint64_t> target_unit;
     Result<Reply> reply = BuildRequest(*req, params, route.pattern, api);
+    if (reply.ok()) reply = Guard(*req, route, api, principal, target_unit);
     if (reply.ok()) {
       try {
         reply = route.handler(api);
@@ -281,16 +291,119 @@ class Server {
         reply = Status::Internal(std::string("handler threw: ") + e.what());
       }
     }
+    int status;
+    nlohmann::json body;
+    Headers headers;
     if (!reply.ok()) {
       const Status& st = reply.status();
       if (st.code() == ErrorCode::kInternal || st.code() == ErrorCode::kIoError) {
         spdlog::error("{} {}: {}", route.method, api.path, st.ToString());
       }
-      Finish(req, start, HttpStatusFor(st.code()), ErrorBody(st, api.lang));
+      status = HttpStatusFor(st.code());
+      body = ErrorBody(st, api.lang);
     } else {
-      Finish(req, start, reply->status, reply->body, reply->headers);
+      status = reply->status;
+      body = std::move(reply->body);
+      headers = std::move(reply->headers);
     }
+    const bool audited = (route.method != "GET" && route.method != "HEAD") || route.audit_read;
+    if (audited) Audit(route, api, target_unit, status, body);
+    Finish(req, start, status, body, headers);
     return restinio::request_accepted();
+  }
+
+  // Authenticates the caller and checks the route's permission in the
+  // caller's scope. Fills `principal` and points `api.principal` at it.
+  Result<Reply> Guard(const restinio::request_t& req, const Route& route, ApiRequest& api,
+                      accounts::Principal& principal, std::optional<std::uint64_t>& target_unit) {
+    const bool is_public = route.permission == kPublic;
+    const std::string authorization(req.header().get_field_or(restinio::http_field::authorization, ""));
+    const std::string cookie = CookieValue(req.header().get_field_or(restinio::http_field::cookie, ""), kSessionCookie);
+    bool signed_in = false;
+    bool via_session = false;
+    if (authorization.rfind("Bearer ", 0) == 0) {
+      auto p = security_.sessions.AuthenticateToken(authorization.substr(7));
+      if (p.ok()) {
+        principal = std::move(p).value();
+        signed_in = true;
+      } else if (!is_public) {
+        return p.status();
+      }
+    } else if (!cookie.empty()) {
+      auto p = security_.sessions.AuthenticateSession(cookie);
+      if (p.ok()) {
+        principal = std::move(p).value();
+        signed_in = via_session = true;
+      } else if (!is_public) {
+        return p.status();
+      }
+    }
+    if (signed_in) api.principal = &principal;
+    if (is_public) return Reply{};
+    if (!signed_in) {
+      return Status::Error(ErrorCode::kUnauthenticated, "请先登录。", "Please sign in first.");
+    }
+    // A cookie is sent by the browser on its own; a state-changing request
+    // must also prove it comes from our page by echoing the CSRF token.
+    const bool safe_method = route.method == "GET" || route.method == "HEAD";
+    if (via_session && !safe_method) {
+      const std::string sent(req.header().get_field_or("X-CSRF-Token", ""));
+      if (sent.size() != principal.csrf_token.size() ||
+          sodium_memcmp(sent.data(), principal.csrf_token.data(), sent.size()) != 0) {
+        return Status::Error(ErrorCode::kCsrfFailed, "请求缺少有效的 CSRF 令牌，请刷新页面后重试。",
+                             "The request lacks a valid CSRF token; reload the page and retry.");
+      }
+    }
+    if (route.permission == kSignedIn) return Reply{};
+    Target target;
+    if (route.target) {
+      JICENG_ASSIGN_OR_RETURN(target, route.target(api));
+    }
+    const accounts::AccessControl& access = security_.access;
+    bool allowed = false;
+    switch (target.kind) {
+      case Target::Kind::kNone:
+        allowed = access.HoldsAnywhere(principal, route.permission);
+        break;
+      case Target::Kind::kNation:
+        allowed = access.Allows(principal, route.permission, std::nullopt);
+        break;
+      case Target::Kind::kUnit:
+        target_unit = target.unit;
+        allowed = access.Allows(principal, route.permission, target.unit);
+        break;
+    }
+    if (!allowed) return accounts::PermissionDenied(access.roles(), route.permission);
+    return Reply{};
+  }
+
+  // Appends the audit entry of a request: who, what, where, from where, result.
+  void Audit(const Route& route, const ApiRequest& api, std::optional<std::uint64_t> target_unit, int status,
+             const nlohmann::json& body) {
+    audit::AuditEntry entry;
+    if (api.principal != nullptr) {
+      entry.user_id = api.principal->user_id;
+      entry.username = api.principal->username;
+    } else {
+      entry.user_id = api.audit_user_id;
+      entry.username = api.audit_username;
+    }
+    entry.action = route.action.empty() ? route.method + " " + route.pattern : route.action;
+    entry.method = route.method;
+    entry.path = api.path;
+    entry.target = api.audit_target;
+    if (entry.target.empty()) {
+      auto code = api.path_params.find("code");
+      if (code != api.path_params.end()) entry.target = code->second;
+    }
+    if (target_unit) {
+      if (auto unit = security_.access.tree().Find(*target_unit)) entry.unit_id = unit->id;
+    }
+    entry.ip = api.ip;
+    entry.status = status;
+    entry.result = status < 400 ? "ok" : body.value("/error/code"_json_pointer, std::string("error"));
+    Status st = audit::AuditLog::Append(security_.db, std::move(entry));
+    if (!st.ok()) spdlog::error("audit log append failed: {}", st.ToString());
   }
 
   // Fills `api` from the raw request; an error reply when the request is
@@ -383,6 +496,7 @@ class Server {
 
   ServerOptions options_;
   RouteTable routes_;
+  Security security_;
   AccessLog access_log_;
   std::filesystem::path web_root_;
 };
@@ -440,9 +554,21 @@ Status ParseListen(std::string_view listen, ServerOptions& options) {
   return Status::Ok();
 }
 
-Status RunServer(const ServerOptions& options, RouteTable routes) {
+std::string CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const std::size_t semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+  }
+  return {};
+}
+
+Status RunServer(const ServerOptions& options, RouteTable routes, const Security& security) {
   try {
-    Server server(options, std::move(routes));
+    Server server(options, std::move(routes), security);
     return server.Run();
   } catch (const std::exception& e) {
     return Status::Unavailable(std::string("服务器无法启动：") + e.what(),

@@ -11,8 +11,11 @@
 #include <filesystem>
 #include <string>
 
+#include "accounts/access_control.h"
+#include "accounts/session_service.h"
 #include "api/route.h"
 #include "common/status.h"
+#include "db/database.h"
 
 namespace jiceng::api {
 
@@ -27,9 +30,22 @@ struct ServerOptions {
   std::string access_log = "-";   // "-" stdout, "off", or a file path
 };
 
+// What the server needs to authenticate, authorize and audit every request.
+struct Security {
+  accounts::SessionService& sessions;
+  const accounts::AccessControl& access;
+  db::Database& db;  // where the audit log is written
+};
+
+// The session cookie's name.
+inline constexpr const char* kSessionCookie = "jiceng_session";
+
 // Serves `routes` until SIGINT or SIGTERM. Returns kUnavailable when the
 // address cannot be bound (e.g. the port is taken).
-Status RunServer(const ServerOptions& options, RouteTable routes);
+Status RunServer(const ServerOptions& options, RouteTable routes, const Security& security);
+
+// The value of cookie `name` in a Cookie header, or "".
+std::string CookieValue(std::string_view header, std::string_view name);
 
 // Picks zh or en from an Accept-Language header (q-values honoured);
 // Chinese when neither is asked for.

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   jiceng::cli::AddServeCommand(app, exit_code);
   jiceng::cli::AddImportDivisionsCommand(app, exit_code);
   jiceng::cli::AddDemoCommand(app, exit_code);
+  jiceng::cli::AddUserCommand(app, exit_code);
+  jiceng::cli::AddAuditCommand(app, exit_code);
+  jiceng::cli::AddRoutesCommand(app, exit_code);
   jiceng::cli::AddVersionCommand(app, exit_code);
   try {
     app.parse(argc, argv);

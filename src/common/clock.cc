@@ -1,17 +1,44 @@
 #include "common/clock.h"
 
-#include <chrono>
 #include <ctime>
+
+#include "common/text.h"
 
 namespace jiceng {
 
-std::string NowUtcIso() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+std::string UtcIso(SystemTime t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&secs, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string NowUtcIso() { return UtcIso(std::chrono::system_clock::now()); }
+
+std::optional<SystemTime> ParseUtcIso(std::string_view text) {
+  auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<int> {
+    if (pos + n > text.size() || !IsDigits(text.substr(pos, n))) return std::nullopt;
+    return std::stoi(std::string(text.substr(pos, n)));
+  };
+  if (text.size() != 10 && text.size() != 20) return std::nullopt;
+  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2);
+  if (!y || !mo || !d || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int h = 0, mi = 0, s = 0;
+  if (text.size() == 20) {
+    auto hh = digits(11, 2), mm = digits(14, 2), ss = digits(17, 2);
+    if (!hh || !mm || !ss || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') {
+      return std::nullopt;
+    }
+    h = *hh;
+    mi = *mm;
+    s = *ss;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(*mo), std::chrono::day(*d)};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
+  return std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+         std::chrono::seconds(s);
 }
 
 }  // namespace jiceng

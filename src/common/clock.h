@@ -2,10 +2,19 @@
 // ("2026-11-23T08:30:00Z"), so that text order is time order in every engine.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace jiceng {
 
+using SystemTime = std::chrono::system_clock::time_point;
+
 std::string NowUtcIso();
+std::string UtcIso(SystemTime t);
+// Parses "YYYY-MM-DDTHH:MM:SSZ" (what UtcIso writes) and a bare date
+// "YYYY-MM-DD" (midnight UTC); std::nullopt for anything else.
+std::optional<SystemTime> ParseUtcIso(std::string_view text);
 
 }  // namespace jiceng

@@ -13,6 +13,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
     case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kPermissionDenied: return "permission_denied";
+    case ErrorCode::kCsrfFailed: return "csrf_failed";
+    case ErrorCode::kTooManyRequests: return "too_many_requests";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kIoError: return "io_error";
     case ErrorCode::kInternal: return "internal";

@@ -23,6 +23,10 @@ enum class ErrorCode {
   kPayloadTooLarge,       // the body or a list is over the limit
   kUnsupportedMediaType,  // the body is not JSON
   kMethodNotAllowed,      // the path exists but not with this method
+  kUnauthenticated,       // not signed in, or the session/token is not valid
+  kPermissionDenied,      // signed in, but not allowed here (permission or scope)
+  kCsrfFailed,            // a state-changing request without the session's CSRF token
+  kTooManyRequests,       // locked out for a while (login back-off)
   kUnavailable,           // the database or a dependency is not reachable
   kIoError,               // a file could not be read or written
   kInternal,              // a bug; the message never carries details

@@ -188,6 +188,32 @@ TEST_P(DatabaseTest, QuestionMarksInLiteralsAndCommentsAreNotPlaceholders) {
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
+TEST_P(DatabaseTest, ParametersTakeTheTypeTheirContextNeeds) {
+  ASSERT_TRUE(Script("CREATE TABLE t (code TEXT, n BIGINT)").ok());
+  ASSERT_TRUE(db_->Write([](Session& s) {
+    return s.Exec("INSERT INTO t VALUES ('540424100', 5000000000)").status();
+  }).ok());
+  Status st = db_->Read([](Session& s) -> Status {
+    // An integer where a function wants one, as the audit log's scope filter does.
+    JICENG_ASSIGN_OR_RETURN(auto prefix, s.QueryOne("SELECT COUNT(*) FROM t WHERE substr(code, 1, ?) = ?",
+                                                    {Value(std::int64_t{6}), Value(std::string("540424"))}));
+    EXPECT_EQ(prefix->Int(0), 1);
+    // 64-bit values compare and compute as such.
+    JICENG_ASSIGN_OR_RETURN(auto big, s.QueryOne("SELECT n + ? FROM t WHERE n > ?",
+                                                 {Value(std::int64_t{1}), Value(std::int64_t{4'000'000'000})}));
+    EXPECT_TRUE(big.has_value());
+    if (big) {
+      EXPECT_EQ(big->Int(0), 5'000'000'001);
+    }
+    // Paging parameters, as every list endpoint binds them.
+    JICENG_ASSIGN_OR_RETURN(auto page, s.QueryAll("SELECT code FROM t ORDER BY code LIMIT ? OFFSET ?",
+                                                  {Value(std::int64_t{10}), Value(std::int64_t{0})}));
+    EXPECT_EQ(page.size(), 1u);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_P(DatabaseTest, PreparedStatementsReturnIdsAndCountChanges) {
   ASSERT_TRUE(Script("CREATE TABLE t (id " + Id() + ", v TEXT)").ok());
   Status st = db_->Write([](Session& s) -> Status {

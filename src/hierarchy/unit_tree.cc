@@ -26,6 +26,13 @@ std::uint64_t ParentCode(std::uint64_t code) {
   return parent;
 }
 
+bool InRanges(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& ranges, std::uint32_t rank) {
+  for (const auto& [lo, hi] : ranges) {
+    if (rank >= lo && rank < hi) return true;
+  }
+  return false;
+}
+
 bool CodeStartsWith(const std::string& code, std::string_view prefix) {
   return std::string_view(code).substr(0, prefix.size()) == prefix;
 }
@@ -217,6 +224,15 @@ UnitPage UnitTree::Search(const UnitSearch& search) const {
   return digits ? SearchCodes(search) : SearchNames(search);
 }
 
+std::vector<std::pair<std::uint32_t, std::uint32_t>> UnitTree::RankRanges(
+    const std::vector<std::uint64_t>& roots) const {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  for (std::uint64_t root : roots) {
+    if (auto index = IndexOf(root)) ranges.emplace_back(nodes_[*index].rank, nodes_[*index].end);
+  }
+  return ranges;
+}
+
 UnitPage UnitTree::SearchCodes(const UnitSearch& search) const {
   // Codes with a given prefix are a contiguous run of ranks (see header).
   const std::string& prefix = search.text;
@@ -239,10 +255,12 @@ UnitPage UnitTree::SearchCodes(const UnitSearch& search) const {
     lo = std::max(lo, nodes_[*under].rank);
     hi = std::min(hi, nodes_[*under].end);
   }
+  const auto within = RankRanges(search.within);
   UnitPage page;
   for (std::uint32_t r = lo; r < hi; ++r) {
     const std::uint32_t node = by_rank_[r];
     if (nodes_[node].retired && !search.include_retired) continue;
+    if (!search.within.empty() && !InRanges(within, r)) continue;
     if (page.total >= search.offset && page.items.size() < search.limit) {
       page.items.push_back(ViewOf(node));
     }
@@ -273,6 +291,7 @@ UnitPage UnitTree::SearchNames(const UnitSearch& search) const {
     if (rarest == nullptr || it->second.size() < rarest->size()) rarest = &it->second;
   }
   if (rarest == nullptr) return {};
+  const auto within = RankRanges(search.within);
   std::int64_t last_node = -1;
   for (std::uint32_t node : *rarest) {
     // A renamed node can be listed twice; lists are ascending otherwise.
@@ -281,6 +300,7 @@ UnitPage UnitTree::SearchNames(const UnitSearch& search) const {
     const Node& n = nodes_[node];
     if (n.rank < lo || n.rank >= hi) continue;
     if (n.retired && !search.include_retired) continue;
+    if (!search.within.empty() && !InRanges(within, n.rank)) continue;
     const std::string_view name = NameOf(n);
     const std::size_t at = name.find(q);
     if (at == std::string_view::npos) continue;

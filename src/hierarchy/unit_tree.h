@@ -40,11 +40,12 @@ struct UnitPage {
 };
 
 struct UnitSearch {
-  std::string text;                    // already trimmed and simplified
-  std::optional<std::uint64_t> under;  // only units in this subtree
+  std::string text = {};                     // already trimmed and simplified
+  std::optional<std::uint64_t> under = {};   // only units in this subtree
   std::size_t offset = 0;
   std::size_t limit = 20;
   bool include_retired = false;
+  std::vector<std::uint64_t> within = {};    // if not empty: only units in these subtrees
 };
 
 class UnitTree {
@@ -108,6 +109,8 @@ class UnitTree {
   std::optional<std::uint32_t> IndexOf(std::uint64_t code) const;      // REQUIRES: lock held
   std::uint32_t ActiveChildCount(std::uint32_t node) const;             // REQUIRES: lock held
   template <typename Fn> void ForEachChild(std::uint32_t node, Fn&& fn) const;
+  // Rank intervals of the subtrees of `roots` (unknown codes are skipped).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> RankRanges(const std::vector<std::uint64_t>& roots) const;
   UnitPage SearchCodes(const UnitSearch& search) const;
   UnitPage SearchNames(const UnitSearch& search) const;
 

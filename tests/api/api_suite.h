@@ -17,12 +17,29 @@ namespace jiceng::apitest {
 
 // CRTP so that each suite (Derived) has its own static server.
 // Derived declares `static constexpr const char* kSuiteName = "...";`.
+//
+// The server requires sign-in for everything but /healthz, /readyz and
+// POST /api/v1/session: the suite signs in once as the administrator of the
+// template database, and http() / Client() send its session cookie and
+// X-CSRF-Token with every request. Anonymous() sends neither.
 template <typename Derived>
 class ApiSuite : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     start_error_.clear();
+    session_ = Session{};
     server_ = StartSuiteServer(Derived::kSuiteName, &start_error_);
+    if (!server_) return;
+    std::optional<Session> signed_in =
+        SignIn(server_->port(), AdminUsername(), AdminPassword(), &start_error_);
+    if (!signed_in) {
+      start_error_ = "the suite " + std::string(Derived::kSuiteName) +
+                     " could not sign in as the administrator: " + start_error_ +
+                     "\nserver log:\n" + server_->LogTail();
+      server_.reset();
+      return;
+    }
+    session_ = std::move(*signed_in);
   }
 
   static void TearDownTestSuite() {
@@ -45,14 +62,26 @@ class ApiSuite : public ::testing::Test {
     ASSERT_TRUE(server_->Running())
         << "the server is gone: " << server_->ExitDescription() << "\nserver log:\n"
         << server_->LogTail();
-    http_.emplace(server_->port());
+    http_.emplace(server_->port(), session_.AuthHeaders());
   }
 
+  // Signed in as the administrator.
   Http& http() { return *http_; }
+  // Another signed-in client (for other threads).
+  static Http Client() { return Http(server_->port(), session_.AuthHeaders()); }
+  // Neither cookie nor CSRF token.
+  static Http Anonymous() { return Http(server_->port()); }
   int port() const { return server_->port(); }
+  // "Cookie: ...\r\nX-CSRF-Token: ...\r\n", for raw requests.
+  static std::string RawAuthHeaderLines() {
+    std::string lines;
+    for (const auto& [k, v] : session_.AuthHeaders()) lines += k + ": " + v + "\r\n";
+    return lines;
+  }
 
   static inline std::unique_ptr<TestServer> server_;
   static inline std::string start_error_;  // why server_ is null
+  static inline Session session_;          // the administrator's session
   std::optional<Http> http_;
 };
 
@@ -125,6 +154,12 @@ inline void ExpectError(const HttpResponse& r, long status, const std::string& c
   if (!field.empty()) {
     EXPECT_EQ(r.ErrorField(), field) << r;
   }
+}
+
+// A 401 "unauthenticated" error, as every route but the public ones answers
+// without credentials.
+inline void ExpectUnauthenticated(const HttpResponse& r) {
+  ExpectError(r, 401, "unauthenticated", "");
 }
 
 inline std::vector<std::string> Codes(const nlohmann::json& items) {

@@ -131,6 +131,23 @@ TEST_F(ErrorsApi, CodeAndFieldDoNotDependOnLanguage) {
   }
 }
 
+TEST_F(ErrorsApi, UnauthenticatedIsAJsonErrorInTheCallersLanguage) {
+  Http anonymous = Anonymous();
+  for (const std::string target : {"/api/v1/units/540424", "/api/v1/units/abc", "/api/v1/units"}) {
+    SCOPED_TRACE(target);
+    HttpResponse zh = anonymous.Get(target);
+    ExpectUnauthenticated(zh);
+    EXPECT_TRUE(ContainsCjk(zh.ErrorMessage())) << "expected a Chinese message" << zh;
+    HttpResponse en = anonymous.Get(target, {{"Accept-Language", "en"}});
+    ExpectUnauthenticated(en);
+    EXPECT_FALSE(ContainsCjk(en.ErrorMessage())) << "expected an English message" << en;
+    EXPECT_NE(zh.ErrorMessage(), en.ErrorMessage());
+  }
+  // A write without credentials is refused the same way.
+  ExpectUnauthenticated(
+      anonymous.PostJson("/api/v1/units/540424100201/groups", {{"name", "匿名小组"}}));
+}
+
 // ---------------------------------------------------------------------------
 // Routing
 
@@ -186,6 +203,8 @@ TEST_F(ErrorsApi, SecurityHeadersOnEveryKindOfResponse) {
       http().Delete("/api/v1/units/540424"),
       http().Post("/api/v1/units/540424100201/groups", "{bad", "application/json"),
       http().Post("/api/v1/units/540424100201/groups", "{}", "text/plain"),
+      Anonymous().Get("/api/v1/units/540424"),
+      Anonymous().PostJson("/api/v1/units/540424100201/groups", {{"name", "匿名小组"}}),
   };
   for (const HttpResponse& r : responses) {
     SCOPED_TRACE(r.request);
@@ -212,11 +231,14 @@ TEST_F(ErrorsApi, MalformedRequestsDoNotCrashTheServer) {
       {std::string("\x00\x01\x02\xff\xfe\r\n\r\n", 8), true},
       {"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n", true},
       {"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n", true},
-      {"POST /api/v1/units/540424100201/groups HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-       "Content-Type: application/json\r\nContent-Length: -5\r\n\r\n{}",
+      // Signed in, so that only the malformation can be what is refused.
+      {"POST /api/v1/units/540424100201/groups HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+           RawAuthHeaderLines() +
+           "Content-Type: application/json\r\nContent-Length: -5\r\n\r\n{}",
        true},
-      {"POST /api/v1/units/540424100201/groups HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nxx\r\n\r\n",
+      {"POST /api/v1/units/540424100201/groups HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+           RawAuthHeaderLines() +
+           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nxx\r\n\r\n",
        true},
       // An HTTP/0.9-style request line: a lenient parser may serve it.
       {"GET /healthz\r\n\r\n", false},
@@ -273,9 +295,10 @@ TEST_F(ErrorsApi, ATruncatedBodyWritesNothing) {
   ASSERT_FALSE(villages.json["items"].empty()) << villages;
   const std::string village = villages.json["items"][0]["code"];
 
-  // Promise 100 bytes, send a few, hang up.
+  // Promise 100 bytes, send a few, hang up (signed in, so that only the
+  // truncation stands between the request and a write).
   const std::string request = "POST /api/v1/units/" + village +
-                              "/groups HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "/groups HTTP/1.1\r\nHost: 127.0.0.1\r\n" + RawAuthHeaderLines() +
                               "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
                               R"({"name":"半截小组")";
   RawResult raw = RawExchange(port(), request, std::chrono::milliseconds(500));

@@ -393,6 +393,31 @@ TEST_F(GroupsApi, RetiredGroupsNameCanBeReused) {
 }
 
 // ---------------------------------------------------------------------------
+// Sign-in
+
+TEST_F(GroupsApi, WritesNeedSignIn) {
+  const std::string village = Village(11);
+  ASSERT_FALSE(village.empty());
+  HttpResponse g = AddGroupNamed(village, "签到小组");
+  ASSERT_EQ(g.status, 201) << g;
+  const std::string code = g.json["unit"]["code"];
+  const json before = Unit(code);
+
+  Http anonymous = Anonymous();
+  ExpectUnauthenticated(anonymous.PostJson(GroupsPath(village), {{"name", "匿名小组"}}));
+  ExpectUnauthenticated(anonymous.PatchJson(UnitPath(code), {{"name", "匿名改名"}, {"version", 1}}));
+  ExpectUnauthenticated(anonymous.Post(UnitPath(code) + "/retire", "", ""));
+  ExpectUnauthenticated(anonymous.Post(UnitPath(code) + "/reinstate", "", ""));
+  ExpectUnauthenticated(anonymous.PostJson(UnitPath(code) + "/retire", {{"version", 1}}));
+
+  // Nothing was written: one group, unchanged.
+  HttpResponse children = Children(village, /*include_retired=*/true);
+  ASSERT_EQ(children.status, 200) << children;
+  EXPECT_EQ(children.json["total"], 1) << children;
+  EXPECT_EQ(Unit(code), before);
+}
+
+// ---------------------------------------------------------------------------
 // Concurrent writers
 
 TEST_F(GroupsApi, ConcurrentAddsOfOneNameCreateExactlyOne) {
@@ -403,7 +428,7 @@ TEST_F(GroupsApi, ConcurrentAddsOfOneNameCreateExactlyOne) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      Http client(port());
+      Http client = Client();
       start.arrive_and_wait();
       results[i] = client.PostJson(GroupsPath(village), {{"name", "并发小组"}});
     });
@@ -432,7 +457,7 @@ TEST_F(GroupsApi, ConcurrentAddsOfDistinctNamesGetDistinctCodes) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      Http client(port());
+      Http client = Client();
       start.arrive_and_wait();
       results[i] =
           client.PostJson(GroupsPath(village), {{"name", "第" + std::to_string(i + 1) + "组"}});
@@ -466,7 +491,7 @@ TEST_F(GroupsApi, ConcurrentRenamesOfOneVersionApplyExactlyOne) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      Http client(port());
+      Http client = Client();
       start.arrive_and_wait();
       results[i] =
           client.PatchJson(UnitPath(code), {{"name", "新名" + std::to_string(i)}, {"version", 1}});

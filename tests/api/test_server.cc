@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -66,12 +67,23 @@ std::string DescribeWaitStatus(int status) {
   return "wait status " + std::to_string(status);
 }
 
-// fork + exec with stdout/stderr appended to `log_file`. Everything the child
-// needs is prepared before fork: after fork only async-signal-safe calls.
-pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log_file) {
+// fork + exec with stdout appended to `log_file`, stderr to `err_file` (or
+// to `log_file` when empty) and stdin read from `in_file` (or /dev/null when
+// empty). Everything the child needs is prepared before fork: after fork
+// only async-signal-safe calls.
+pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log_file,
+            const fs::path& err_file = {}, const fs::path& in_file = {}) {
   int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return -1;
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int err_fd = log_fd;
+  if (!err_file.empty()) {
+    err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (err_fd < 0) {
+      ::close(log_fd);
+      return -1;
+    }
+  }
+  int null_fd = ::open(in_file.empty() ? "/dev/null" : in_file.c_str(), O_RDONLY | O_CLOEXEC);
   std::vector<char*> args;
   args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -85,7 +97,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log_file) {
     if (::getppid() != parent) ::_exit(127);
     if (null_fd >= 0) ::dup2(null_fd, 0);
     ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
+    ::dup2(err_fd, 2);
     ::signal(SIGPIPE, SIG_DFL);
     ::execv(args[0], args.data());
     const char msg[] = "api_test: execv of the jiceng binary failed\n";
@@ -93,6 +105,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log_file) {
     ::_exit(127);
   }
   ::close(log_fd);
+  if (err_fd != log_fd) ::close(err_fd);
   if (null_fd >= 0) ::close(null_fd);
   return pid;
 }
@@ -179,9 +192,19 @@ class DivisionsEnvironment : public ::testing::Environment {
     if (g_engine == "sqlite" && !fs::exists(db)) {
       return "import-divisions exited 0 but wrote no " + db + "\n" + TailOfFile(log);
     }
+    // Everything but /healthz, /readyz and signing in needs a signed-in
+    // user: every suite signs in as this administrator.
+    const CommandResult admin = RunJiceng(
+        {"user", "add", AdminUsername(), "--admin", "--password-stdin", "--db", db},
+        AdminPassword() + "\n");
+    if (admin.exit_code != 0) {
+      std::ostringstream why;
+      why << "\n*** creating the administrator in the template database FAILED:" << admin;
+      return why.str();
+    }
     g_template_db = db;
     std::cout << "[ api_test ] imported the division list into " << db << " (" << g_engine
-              << ") in " << seconds << " s\n";
+              << ") in " << seconds << " s and created the administrator " << AdminUsername() << "\n";
     return "";
   }
 
@@ -246,6 +269,62 @@ const fs::path& TestDir() { return g_test_dir; }
 const std::string& TemplateDb() { return g_template_db; }
 
 std::string BinaryPath() { return JICENG_BINARY; }
+
+const std::string& AdminUsername() {
+  static const std::string kName = "admin";
+  return kName;
+}
+
+const std::string& AdminPassword() {
+  static const std::string kPassword = "Test-Admin-Passw0rd!";
+  return kPassword;
+}
+
+std::ostream& operator<<(std::ostream& os, const CommandResult& r) {
+  os << "\n  command: " << r.command << "\n  "
+     << (r.finished ? "exit code " + std::to_string(r.exit_code)
+                    : std::string("did not finish (could not start, killed or timed out)"))
+     << "\n  stdout: " << r.out << "\n  stderr: " << r.err << "\n";
+  return os;
+}
+
+CommandResult RunJiceng(const std::vector<std::string>& args, const std::string& stdin_text,
+                        std::chrono::seconds timeout) {
+  static std::atomic<int> counter{0};
+  CommandResult result;
+  std::vector<std::string> argv = {BinaryPath()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  for (const std::string& a : argv) result.command += (result.command.empty() ? "" : " ") + a;
+
+  const std::string base = (g_test_dir / ("cmd-" + std::to_string(++counter))).string();
+  const fs::path in = base + ".in", out = base + ".out", err = base + ".err";
+  {
+    std::ofstream f(in, std::ios::binary);
+    f << stdin_text;
+    if (!f) {
+      result.err = "could not write " + in.string();
+      return result;
+    }
+  }
+  const pid_t pid = Spawn(argv, out, err, in);
+  if (pid < 0) {
+    result.err = std::string("fork failed: ") + std::strerror(errno);
+    return result;
+  }
+  int status = 0;
+  if (!WaitFor(pid, timeout, &status)) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  } else if (status != -1 && WIFEXITED(status)) {
+    result.finished = true;
+    result.exit_code = WEXITSTATUS(status);
+  }
+  result.out = TailOfFile(out, 1 << 20);
+  result.err = TailOfFile(err, 1 << 20);
+  std::error_code ec;
+  for (const fs::path& f : {in, out, err}) fs::remove(f, ec);
+  return result;
+}
 
 std::string CopyTemplateDb(const std::string& name, std::string* why) {
   if (g_engine == "postgresql") {
@@ -318,8 +397,8 @@ std::string TailOfFile(const fs::path& file, std::size_t max_bytes) {
 // ---------------------------------------------------------------------------
 // TestServer
 
-TestServer::TestServer(std::string db, fs::path log_file)
-    : db_(std::move(db)), log_file_(std::move(log_file)) {}
+TestServer::TestServer(std::string db, fs::path log_file, std::vector<std::string> extra_args)
+    : db_(std::move(db)), log_file_(std::move(log_file)), extra_args_(std::move(extra_args)) {}
 
 TestServer::~TestServer() { Stop(); }
 
@@ -327,9 +406,10 @@ std::string TestServer::LaunchOnce() {
   port_ = FindFreePort();
   if (port_ == 0) return "could not find a free port";
   exited_ = false;
-  pid_ = Spawn({BinaryPath(), "serve", "--db", db_, "--listen",
-                "127.0.0.1:" + std::to_string(port_), "--access-log", "off"},
-               log_file_);
+  std::vector<std::string> argv = {BinaryPath(), "serve", "--db", db_, "--listen",
+                                   "127.0.0.1:" + std::to_string(port_), "--access-log", "off"};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  pid_ = Spawn(argv, log_file_);
   if (pid_ < 0) return std::string("fork failed: ") + std::strerror(errno);
 
   Http http(port_);
@@ -402,7 +482,8 @@ void TestServer::Kill() {
   pid_ = -1;
 }
 
-std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std::string* why) {
+std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std::string* why,
+                                             const std::vector<std::string>& extra_args) {
   if (!g_setup_error.empty()) {
     *why = "no template database, so no server for " + suite_name +
            ": `jiceng import-divisions` failed (see the global set-up failure at the top)";
@@ -414,7 +495,8 @@ std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std:
   }
   const std::string db = CopyTemplateDb(suite_name, why);
   if (db.empty()) return nullptr;
-  auto server = std::make_unique<TestServer>(db, g_test_dir / (suite_name + ".server.log"));
+  auto server =
+      std::make_unique<TestServer>(db, g_test_dir / (suite_name + ".server.log"), extra_args);
   const std::string failed = server->Start();
   if (!failed.empty()) {
     *why = "jiceng serve did not come up for " + suite_name + ": " + failed;
@@ -606,6 +688,54 @@ void ExpectCommonInvariants(const HttpResponse& r) {
   EXPECT_TRUE(csp && csp->find("frame-ancestors") != std::string::npos)
       << "missing Content-Security-Policy with frame-ancestors (got "
       << (csp ? *csp : std::string("none")) << ")" << r;
+}
+
+// ---------------------------------------------------------------------------
+// Signing in
+
+Headers Session::CookieOnly() const {
+  return {{"Cookie", std::string(kSessionCookieName) + "=" + token}};
+}
+
+Headers Session::AuthHeaders() const {
+  return {{"Cookie", std::string(kSessionCookieName) + "=" + token}, {"X-CSRF-Token", csrf}};
+}
+
+std::optional<std::string> SetCookieValue(const HttpResponse& r, std::string_view name) {
+  const std::string prefix = std::string(name) + "=";
+  for (const auto& [k, v] : r.headers) {
+    if (k != "set-cookie") continue;
+    const std::string value = Trim(v);
+    if (value.rfind(prefix, 0) != 0) continue;
+    const std::size_t end = value.find(';');
+    return value.substr(prefix.size(),
+                        end == std::string::npos ? std::string::npos : end - prefix.size());
+  }
+  return std::nullopt;
+}
+
+std::optional<Session> SignIn(int port, const std::string& username, const std::string& password,
+                              std::string* why) {
+  Http http(port);
+  HttpResponse r =
+      http.PostJson("/api/v1/session", {{"username", username}, {"password", password}});
+  std::ostringstream reason;
+  if (r.status != 200 || !r.IsJson()) {
+    reason << "signing in as " << username << " failed" << r;
+    *why = reason.str();
+    return std::nullopt;
+  }
+  Session s;
+  s.token = SetCookieValue(r, kSessionCookieName).value_or("");
+  s.csrf = r.json.value("csrf_token", "");
+  s.user = r.json.value("user", nlohmann::json::object());
+  s.body = r.json;
+  if (s.token.empty() || s.csrf.empty()) {
+    reason << "signing in as " << username << " gave no session cookie or no csrf_token" << r;
+    *why = reason.str();
+    return std::nullopt;
+  }
+  return s;
 }
 
 // ---------------------------------------------------------------------------

@@ -55,6 +55,28 @@ std::string CreateEmptyDb(const std::string& name, std::string* why);
 // The path of the jiceng binary under test (from JICENG_BINARY).
 std::string BinaryPath();
 
+// The nationwide system administrator that the global set-up creates in the
+// template database (`jiceng user add admin --admin --password-stdin`), so
+// every suite's server has someone to sign in as.
+const std::string& AdminUsername();
+const std::string& AdminPassword();
+
+// What a finished `jiceng` command did.
+struct CommandResult {
+  std::string command;   // the command line, for failure messages
+  bool finished = false;  // it started and ended within the timeout
+  int exit_code = -1;     // its exit status; -1 when killed or not started
+  std::string out;        // its standard output
+  std::string err;        // its standard error
+};
+std::ostream& operator<<(std::ostream& os, const CommandResult& r);
+
+// Runs `jiceng <args...>` with `stdin_text` as its standard input (one file,
+// then end of input) and collects stdout and stderr separately. Thread-safe.
+// Needs the global set-up (it writes into TestDir()).
+CommandResult RunJiceng(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                        std::chrono::seconds timeout = std::chrono::seconds(120));
+
 // Runs `argv` (argv[0] is the program) to completion with stdout and stderr
 // sent to `log_file`. Returns the exit status as from waitpid, or -1 when the
 // process could not be started; a process running longer than `timeout` is
@@ -74,7 +96,10 @@ std::string TailOfFile(const std::filesystem::path& file, std::size_t max_bytes 
 class TestServer {
  public:
   // `db` is the --db argument: a SQLite file or a PostgreSQL URL.
-  TestServer(std::string db, std::filesystem::path log_file);
+  // `extra_args` are appended to the serve command line (e.g.
+  // {"--session-idle-seconds", "2"}).
+  TestServer(std::string db, std::filesystem::path log_file,
+             std::vector<std::string> extra_args = {});
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
@@ -93,6 +118,8 @@ class TestServer {
   void Kill();
 
   int port() const { return port_; }
+  // The --db argument it serves.
+  const std::string& db() const { return db_; }
   const std::filesystem::path& log_file() const { return log_file_; }
   std::string LogTail(std::size_t max_bytes = 8000) const {
     return TailOfFile(log_file_, max_bytes);
@@ -103,6 +130,7 @@ class TestServer {
 
   std::string db_;
   std::filesystem::path log_file_;
+  std::vector<std::string> extra_args_;
   int port_ = 0;
   pid_t pid_ = -1;
   bool exited_ = false;
@@ -197,7 +225,38 @@ std::size_t Utf8Length(std::string_view text);
 // Starts a server for a test suite on a fresh copy of the template database.
 // Returns nullptr with the reason in *why when it does not come up. (It does
 // not fail the test itself: a failure inside SetUpTestSuite makes gtest skip
-// the suite's tests, and these tests must fail, never skip.)
-std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std::string* why);
+// the suite's tests, and these tests must fail, never skip.) `extra_args`
+// go to `jiceng serve`.
+std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std::string* why,
+                                             const std::vector<std::string>& extra_args = {});
+
+// ---------------------------------------------------------------------------
+// Signing in
+
+// The name of the session cookie.
+inline constexpr const char* kSessionCookieName = "jiceng_session";
+
+// A browser session: the cookie value from Set-Cookie and the CSRF token from
+// the body of POST /api/v1/session.
+struct Session {
+  std::string token;
+  std::string csrf;
+  nlohmann::json user;  // the "user" object of the login answer
+  nlohmann::json body;  // the whole login answer
+
+  // "Cookie: jiceng_session=<token>" only: what a browser sends on its own.
+  Headers CookieOnly() const;
+  // The cookie and "X-CSRF-Token": what our own page sends.
+  Headers AuthHeaders() const;
+};
+
+// The value of cookie `name` set by a Set-Cookie header of `r`, or nullopt.
+std::optional<std::string> SetCookieValue(const HttpResponse& r, std::string_view name);
+
+// POST /api/v1/session. On success returns the session; otherwise nullopt and
+// the reason (with the response) in *why. Does not EXPECT anything itself
+// beyond the invariants that hold for every response.
+std::optional<Session> SignIn(int port, const std::string& username, const std::string& password,
+                              std::string* why);
 
 }  // namespace jiceng::apitest

@@ -56,6 +56,28 @@ TEST_F(UnitsApi, ReadyzReportsSchemaVersionAndUnitCount) {
 }
 
 // ---------------------------------------------------------------------------
+// Sign-in
+
+TEST_F(UnitsApi, ReadEndpointsNeedSignIn) {
+  Http anonymous = Anonymous();
+  for (const std::string& target : std::vector<std::string>{
+           "/api/v1/units/540424", "/api/v1/units/540424/children", "/api/v1/units/540424100/children",
+        "/api/v1/units?q=" + UrlEncode("波密"), "/api/v1/units?q=540424", "/api/v1/units",
+        "/api/v1/units/999999", "/api/v1/units/abc"}) {
+    SCOPED_TRACE(target);
+    ExpectUnauthenticated(anonymous.Get(target));
+    // A session cookie nobody issued is no better than none.
+    ExpectUnauthenticated(anonymous.Get(
+        target, {{"Cookie", std::string(kSessionCookieName) + "=not-a-session-token"}}));
+  }
+  // The health checks stay open to load balancers and monitors.
+  EXPECT_EQ(anonymous.Get("/healthz").status, 200);
+  EXPECT_EQ(anonymous.Get("/readyz").status, 200);
+  // ... and the same reads answer the signed-in administrator.
+  EXPECT_EQ(http().Get("/api/v1/units/540424").status, 200);
+}
+
+// ---------------------------------------------------------------------------
 // One unit
 
 TEST_F(UnitsApi, GetCountyReturnsTheUnitAndItsPath) {

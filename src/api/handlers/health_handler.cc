@@ -7,7 +7,8 @@ namespace jiceng::api {
 void AddHealthRoutes(RouteTable& routes, db::Database& db, const hierarchy::HierarchyService& h) {
   routes.push_back({"GET", "/healthz", [](const ApiRequest&) -> Result<Reply> {
                       return Reply{200, {{"status", "ok"}}, {}};
-                    }});
+                    },
+                    kPublic});
   routes.push_back({"GET", "/readyz", [&db, &h](const ApiRequest&) -> Result<Reply> {
                       auto version = db::CurrentSchemaVersion(db);
                       if (!version.ok()) {
@@ -29,7 +30,8 @@ void AddHealthRoutes(RouteTable& routes, db::Database& db, const hierarchy::Hier
                                     {"engine", db.engine()},
                                     {"units", h.tree().size()}},
                                    {}};
-                    }});
+                    },
+                    kPublic});
 }
 
 }  // namespace jiceng::api

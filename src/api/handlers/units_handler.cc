@@ -85,7 +85,7 @@ Result<Reply> ListChildren(const ApiRequest& req, HierarchyService& h) {
   return Reply{200, PageJson(*page, paging, h.tree(), false), {}};
 }
 
-Result<Reply> SearchUnits(const ApiRequest& req, HierarchyService& h) {
+Result<Reply> SearchUnits(const ApiRequest& req, HierarchyService& h, const accounts::AccessControl& access) {
   JICENG_ASSIGN_OR_RETURN(auto paging, ReadPaging(req, 20));
   const std::string raw = req.QueryText("q").value_or("");
   if (!IsValidUtf8(raw) || HasControlChars(raw)) {
@@ -102,14 +102,30 @@ Result<Reply> SearchUnits(const ApiRequest& req, HierarchyService& h) {
     JICENG_ASSIGN_OR_RETURN(auto unit, h.Get(*u));
     under = std::stoull(unit.code);
   }
+  // Only units in the caller's scope are found (the server checked `under`).
+  const accounts::Scope scope = access.ScopeOf(*req.principal, "units.read");
   if (text.empty()) {
-    // No search text: list the provinces (or the children of `under`).
-    auto page = h.tree().Children(under.value_or(0), paging.offset, paging.limit, paging.include_retired);
-    nlohmann::json body = PageJson(*page, paging, h.tree(), true);
+    // No search text: the children of `under`, else the top of the caller's
+    // scope — the provinces for nationwide users.
+    if (under || scope.nationwide) {
+      auto page = h.tree().Children(under.value_or(0), paging.offset, paging.limit, paging.include_retired);
+      nlohmann::json body = PageJson(*page, paging, h.tree(), true);
+      body["query"] = "";
+      return Reply{200, std::move(body), {}};
+    }
+    hierarchy::UnitPage page;
+    for (std::uint64_t root : scope.roots) {
+      if (page.total >= paging.offset && page.items.size() < paging.limit) {
+        if (auto u = h.tree().Find(root)) page.items.push_back(*u);
+      }
+      ++page.total;
+    }
+    nlohmann::json body = PageJson(page, paging, h.tree(), true);
     body["query"] = "";
     return Reply{200, std::move(body), {}};
   }
-  hierarchy::UnitSearch search{text, under, paging.offset, paging.limit, paging.include_retired};
+  hierarchy::UnitSearch search{text, under, paging.offset, paging.limit, paging.include_retired, {}};
+  if (!under && !scope.nationwide) search.within = scope.roots;
   nlohmann::json body = PageJson(h.tree().Search(search), paging, h.tree(), true);
   body["query"] = text;
   return Reply{200, std::move(body), {}};
@@ -126,6 +142,7 @@ Result<Reply> AddGroup(const ApiRequest& req, HierarchyService& h) {
   JICENG_ASSIGN_OR_RETURN(auto name, body.RequiredString("name"));
   JICENG_RETURN_IF_ERROR(body.Finish());
   JICENG_ASSIGN_OR_RETURN(auto unit, h.AddGroup(req.Param("code"), name));
+  req.audit_target = unit.code;
   return UnitReply(201, unit, h);
 }
 
@@ -149,18 +166,39 @@ Result<Reply> SetGroupRetired(const ApiRequest& req, HierarchyService& h, bool r
 
 }  // namespace
 
-void AddUnitRoutes(RouteTable& routes, HierarchyService& h) {
-  routes.push_back({"GET", "/api/v1/units", [&h](const ApiRequest& r) { return SearchUnits(r, h); }});
-  routes.push_back({"GET", "/api/v1/units/:code", [&h](const ApiRequest& r) { return GetUnit(r, h); }});
-  routes.push_back({"PATCH", "/api/v1/units/:code", [&h](const ApiRequest& r) { return PatchGroup(r, h); }});
-  routes.push_back({"GET", "/api/v1/units/:code/children",
-                    [&h](const ApiRequest& r) { return ListChildren(r, h); }});
-  routes.push_back({"POST", "/api/v1/units/:code/groups",
-                    [&h](const ApiRequest& r) { return AddGroup(r, h); }});
+TargetFn UnitFromPath(std::string_view param) {
+  return [name = std::string(param)](const ApiRequest& req) -> Result<Target> {
+    JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(req.Param(name), name));
+    return Target::Unit(code);
+  };
+}
+
+TargetFn UnitFromQuery(std::string_view param) {
+  return [name = std::string(param)](const ApiRequest& req) -> Result<Target> {
+    auto text = req.QueryText(name);
+    if (!text || text->empty()) return Target::None();
+    JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(*text, name));
+    return Target::Unit(code);
+  };
+}
+
+void AddUnitRoutes(RouteTable& routes, HierarchyService& h, const accounts::AccessControl& access) {
+  routes.push_back({"GET", "/api/v1/units", [&h, &access](const ApiRequest& r) { return SearchUnits(r, h, access); },
+                    "units.read", UnitFromQuery("under"), "units.search"});
+  routes.push_back({"GET", "/api/v1/units/:code", [&h](const ApiRequest& r) { return GetUnit(r, h); },
+                    "units.read", UnitFromPath(), "units.read"});
+  routes.push_back({"PATCH", "/api/v1/units/:code", [&h](const ApiRequest& r) { return PatchGroup(r, h); },
+                    "units.groups.write", UnitFromPath(), "units.groups.rename"});
+  routes.push_back({"GET", "/api/v1/units/:code/children", [&h](const ApiRequest& r) { return ListChildren(r, h); },
+                    "units.read", UnitFromPath(), "units.children"});
+  routes.push_back({"POST", "/api/v1/units/:code/groups", [&h](const ApiRequest& r) { return AddGroup(r, h); },
+                    "units.groups.write", UnitFromPath(), "units.groups.add"});
   routes.push_back({"POST", "/api/v1/units/:code/retire",
-                    [&h](const ApiRequest& r) { return SetGroupRetired(r, h, true); }});
+                    [&h](const ApiRequest& r) { return SetGroupRetired(r, h, true); }, "units.groups.write",
+                    UnitFromPath(), "units.groups.retire"});
   routes.push_back({"POST", "/api/v1/units/:code/reinstate",
-                    [&h](const ApiRequest& r) { return SetGroupRetired(r, h, false); }});
+                    [&h](const ApiRequest& r) { return SetGroupRetired(r, h, false); }, "units.groups.write",
+                    UnitFromPath(), "units.groups.reinstate"});
 }
 
 }  // namespace jiceng::api

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "accounts/access_control.h"
 #include "api/route.h"
 #include "hierarchy/hierarchy_service.h"
 
@@ -16,7 +17,14 @@ inline constexpr std::size_t kMaxPageSize = 200;
 // The longest search text accepted, in characters.
 inline constexpr std::size_t kMaxQueryChars = 50;
 
-void AddUnitRoutes(RouteTable& routes, hierarchy::HierarchyService& hierarchy);
+void AddUnitRoutes(RouteTable& routes, hierarchy::HierarchyService& hierarchy,
+                   const accounts::AccessControl& access);
+
+// A route target read from the path parameter `code`.
+TargetFn UnitFromPath(std::string_view param = "code");
+// A route target read from an optional query parameter (e.g. `under`);
+// without it, Target::None() and the handler filters by the caller's scope.
+TargetFn UnitFromQuery(std::string_view param);
 
 // The JSON shape of a unit. `tree` supplies the parent's name for the
 // display name of placeholder units (北京市（市辖区）).

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <limits>
 
 namespace jiceng::db {
 namespace {
@@ -49,10 +50,11 @@ std::string OneLine(std::string text) {
 }
 
 // Parameters as libpq wants them: text, NULL as a null pointer, and a type
-// per parameter: int8 and float8 for numbers (so that `? + 1` is 64-bit
-// arithmetic), "unknown" (0) for text and NULL, which the server then types
-// from the context as SQLite's dynamic typing would accept them. Strings are
-// not copied (std::string keeps a terminating NUL).
+// per parameter. Text, NULL and integers that fit in 32 bits are "unknown"
+// (0): the server types them from the context, as SQLite's dynamic typing
+// would accept them (`substr(code, 1, ?)` needs an integer, `code = ?` text).
+// Larger integers are int8, so that `? + 1` does not overflow int4; doubles
+// are float8. Strings are not copied (std::string keeps a terminating NUL).
 class EncodedParams {
  public:
   explicit EncodedParams(const Params& params) {
@@ -66,7 +68,9 @@ class EncodedParams {
       } else if (auto p = std::get_if<std::int64_t>(&v)) {
         numbers_.push_back(std::to_string(*p));
         values_.push_back(numbers_.back().c_str());
-        types_.push_back(kInt8Oid);
+        const bool fits_int4 = *p >= std::numeric_limits<std::int32_t>::min() &&
+                               *p <= std::numeric_limits<std::int32_t>::max();
+        types_.push_back(fits_int4 ? 0 : kInt8Oid);
       } else if (auto p = std::get_if<double>(&v)) {
         char buf[64];
         auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *p);

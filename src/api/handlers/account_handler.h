@@ -1,0 +1,31 @@
+// HTTP endpoints of accounts: signing in and out (/api/v1/session), one's
+// own sessions, API tokens and password (/api/v1/sessions, /tokens,
+// /me/password), account and role administration (/api/v1/users, /roles),
+// and reading the audit log (/api/v1/audit).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/access_control.h"
+#include "accounts/session_service.h"
+#include "accounts/user_service.h"
+#include "api/route.h"
+#include "db/database.h"
+
+namespace jiceng::api {
+
+struct AccountDeps {
+  accounts::SessionService& sessions;
+  accounts::UserService& users;
+  const accounts::AccessControl& access;
+  db::Database& db;
+};
+
+void AddSessionRoutes(RouteTable& routes, const AccountDeps& deps);
+void AddUserRoutes(RouteTable& routes, const AccountDeps& deps);
+void AddAuditRoutes(RouteTable& routes, const AccountDeps& deps);
+
+// "13812345678" -> "138****5678": phone numbers in lists are masked.
+std::string MaskPhone(const std::string& phone);
+
+}  // namespace jiceng::api

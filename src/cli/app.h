@@ -1,0 +1,35 @@
+// Everything `jiceng serve` runs, wired together: the database, the
+// hierarchy in memory, roles, accounts and the route table. Also used by
+// `jiceng routes`, so that it prints exactly the table the server serves.
+#pragma once
+
+#include <memory>
+
+#include "accounts/access_control.h"
+#include "accounts/role_registry.h"
+#include "accounts/session_service.h"
+#include "accounts/user_service.h"
+#include "api/handlers/account_handler.h"
+#include "api/route.h"
+#include "common/result.h"
+#include "db/database.h"
+#include "hierarchy/hierarchy_service.h"
+
+namespace jiceng::cli {
+
+struct App {
+  std::unique_ptr<db::Database> db;
+  std::unique_ptr<hierarchy::HierarchyService> hierarchy;
+  std::unique_ptr<accounts::RoleRegistry> roles;
+  std::unique_ptr<accounts::AccessControl> access;
+  std::unique_ptr<accounts::SessionService> sessions;
+  std::unique_ptr<accounts::UserService> users;
+  std::unique_ptr<api::AccountDeps> account_deps;
+  api::RouteTable routes;
+};
+
+// Opens and migrates the database, loads the hierarchy and the role
+// definitions, and builds the route table.
+Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings);
+
+}  // namespace jiceng::cli

@@ -1,0 +1,395 @@
+// End-to-end tests of the web interface against the real jiceng binary, in Debian's chromium.
+// Run by `npm test` after `npm run build`. Prints "N passed, M failed" last; exits 1 on failure.
+//   node e2e/run.mjs [filter]   runs only the tests whose name contains `filter`
+import assert from 'node:assert/strict'
+import { AxeBuilder } from '@axe-core/playwright'
+import { PASSWORD, USERS, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs'
+
+const filter = process.argv[2] ?? ''
+const tests = []
+const test = (name, fn) => tests.push({ name, fn })
+
+let base = ''
+let browser = null
+const shotDir = ensureScreenshotDir()
+const groupName = `本冬村民小组${Date.now() % 100000}`
+const DESKTOP = { width: 1440, height: 900 }
+const PHONE = { width: 360, height: 740 }
+
+// Network errors the tests provoke on purpose (signed-out probes, wrong passwords, lockout,
+// duplicate names, out-of-area requests) are logged by Chromium as console errors; they are
+// not the application's errors. Anything else in the console fails the test.
+const EXPECTED_NETWORK = /Failed to load resource: the server responded with a status of (401|403|404|409|429)/
+
+async function open({ viewport = DESKTOP, path = '/', lang } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  if (lang) {
+    await context.addInitScript((l) => localStorage.setItem('jiceng.lang', l), lang)
+  }
+  const page = await context.newPage()
+  page.setDefaultTimeout(15000)
+  const errors = []
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !EXPECTED_NETWORK.test(msg.text())) errors.push(msg.text())
+  })
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  await page.goto(base + path)
+  const done = async () => {
+    await context.close()
+    assert.deepEqual(errors, [], 'console errors')
+  }
+  return { context, page, errors, done }
+}
+
+async function login(page, user = USERS.admin, password = PASSWORD) {
+  await page.locator('input[data-testid="username"]').fill(user.username)
+  await page.locator('input[data-testid="password"]').fill(password)
+  await page.locator('[data-testid="login-submit"]').click()
+}
+
+async function openSignedIn(user, options = {}) {
+  const target = options.path ?? '/units'
+  const s = await open({ ...options, path: `/login?redirect=${encodeURIComponent(target)}` })
+  await login(s.page, user)
+  await s.page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  return s
+}
+
+async function axe(page, label) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  const summary = bad.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`,
+  )
+  assert.deepEqual(summary, [], `axe on ${label}`)
+}
+
+async function shot(page, name) {
+  const w = page.viewportSize().width
+  await page.screenshot({ path: `${shotDir}/${name}-${w}.png`, fullPage: true })
+}
+
+async function settle(page) {
+  await page.waitForLoadState('networkidle')
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
+}
+
+// ---------------------------------------------------------------------------
+
+test('login page is Chinese, accessible, and shows the server message for a wrong password', async () => {
+  const s = await open({ path: '/units' })
+  const { page } = s
+  await page.waitForURL(/\/login\?redirect=(%2F|\/)units/)
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN')
+  assert.match(await page.locator('h1').innerText(), /登录/)
+  await axe(page, 'login')
+  await login(page, USERS.admin, 'not-the-password')
+  const alert = page.locator('[data-testid="login-alert"]')
+  await alert.waitFor()
+  assert.match(await alert.innerText(), /用户名或密码/)
+  await s.done()
+})
+
+test('repeated wrong passwords lock the account, with the wait shown', async () => {
+  const s = await open({ path: '/login' })
+  const { page } = s
+  let text = ''
+  for (let i = 0; i < 8; i++) {
+    await login(page, USERS.locked, `wrong-${i}`)
+    const alert = page.locator('[data-testid="login-alert"]')
+    await alert.waitFor()
+    await page.waitForFunction(() => !document.querySelector('[data-testid="login-submit"].is-loading'))
+    text = await alert.innerText()
+    if (await page.locator('[data-testid="login-submit"]').isDisabled()) break
+  }
+  assert.match(text, /分钟|秒/, `lockout message, got: ${text}`)
+  assert.equal(await page.locator('[data-testid="login-submit"]').isDisabled(), true)
+  assert.match(await page.locator('[data-testid="login-submit"]').innerText(), /请在 \d+ (分钟|秒)后再试/)
+  await s.done()
+})
+
+test('log in and browse Tibet (54) → Nyingchi (5404) → Bomi (540424)', async () => {
+  const s = await openSignedIn(USERS.admin)
+  const { page } = s
+  await page.waitForURL(/\/units$/)
+  await settle(page)
+  assert.match(await page.locator('[data-testid="user-menu"]').innerText(), /系统管理员/)
+  await page.getByRole('link', { name: '西藏自治区', exact: true }).click()
+  await page.waitForURL(/\/units\/54$/)
+  assert.equal(await page.locator('[data-testid="unit-title"]').innerText(), '西藏自治区')
+  await page.getByRole('link', { name: '林芝市', exact: true }).click()
+  await page.waitForURL(/\/units\/5404$/)
+  await page.getByRole('link', { name: '波密县', exact: true }).click()
+  await page.waitForURL(/\/units\/540424$/)
+  assert.equal(await page.locator('[data-testid="unit-title"]').innerText(), '波密县')
+  const crumbs = await page.locator('[data-testid="unit-breadcrumb"]').innerText()
+  for (const name of ['全国', '西藏自治区', '林芝市', '波密县']) assert.ok(crumbs.includes(name), `breadcrumb has ${name}: ${crumbs}`)
+  await settle(page)
+  assert.match(await page.locator('.children .card-title').innerText(), /共 10 个/)
+  // The chart of villages per township loads ECharts on demand.
+  await page.locator('.chart canvas').waitFor()
+  // Back up through the breadcrumb.
+  await page.locator('[data-testid="unit-breadcrumb"]').getByText('林芝市').click()
+  await page.waitForURL(/\/units\/5404$/)
+  await s.done()
+})
+
+test('search 瀘定 finds 泸定县 (traditional → simplified)', async () => {
+  const s = await openSignedIn(USERS.admin)
+  const { page } = s
+  await page.locator('input[data-testid="unit-search"]').fill('瀘定')
+  await page.locator('[data-testid="unit-search-submit"]').click()
+  await page.waitForURL(/q=/)
+  const row = page.locator('[data-testid="unit-table"] tbody tr').filter({ hasText: '泸定县' })
+  await row.first().waitFor()
+  assert.match(await row.first().innerText(), /四川省/)
+  await row.first().getByRole('link', { name: '泸定县' }).click()
+  await page.waitForURL(/\/units\/513322$/)
+  await s.done()
+})
+
+test('add a villager group under a village; a duplicate name is shown on the name field', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units/540424' })
+  const { page } = s
+  await page.getByRole('link', { name: '扎木镇', exact: true }).click()
+  await page.waitForURL(/\/units\/540424100$/)
+  await settle(page)
+  const firstVillage = page.locator('[data-testid="children-table"] tbody tr a').first()
+  const villageName = await firstVillage.innerText()
+  await firstVillage.click()
+  await page.waitForURL(/\/units\/540424100\d{3}$/)
+  assert.equal(await page.locator('[data-testid="unit-title"]').innerText(), villageName)
+  await page.locator('[data-testid="add-group"]').click()
+  await page.locator('input[data-testid="group-name"]').fill(groupName)
+  await page.locator('[data-testid="group-save"]').click()
+  await page.locator('.el-message--success').waitFor()
+  await page.locator('[data-testid="children-table"] tbody tr', { hasText: groupName }).waitFor()
+
+  // Same name again: the server's conflict names the field.
+  await page.locator('[data-testid="add-group"]').click()
+  await page.locator('input[data-testid="group-name"]').fill(groupName)
+  await page.locator('[data-testid="group-save"]').click()
+  const item = page.locator('.el-form-item.is-error')
+  await item.waitFor()
+  assert.match(await item.locator('.el-form-item__error').innerText(), new RegExp(groupName))
+  await page.keyboard.press('Escape')
+  await s.done()
+})
+
+test('the audit log shows the new villager group', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/admin/audit' })
+  const { page } = s
+  await settle(page)
+  const row = page.locator('[data-testid="audit-table"] tbody tr', { hasText: '新建村民小组' })
+  await row.first().waitFor()
+  assert.match(await row.first().innerText(), /admin/)
+  await s.done()
+})
+
+test('switch to English: menu, Element Plus and server messages follow, and it is remembered', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units?q=%E9%95%87' })
+  const { page } = s
+  await settle(page)
+  assert.match(await page.locator('.el-pagination').innerText(), /共/)
+  await page.locator('[data-testid="lang-switch"]').click()
+  await page.locator('[data-testid="lang-en"]').click()
+  await page.waitForFunction(() => document.documentElement.lang === 'en')
+  assert.match(await page.locator('[data-testid="menu-units"]').innerText(), /Units/)
+  assert.match(await page.locator('.el-pagination').innerText(), /Total/)
+  await page.reload()
+  await settle(page)
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en')
+  assert.match(await page.locator('h1').innerText(), /Units/)
+  // The server answers in English too (Accept-Language: en).
+  await page.goto(`${base}/units/999999`)
+  await page.locator('.el-result').waitFor()
+  assert.match(await page.locator('.el-result').innerText(), /No (such )?unit/i)
+  await s.done()
+})
+
+test('log out returns to the login page and protects the pages', async () => {
+  const s = await openSignedIn(USERS.admin)
+  const { page } = s
+  await page.locator('[data-testid="user-menu"]').click()
+  await page.locator('[data-testid="logout"]').click()
+  await page.waitForURL(/\/login/)
+  await page.goto(`${base}/admin/users`)
+  await page.waitForURL(/\/login\?redirect=(%2F|\/)admin(%2F|\/)users/)
+  await s.done()
+})
+
+test('outside one\'s permissions or area: a clear "no permission" message', async () => {
+  const s = await openSignedIn(USERS.cadre, { path: '/admin/users' })
+  const { page } = s
+  await page.waitForURL(/\/forbidden/)
+  assert.match(await page.locator('.el-result').innerText(), /没有权限/)
+  assert.equal(await page.locator('[data-testid="menu-users"]').count(), 0)
+  await page.goto(`${base}/units/11`)
+  await page.locator('.el-result').waitFor()
+  assert.match(await page.locator('.el-result').innerText(), /没有权限|权限|范围/)
+  await s.done()
+})
+
+test('an API token is shown once, with a copy button, and can be revoked', async () => {
+  const s = await openSignedIn(USERS.bomi, { path: '/me?tab=tokens' })
+  const { page } = s
+  await page.locator('[data-testid="token-create"]').click()
+  await page.getByLabel('令牌名称').fill('县级报表同步')
+  await page.getByRole('button', { name: '新建令牌' }).last().click()
+  const secret = page.locator('input[data-testid="token-secret"]')
+  await secret.waitFor()
+  assert.match(await secret.inputValue(), /^jct_/)
+  await page.getByRole('button', { name: '我已保存' }).click()
+  const row = page.locator('[data-testid="tokens-table"] tbody tr', { hasText: '县级报表同步' })
+  await row.waitFor()
+  await row.getByRole('button', { name: '吊销' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '吊销' }).click()
+  await row.waitFor({ state: 'detached' })
+  await s.done()
+})
+
+test('create a user; a taken username is shown on the username field', async () => {
+  const s = await openSignedIn(USERS.bomi, { path: '/admin/users' })
+  const { page } = s
+  await settle(page)
+  for (const attempt of [1, 2]) {
+    await page.locator('[data-testid="user-create"]').click()
+    await page.locator('input[data-testid="user-username"]').fill('zhaxi')
+    await page.locator('input[data-testid="user-display-name"]').fill('扎西')
+    const picker = page.getByRole('dialog').getByLabel('所属单位')
+    await picker.click()
+    await picker.pressSequentially('波密')
+    await page.locator('.el-select-dropdown__item', { hasText: '波密县' }).first().click()
+    await page.locator('input[data-testid="user-password"]').fill('Zhaxi-pass-2026')
+    await page.locator('input[data-testid="user-password-confirm"]').fill('Zhaxi-pass-2026')
+    await page.locator('[data-testid="user-save"]').click()
+    if (attempt === 1) {
+      await page.locator('.el-message--success').waitFor()
+      await page.locator('.users-table tbody tr', { hasText: '扎西' }).waitFor()
+    } else {
+      const item = page.getByRole('dialog').locator('.el-form-item.is-error')
+      await item.waitFor()
+      assert.match(await item.innerText(), /用户名/)
+    }
+  }
+  await s.done()
+})
+
+test('phones (360 px): the menu is a drawer and nothing scrolls sideways', async () => {
+  const s = await openSignedIn(USERS.admin, { viewport: PHONE, path: '/units/540424' })
+  const { page } = s
+  await settle(page)
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`)
+  await page.locator('[data-testid="open-menu"]').click()
+  await page.locator('.menu-drawer [data-testid="menu-audit"]').waitFor()
+  await page.locator('.menu-drawer [data-testid="menu-units"]').click()
+  await page.waitForURL(/\/units$/)
+  await s.done()
+})
+
+test('keyboard: skip link first, visible focus, menu reachable', async () => {
+  const s = await openSignedIn(USERS.admin)
+  const { page } = s
+  await settle(page)
+  await page.keyboard.press('Tab')
+  const first = await page.evaluate(() => ({
+    cls: document.activeElement?.className,
+    outline: getComputedStyle(document.activeElement).outlineStyle,
+  }))
+  assert.match(String(first.cls), /skip-link/)
+  assert.notEqual(first.outline, 'none')
+  await page.keyboard.press('Enter')
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main')
+  // Tab into the search box and search with Enter.
+  await page.locator('input[data-testid="unit-search"]').focus()
+  await page.keyboard.type('波密')
+  await page.keyboard.press('Enter')
+  await page.waitForURL(/q=/)
+  await page.locator('[data-testid="unit-table"] a', { hasText: '波密县' }).first().focus()
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle)
+  assert.notEqual(outline, 'none')
+  await page.keyboard.press('Enter')
+  await page.waitForURL(/\/units\/540424$/)
+  await s.done()
+})
+
+// Every main page at 1440 px and 360 px: no serious or critical axe violation; a screenshot.
+const PAGES = [
+  { name: 'units', path: '/units' },
+  { name: 'search', path: '/units?q=%E7%80%98%E5%AE%9A' },
+  { name: 'unit-county', path: '/units/540424', wait: '.chart canvas' },
+  { name: 'unit-coming', path: '/units/540424?tab=organizations', wait: '[data-testid="coming-soon"]' },
+  { name: 'unit-village', path: '/units/540424100201' },
+  { name: 'users', path: '/admin/users' },
+  { name: 'roles', path: '/admin/roles', wait: '[data-testid="role-card"]' },
+  { name: 'audit', path: '/admin/audit' },
+  { name: 'account', path: '/me' },
+  { name: 'sessions', path: '/me?tab=sessions', wait: '[data-testid="sessions-table"] tbody tr' },
+  { name: 'tokens', path: '/me?tab=tokens' },
+  { name: 'password', path: '/me?tab=password' },
+]
+for (const viewport of [DESKTOP, PHONE]) {
+  test(`every page passes axe and is photographed at ${viewport.width} px`, async () => {
+    const s = await open({ viewport, path: '/login' })
+    const { page } = s
+    await page.locator('input[data-testid="username"]').waitFor()
+    await shot(page, 'login')
+    await axe(page, `login @${viewport.width}`)
+    await login(page, USERS.admin)
+    await page.waitForURL(/\/units/)
+    for (const p of PAGES) {
+      await page.goto(base + p.path)
+      await settle(page)
+      if (p.wait) await page.locator(p.wait).first().waitFor()
+      await shot(page, p.name)
+      await axe(page, `${p.name} @${viewport.width}`)
+    }
+    await page.goto(`${base}/units`)
+    await settle(page)
+    await page.locator('[data-testid="lang-switch"]').click()
+    await page.locator('[data-testid="lang-en"]').click()
+    await page.waitForFunction(() => document.documentElement.lang === 'en')
+    await shot(page, 'units-en')
+    await axe(page, `units (en) @${viewport.width}`)
+    await s.done()
+  })
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const server = await startServer()
+  base = server.base
+  browser = await launchBrowser()
+  let passed = 0
+  let failed = 0
+  const failures = []
+  try {
+    for (const t of tests) {
+      if (filter && !t.name.includes(filter)) continue
+      const started = Date.now()
+      try {
+        await t.fn()
+        passed++
+        console.log(`✔ ${t.name} (${Date.now() - started} ms)`)
+      } catch (e) {
+        failed++
+        failures.push(t.name)
+        console.log(`✖ ${t.name} (${Date.now() - started} ms)\n  ${String(e?.stack ?? e).split('\n').slice(0, 8).join('\n  ')}`)
+      }
+    }
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
+  console.log(`screenshots: ${shotDir}`)
+  if (failures.length) console.log(`failed: ${failures.join(' | ')}`)
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exit(failed ? 1 : 0)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -1,0 +1,139 @@
+// The one HTTP client of the web interface.
+// Every request carries Accept-Language (the UI language, so the server's error messages match
+// it) and, for writes, X-CSRF-Token. Errors come back as ApiError with the server's stable
+// `code`, its localized `message` and, when the server names one, the `field` it is about.
+
+export type Lang = 'zh-CN' | 'en'
+
+export interface ApiErrorBody {
+  error?: { code?: string; message?: string; field?: string }
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly field?: string
+  /** Seconds to wait before retrying (from Retry-After on 429), when given. */
+  readonly retryAfter?: number
+
+  constructor(status: number, code: string, message: string, field?: string, retryAfter?: number) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field || undefined
+    this.retryAfter = retryAfter
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError
+}
+
+interface ClientConfig {
+  language: () => Lang
+  csrfToken: string
+  /** Called on any 401 outside the session endpoints: the session has ended. */
+  onUnauthorized: (() => void) | null
+  /** Generic messages for failures without a server message, in the UI language. */
+  fallbackMessage: (kind: 'network' | 'server' | 'forbidden', status: number) => string
+}
+
+const config: ClientConfig = {
+  language: () => 'zh-CN',
+  csrfToken: '',
+  onUnauthorized: null,
+  fallbackMessage: (kind, status) => (kind === 'network' ? '网络连接失败' : `服务器错误（${status}）`),
+}
+
+export function configureClient(patch: Partial<ClientConfig>): void {
+  Object.assign(config, patch)
+}
+
+export function setCsrfToken(token: string): void {
+  config.csrfToken = token
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>
+
+export interface RequestOptions {
+  query?: Query
+  body?: unknown
+  signal?: AbortSignal
+  /** Do not treat 401 as "session ended" (login and session restore use this). */
+  allowUnauthenticated?: boolean
+}
+
+export function buildUrl(path: string, query?: Query): string {
+  if (!query) return path
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue
+    params.set(key, String(value))
+  }
+  const qs = params.toString()
+  return qs ? `${path}?${qs}` : path
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': config.language(),
+  }
+  if (WRITE_METHODS.has(method) && config.csrfToken) headers['X-CSRF-Token'] = config.csrfToken
+  let body: string | undefined
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    body = JSON.stringify(options.body)
+  }
+  let response: Response
+  try {
+    response = await fetch(buildUrl(path, options.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: options.signal,
+    })
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e
+    throw new ApiError(0, 'network', config.fallbackMessage('network', 0))
+  }
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  let json: unknown = undefined
+  if (text) {
+    try {
+      json = JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+  }
+  if (response.ok) return json as T
+
+  const err = (json as ApiErrorBody | undefined)?.error
+  const retryHeader = response.headers.get('Retry-After')
+  const retryAfter = retryHeader && /^\d+$/.test(retryHeader) ? Number(retryHeader) : undefined
+  const kind = response.status === 403 ? 'forbidden' : 'server'
+  const apiError = new ApiError(
+    response.status,
+    err?.code ?? `http_${response.status}`,
+    err?.message || config.fallbackMessage(kind, response.status),
+    err?.field,
+    retryAfter,
+  )
+  if (response.status === 401 && !options.allowUnauthenticated) config.onUnauthorized?.()
+  throw apiError
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, options: Omit<RequestOptions, 'query'> = {}) =>
+    request<T>('GET', path, { ...options, query }),
+  post: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
+    request<T>('POST', path, { ...options, body: body ?? {} }),
+  patch: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
+    request<T>('PATCH', path, { ...options, body }),
+  delete: <T = void>(path: string, options: RequestOptions = {}) => request<T>('DELETE', path, options),
+}

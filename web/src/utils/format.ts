@@ -1,0 +1,177 @@
+// Formatting of dates, numbers and money in the UI language.
+// Chinese formats: 2026年11月23日, 2026年11月23日 14:05, 1,234, ¥1,234.56, 66.53万, 1.2亿.
+// Times are shown in China Standard Time (Asia/Shanghai) whatever the device's time zone:
+// every office that uses Jiceng works on Beijing time, Tibet included.
+
+export type FormatLocale = 'zh-CN' | 'en'
+
+export const TIME_ZONE = 'Asia/Shanghai'
+
+type DateInput = string | number | Date | null | undefined
+
+function toDate(value: DateInput): Date | null {
+  if (value === null || value === undefined || value === '') return null
+  const d = value instanceof Date ? value : new Date(value)
+  return Number.isNaN(d.getTime()) ? null : d
+}
+
+interface Parts {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+}
+
+const partsFormatter = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  hourCycle: 'h23',
+})
+
+/** The calendar fields of `d` in Beijing time. */
+export function beijingParts(d: Date): Parts {
+  const out: Record<string, number> = {}
+  for (const p of partsFormatter.formatToParts(d)) {
+    if (p.type !== 'literal') out[p.type] = Number(p.value)
+  }
+  return {
+    year: out.year,
+    month: out.month,
+    day: out.day,
+    hour: out.hour === 24 ? 0 : out.hour,
+    minute: out.minute,
+    second: out.second,
+  }
+}
+
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const pad2 = (n: number) => String(n).padStart(2, '0')
+
+/** 2026年11月23日 / 23 Nov 2026; '' for a missing or invalid date. */
+export function formatDate(value: DateInput, locale: FormatLocale = 'zh-CN'): string {
+  const d = toDate(value)
+  if (!d) return ''
+  const p = beijingParts(d)
+  return locale === 'zh-CN' ? `${p.year}年${p.month}月${p.day}日` : `${p.day} ${EN_MONTHS[p.month - 1]} ${p.year}`
+}
+
+/** 2026年11月23日 14:05 / 23 Nov 2026, 14:05 */
+export function formatDateTime(value: DateInput, locale: FormatLocale = 'zh-CN'): string {
+  const d = toDate(value)
+  if (!d) return ''
+  const p = beijingParts(d)
+  const time = `${pad2(p.hour)}:${pad2(p.minute)}`
+  return locale === 'zh-CN' ? `${formatDate(d, locale)} ${time}` : `${formatDate(d, locale)}, ${time}`
+}
+
+/** 2026-11-23: the form the API's from/to filters take (a Beijing calendar day). */
+export function toIsoDay(value: DateInput): string {
+  const d = toDate(value)
+  if (!d) return ''
+  const p = beijingParts(d)
+  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`
+}
+
+/** "3 分钟前" / "3 minutes ago", relative to `now`; falls back to the date past a week. */
+export function formatRelative(value: DateInput, locale: FormatLocale = 'zh-CN', now: Date = new Date()): string {
+  const d = toDate(value)
+  if (!d) return ''
+  const seconds = Math.round((d.getTime() - now.getTime()) / 1000)
+  const abs = Math.abs(seconds)
+  if (abs < 45) return locale === 'zh-CN' ? '刚刚' : 'just now'
+  const rtf = new Intl.RelativeTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en', { numeric: 'auto' })
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute')
+  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour')
+  if (abs < 7 * 86400) return rtf.format(Math.round(seconds / 86400), 'day')
+  return formatDateTime(d, locale)
+}
+
+/** Groups thousands: 665,276 (both languages group by three). */
+export function formatNumber(value: number | null | undefined, fractionDigits = 0): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return ''
+  const negative = value < 0
+  const fixed = roundTo(Math.abs(value), fractionDigits)
+  const [whole, frac] = fixed.split('.')
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  const sign = negative && Number(fixed) !== 0 ? '-' : ''
+  return sign + grouped + (frac ? `.${frac}` : '')
+}
+
+/** Rounds half away from zero on the decimal value (3.755 -> 3.76, where toFixed gives 3.75). */
+function roundTo(value: number, digits: number): string {
+  const shifted = Math.round(Number(`${Math.abs(value)}e${digits}`))
+  const rounded = Number(`${shifted}e-${digits}`)
+  return (value < 0 ? -rounded : rounded).toFixed(digits)
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s
+}
+
+/**
+ * Large counts the way they are read aloud: zh 66.53万, 1.2亿 (below 10,000: 9,999);
+ * en 665.3K, 1.2M. At most `digits` decimals, trailing zeros dropped.
+ */
+export function formatCompact(value: number | null | undefined, locale: FormatLocale = 'zh-CN', digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return ''
+  const sign = value < 0 ? '-' : ''
+  const abs = Math.abs(value)
+  const steps: Array<[number, string]> =
+    locale === 'zh-CN'
+      ? [
+          [1e8, '亿'],
+          [1e4, '万'],
+        ]
+      : [
+          [1e9, 'B'],
+          [1e6, 'M'],
+          [1e3, 'K'],
+        ]
+  for (const [size, suffix] of steps) {
+    if (abs >= size) {
+      const scaled = trimZeros(roundTo(abs / size, digits))
+      // 12345678 -> 1,234.57万: group the whole part too.
+      const [w, f] = scaled.split('.')
+      return sign + formatNumber(Number(w)) + (f ? `.${f}` : '') + suffix
+    }
+  }
+  return sign + formatNumber(abs)
+}
+
+/** ¥1,234.56; with compact: ¥2,000万 / ¥20M (money reported in 万元 is the norm in reports). */
+export function formatMoney(
+  yuan: number | null | undefined,
+  locale: FormatLocale = 'zh-CN',
+  options: { compact?: boolean } = {},
+): string {
+  if (yuan === null || yuan === undefined || !Number.isFinite(yuan)) return ''
+  const sign = yuan < 0 ? '-' : ''
+  const abs = Math.abs(yuan)
+  if (options.compact && abs >= (locale === 'zh-CN' ? 1e4 : 1e3)) return `${sign}¥${formatCompact(abs, locale)}`
+  return `${sign}¥${formatNumber(abs, 2)}`
+}
+
+/** A percentage from a ratio: 0.8567 -> 85.7% */
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return ''
+  return `${trimZeros(roundTo(ratio * 100, digits))}%`
+}
+
+/**
+ * The UTC instant at which a Beijing calendar day starts, as the API's time filters take it:
+ * 2026-11-23 -> 2026-11-22T16:00:00Z. `addDays` shifts the day (an inclusive "to" date becomes
+ * the start of the next day).
+ */
+export function beijingDayStartUtc(isoDay: string, addDays = 0): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay)
+  if (!m) return ''
+  const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays)
+  return new Date(utcMidnight - 8 * 3600 * 1000).toISOString().replace('.000Z', 'Z')
+}
