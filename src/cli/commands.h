@@ -26,6 +26,9 @@ void AddVersionCommand(CLI::App& app, int& exit_code);
 void AddUserCommand(CLI::App& app, int& exit_code);
 void AddAuditCommand(CLI::App& app, int& exit_code);
 void AddRoutesCommand(CLI::App& app, int& exit_code);
+void AddMigrateCommand(CLI::App& app, int& exit_code);
+void AddBackupCommand(CLI::App& app, int& exit_code);
+void AddRestoreCommand(CLI::App& app, int& exit_code);
 
 // Opens the database named by `url` (creating the parent folder of a new
 // SQLite file) and applies pending migrations.

@@ -47,6 +47,12 @@ struct MigrationReport {
 Result<MigrationReport> Migrate(Database& db,
                                 std::span<const Migration> migrations = ShippedMigrations());
 
+// Migrate() inside the caller's write transaction: every pending migration
+// commits or rolls back with the rest of the caller's work (used by the copy
+// tools, which rebuild a target's schema and fill it in one transaction).
+Result<MigrationReport> MigrateInTransaction(Session& s,
+                                             std::span<const Migration> migrations = ShippedMigrations());
+
 // The highest applied version, 0 for an empty database.
 Result<int> CurrentSchemaVersion(Database& db);
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 
 namespace jiceng::db {
 namespace {
@@ -400,6 +401,53 @@ void SqliteDatabase::ReturnReader(sqlite3* conn) {
   } else {
     sqlite3_close_v2(conn);
   }
+}
+
+Status SqliteDatabase::BackupTo(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Status::FailedPrecondition("备份文件 " + path + " 已存在；请换一个文件名或先删除它。",
+                                      "The backup file " + path +
+                                          " exists already; choose another name or remove it first.",
+                                      "to");
+  }
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    sqlite3_close_v2(dest);
+    return Status::IoError("无法创建备份文件 " + path + "：" + msg + "。",
+                           "Cannot create the backup file " + path + ": " + msg + ".");
+  }
+  sqlite3* src = TakeReader();
+  if (src == nullptr) {
+    auto conn = Connect(/*read_only=*/true);
+    if (!conn.ok()) {
+      sqlite3_close_v2(dest);
+      return conn.status();
+    }
+    src = *conn;
+  }
+  // One step copies every page under one read lock: a consistent snapshot.
+  Status st;
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", src, "main");
+  if (backup == nullptr) {
+    st = SqliteError(dest, sqlite3_errcode(dest), "backup init");
+  } else {
+    rc = sqlite3_backup_step(backup, -1);
+    const int finish = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      st = SqliteError(dest, rc, "backup step");
+    } else if (finish != SQLITE_OK) {
+      st = SqliteError(dest, finish, "backup finish");
+    }
+  }
+  ReturnReader(src);
+  if (sqlite3_close_v2(dest) != SQLITE_OK && st.ok()) {
+    st = Status::IoError("写入备份文件 " + path + " 失败。", "Writing the backup file " + path + " failed.");
+  }
+  if (!st.ok()) std::filesystem::remove(path, ec);
+  return st;
 }
 
 Status SqliteDatabase::Read(const SessionFn& fn) {
