@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -44,16 +45,23 @@ Result<int> VersionIn(Session& s) {
 }
 
 // Copies one table from `s` into `t` in chunks; returns the rows copied.
+// A table with an id column is read a page at a time by id (keyset paging,
+// all in the source's one snapshot), so that neither engine holds a whole
+// large table in memory; parents then also precede children for
+// self-references (units.parent_id), having been created first.
 Result<std::int64_t> CopyTable(Session& s, Session& t, const TableInfo& table, std::int64_t total,
                                const CopyOptions& options) {
   std::string select = "SELECT ";
+  std::size_t id_index = 0;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     select += (i ? ", " : "") + QuoteIdent(table.columns[i]);
+    if (table.id_column && table.columns[i] == *table.id_column) id_index = i;
   }
   select += " FROM " + QuoteIdent(table.name);
-  // Parents before children for self-references (units.parent_id): they
-  // were created first, so they have the smaller ids.
-  if (table.id_column) select += " ORDER BY " + QuoteIdent(*table.id_column);
+  if (table.id_column) {
+    select += " WHERE " + QuoteIdent(*table.id_column) + " > ? ORDER BY " + QuoteIdent(*table.id_column) +
+              " LIMIT ?";
+  }
   std::vector<Params> chunk;
   chunk.reserve(options.chunk_rows);
   std::int64_t copied = 0;
@@ -65,15 +73,31 @@ Result<std::int64_t> CopyTable(Session& s, Session& t, const TableInfo& table, s
     if (options.progress) options.progress(table.name, copied, total);
     return Status::Ok();
   };
-  JICENG_RETURN_IF_ERROR(s.Query(select, {}, [&](const Row& row) -> Status {
+  auto take = [&](const Row& row) -> Status {
     Params values;
     values.reserve(row.size());
     for (std::size_t i = 0; i < row.size(); ++i) values.push_back(row.at(i));
     chunk.push_back(std::move(values));
-    if (chunk.size() >= options.chunk_rows) return flush();
     return Status::Ok();
-  }));
-  JICENG_RETURN_IF_ERROR(flush());
+  };
+  if (!table.id_column) {
+    JICENG_RETURN_IF_ERROR(s.Query(select, {}, [&](const Row& row) -> Status {
+      JICENG_RETURN_IF_ERROR(take(row));
+      return chunk.size() >= options.chunk_rows ? flush() : Status::Ok();
+    }));
+    JICENG_RETURN_IF_ERROR(flush());
+  } else {
+    std::int64_t after = std::numeric_limits<std::int64_t>::min();
+    while (true) {
+      JICENG_RETURN_IF_ERROR(s.Query(select, {Value(after), Value(static_cast<std::int64_t>(options.chunk_rows))},
+                                     take));
+      if (chunk.empty()) break;
+      after = std::get<std::int64_t>(chunk.back()[id_index]);
+      const bool last_page = chunk.size() < options.chunk_rows;
+      JICENG_RETURN_IF_ERROR(flush());
+      if (last_page) break;
+    }
+  }
   if (total == 0 && options.progress) options.progress(table.name, 0, 0);
   return copied;
 }
