@@ -1,8 +1,9 @@
 #include "accounts/role_registry.h"
 
+#include "common/definitions.h"
+
 #include <yaml-cpp/yaml.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -116,24 +117,7 @@ Result<RoleRegistry> RoleRegistry::LoadFile(const fs::path& path) {
   return LoadText(text.str(), path.string());
 }
 
-Result<fs::path> RoleRegistry::FindRolesFile() {
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("JICENG_DEFINITIONS_DIR"); env && *env) candidates.emplace_back(env);
-  candidates.push_back(fs::current_path() / "definitions");
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path() / "../definitions");
-    candidates.push_back(exe.parent_path() / "../../definitions");
-    candidates.push_back(exe.parent_path() / "../../../definitions");
-  }
-  for (const fs::path& dir : candidates) {
-    if (fs::exists(dir / "roles.yaml", ec)) return fs::weakly_canonical(dir / "roles.yaml", ec);
-  }
-  return Status::NotFound("找不到 definitions/roles.yaml。请在项目目录中运行，或设置 JICENG_DEFINITIONS_DIR。",
-                          "definitions/roles.yaml was not found. Run from the project folder or set "
-                          "JICENG_DEFINITIONS_DIR.");
-}
+Result<fs::path> RoleRegistry::FindRolesFile() { return FindDefinitionFile("roles.yaml"); }
 
 const Role* RoleRegistry::FindRole(std::string_view id) const {
   for (const Role& r : roles_) {

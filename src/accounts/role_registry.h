@@ -37,8 +37,7 @@ class RoleRegistry {
   static Result<RoleRegistry> LoadFile(const std::filesystem::path& path);
   static Result<RoleRegistry> LoadText(std::string_view yaml, std::string_view origin);
 
-  // Where the roles file is looked for: JICENG_DEFINITIONS_DIR, then
-  // ./definitions, then next to the executable (../definitions, ../../definitions).
+  // definitions/roles.yaml (see common/definitions.h for where it is looked for).
   static Result<std::filesystem::path> FindRolesFile();
 
   const Role* FindRole(std::string_view id) const;

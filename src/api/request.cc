@@ -127,6 +127,44 @@ Result<std::optional<std::optional<std::string>>> JsonBody::NullableString(std::
   return Out(std::optional<std::string>(it->get<std::string>()));
 }
 
+Result<std::vector<nlohmann::json>> JsonBody::ObjectList(std::string_view field, std::size_t max_items) {
+  seen_.emplace_back(field);
+  std::vector<nlohmann::json> out;
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return out;
+  const std::string f(field);
+  if (!it->is_array() || it->size() > max_items) {
+    return Status::InvalidArgument(f, "字段 " + f + " 应为对象数组（最多 " + std::to_string(max_items) + " 项）。",
+                                   "Field " + f + " must be an array of objects (at most " + std::to_string(max_items) + ").");
+  }
+  for (const auto& item : *it) {
+    if (!item.is_object()) {
+      return Status::InvalidArgument(f, "字段 " + f + " 的每一项都应为对象。", "Every item of " + f + " must be an object.");
+    }
+    out.push_back(item);
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> JsonBody::StringList(std::string_view field) {
+  seen_.emplace_back(field);
+  std::vector<std::string> out;
+  auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return out;
+  const std::string f(field);
+  if (!it->is_array() || it->size() > 1000) {
+    return Status::InvalidArgument(f, "字段 " + f + " 应为文本数组（最多 1000 项）。",
+                                   "Field " + f + " must be an array of strings (at most 1000).");
+  }
+  for (const auto& item : *it) {
+    if (!item.is_string()) {
+      return Status::InvalidArgument(f, "字段 " + f + " 的每一项都应为文本。", "Every item of " + f + " must be a string.");
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 Status JsonBody::Finish() const {
   for (const auto& [key, value] : object_.items()) {
     if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) {

@@ -68,6 +68,10 @@ class JsonBody {
   Result<std::optional<std::int64_t>> OptionalInt(std::string_view field);
   Result<std::optional<std::string>> OptionalString(std::string_view field);
   Result<std::optional<bool>> OptionalBool(std::string_view field);
+  // An array of JSON objects (each checked by the caller); absent reads as empty.
+  Result<std::vector<nlohmann::json>> ObjectList(std::string_view field, std::size_t max_items);
+  // An array of strings; absent reads as empty.
+  Result<std::vector<std::string>> StringList(std::string_view field);
   // Present and null ("phone": null) reads as a set-to-empty: Some(nullopt).
   Result<std::optional<std::optional<std::string>>> NullableString(std::string_view field);
   // kInvalidArgument naming the first field not read by an accessor.

@@ -467,7 +467,8 @@ class Server {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::path candidate = fs::weakly_canonical(web_root_ / fs::path(path).relative_path(), ec);
-    const std::string root = web_root_.string();
+    // Inside the root itself, not merely sharing its prefix (web/dist2).
+    const std::string root = web_root_.string() + "/";
     const bool inside = !ec && candidate.string().compare(0, root.size(), root) == 0;
     if (!inside || !fs::is_regular_file(candidate, ec)) {
       // Client-side route (no extension) -> the SPA shell; a missing asset -> 404.
@@ -475,14 +476,30 @@ class Server {
       candidate = web_root_ / "index.html";
       if (!fs::is_regular_file(candidate, ec)) return false;
     }
+    // A precompressed sibling (file.br, file.gz written by the web build) is
+    // sent when the browser accepts it: no compression work per request.
+    const std::string accept(req->header().get_field_or(restinio::http_field::accept_encoding, ""));
+    fs::path body_file = candidate;
+    const char* encoding = nullptr;
+    for (const auto& [ext, name] : {std::pair{".br", "br"}, std::pair{".gz", "gzip"}}) {
+      fs::path compressed = candidate;
+      compressed += ext;
+      if (accept.find(name) != std::string::npos && fs::is_regular_file(compressed, ec)) {
+        body_file = compressed;
+        encoding = name;
+        break;
+      }
+    }
     auto response = req->create_response(StatusLine(200));
     for (const auto& [name, value] : kSecurityHeaders) response.append_header(name, value);
     response.append_header(restinio::http_field::content_type, ContentTypeFor(candidate));
+    response.append_header(restinio::http_field::vary, "Accept-Encoding");
+    if (encoding != nullptr) response.append_header(restinio::http_field::content_encoding, encoding);
     const bool hashed_asset = path.starts_with("/assets/");
     response.append_header(restinio::http_field::cache_control,
                            hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
     try {
-      response.set_body(restinio::sendfile(candidate.string()));
+      response.set_body(restinio::sendfile(body_file.string()));
     } catch (const std::exception&) {
       return false;
     }

@@ -22,11 +22,22 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
                                                        [sessions] { sessions->InvalidateCache(); });
   app->account_deps = std::make_unique<api::AccountDeps>(
       api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db});
+  JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
+  app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
+  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy);
+  app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules);
+  app->dues = std::make_unique<members::DuesService>(*app->db);
+  app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules);
+  app->members_deps = std::make_unique<api::MembersDeps>(
+      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->access});
   api::AddHealthRoutes(app->routes, *app->db, *app->hierarchy);
   api::AddUnitRoutes(app->routes, *app->hierarchy, *app->access);
   api::AddSessionRoutes(app->routes, *app->account_deps);
   api::AddUserRoutes(app->routes, *app->account_deps);
   api::AddAuditRoutes(app->routes, *app->account_deps);
+  api::AddOrgRoutes(app->routes, *app->members_deps);
+  api::AddMemberRoutes(app->routes, *app->members_deps);
+  api::AddMemberLifeRoutes(app->routes, *app->members_deps);
   return app;
 }
 

@@ -10,6 +10,10 @@
 #include "accounts/session_service.h"
 #include "accounts/user_service.h"
 #include "api/handlers/account_handler.h"
+#include "api/handlers/members_handler.h"
+#include "members/member_service.h"
+#include "members/membership_rules.h"
+#include "orgs/org_service.h"
 #include "api/route.h"
 #include "common/result.h"
 #include "db/database.h"
@@ -25,6 +29,12 @@ struct App {
   std::unique_ptr<accounts::SessionService> sessions;
   std::unique_ptr<accounts::UserService> users;
   std::unique_ptr<api::AccountDeps> account_deps;
+  std::unique_ptr<members::MembershipRules> membership_rules;
+  std::unique_ptr<orgs::OrgService> orgs;
+  std::unique_ptr<members::MemberService> members;
+  std::unique_ptr<members::DuesService> dues;
+  std::unique_ptr<members::MeetingService> meetings;
+  std::unique_ptr<api::MembersDeps> members_deps;
   api::RouteTable routes;
 };
 

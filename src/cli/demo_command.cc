@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "accounts/password.h"
+#include "common/clock.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "hierarchy/hierarchy_service.h"
@@ -30,6 +31,70 @@ constexpr DemoAccount kDemoAccounts[] = {
     {"work.team", "驻村工作队员", "work_team", "village:1"},
     {"bomi.audit", "波密县审计员", "auditor", "540424"},
 };
+
+// Organizations and members in Bomi: the county committee, Zhamu town's
+// committee, a branch in each demo village with members at every stage of
+// the pipeline, dues, cards and this year's meetings. Skipped when Bomi
+// already has organizations (the demo is safe to rerun).
+Status AddDemoOrganizations(App& app, const std::vector<hierarchy::UnitView>& villages) {
+  orgs::OrgFilter existing{{"540424"}, false, std::nullopt, true, 0, 1};
+  JICENG_ASSIGN_OR_RETURN(auto found, app.orgs->List(existing));
+  if (found.second > 0) return Status::Ok();
+  JICENG_ASSIGN_OR_RETURN(auto county, app.orgs->Create({"540424", std::nullopt, "committee", "中共波密县委员会"}));
+  JICENG_ASSIGN_OR_RETURN(auto town, app.orgs->Create({kDemoTownship, county.id, "committee", "中共扎木镇委员会"}));
+  orgs::OrgInput seasonal{kDemoTownship, town.id, "temporary_branch", "扎木镇虫草采挖临时党支部"};
+  seasonal.temp_reason = "虫草采挖季";
+  seasonal.starts_on = "2026-05-01";
+  seasonal.ends_on = "2026-07-15";
+  JICENG_RETURN_IF_ERROR(app.orgs->Create(seasonal).status());
+  static constexpr const char* kNames[] = {"次仁", "扎西", "卓玛", "格桑", "央金", "旦增", "拉姆", "多吉", "德吉", "平措"};
+  static constexpr const char* kStages[] = {"full", "full", "full", "probationary", "candidate", "activist", "activist",
+                                            "applicant", "full", "full"};
+  static constexpr const char* kSince[] = {"2010-07-01", "2015-06-20", "2019-07-01", "2026-06-28", "2026-03-15",
+                                           "2025-05-04", "2026-04-01", "2026-09-10", "2001-07-01", "2008-12-12"};
+  static constexpr const char* kSituations[] = {"rural_labour", "in_service", "rural_labour", "rural_labour", "migrant",
+                                                "rural_labour", "in_service", "rural_labour", "elderly_infirm",
+                                                "elderly_infirm"};
+  const std::string year = FormatDate(Today()).substr(0, 4);
+  int person = 0;
+  for (std::size_t v = 0; v < villages.size(); ++v) {
+    JICENG_ASSIGN_OR_RETURN(auto branch,
+                            app.orgs->Create({villages[v].code, town.id, "branch", villages[v].name + "党支部"}));
+    std::vector<members::Attendance> attendance;
+    for (int i = 0; i < 10; ++i, ++person) {
+      members::MemberInput in;
+      in.org_id = branch.id;
+      in.name = std::string(kNames[i]) + (v == 0 ? "" : std::to_string(v + 1));
+      in.gender = i % 2 == 0 ? "male" : "female";
+      in.birth_date = std::to_string(1960 + (person * 7) % 40) + "-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 9);
+      in.stage = kStages[i];
+      in.stage_since = kSince[i];
+      in.situation = kSituations[i];
+      JICENG_ASSIGN_OR_RETURN(auto m, app.members->Create(in, std::nullopt));
+      if (in.stage == "full" || in.stage == "probationary") {
+        JICENG_RETURN_IF_ERROR(app.dues->SetStandard(m.id, 200 + 50 * (i % 3), year + "-01"));
+        for (int month = 1; month <= 9 - (i % 4); ++month) {
+          const std::string mm = year + "-0" + std::to_string(month);
+          JICENG_RETURN_IF_ERROR(app.dues->RecordPayment(m.id, mm, 200 + 50 * (i % 3), mm + "-10", std::nullopt));
+        }
+        const std::string number = "5404" + std::to_string(100000 + person);
+        JICENG_RETURN_IF_ERROR(app.dues->IssueCard(m.id, number, "2025-07-01").status());
+        attendance.push_back({m.id, i % 5 == 0 ? "leave" : "present"});
+      }
+    }
+    for (int month = 1; month <= 9; month += 1 + static_cast<int>(v)) {
+      const std::string day = year + "-0" + std::to_string(month) + "-15";
+      JICENG_RETURN_IF_ERROR(app.meetings->Record(branch.id, "committee", day, "支委会：研究本月工作", attendance,
+                                                  std::nullopt).status());
+    }
+    JICENG_RETURN_IF_ERROR(app.meetings->Record(branch.id, "lecture", year + "-03-20", "党课：学习党章", attendance,
+                                                std::nullopt).status());
+  }
+  std::printf("演示数据：已建立波密县、扎木镇及 %zu 个村的党组织和 %d 名党员。\n"
+              "Demo data: organizations for Bomi, Zhamu town and %zu villages, with %d members.\n",
+              villages.size(), person, villages.size(), person);
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -113,6 +178,10 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
     if (!header) {
       std::printf("演示账号已存在；忘记密码可用 jiceng user passwd <用户名> 重设。\n"
                   "Demo accounts exist already; reset a forgotten password with `jiceng user passwd <name>`.\n");
+    }
+    if (Status st = AddDemoOrganizations(**app, villages->items); !st.ok()) {
+      PrintError(st);
+      exit_code = 1;
     }
   });
 }

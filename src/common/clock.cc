@@ -1,5 +1,6 @@
 #include "common/clock.h"
 
+#include <cstdio>
 #include <ctime>
 
 #include "common/text.h"
@@ -40,5 +41,26 @@ std::optional<SystemTime> ParseUtcIso(std::string_view text) {
   return std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
          std::chrono::seconds(s);
 }
+
+}  // namespace jiceng
+
+namespace jiceng {
+
+std::optional<Date> ParseDate(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  auto t = ParseUtcIso(text);
+  if (!t) return std::nullopt;
+  return std::chrono::floor<std::chrono::days>(*t);
+}
+
+std::string FormatDate(Date d) {
+  const std::chrono::year_month_day ymd(d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+Date Today() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
 
 }  // namespace jiceng

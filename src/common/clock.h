@@ -17,4 +17,11 @@ std::string UtcIso(SystemTime t);
 // "YYYY-MM-DD" (midnight UTC); std::nullopt for anything else.
 std::optional<SystemTime> ParseUtcIso(std::string_view text);
 
+// Calendar dates ("2026-11-23"), as used for birth dates, meeting days and
+// the dated steps of membership development.
+using Date = std::chrono::sys_days;
+std::optional<Date> ParseDate(std::string_view text);
+std::string FormatDate(Date d);
+Date Today();
+
 }  // namespace jiceng

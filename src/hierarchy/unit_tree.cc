@@ -325,6 +325,18 @@ UnitPage UnitTree::SearchNames(const UnitSearch& search) const {
   return page;
 }
 
+std::vector<std::uint64_t> UnitTree::CodesInSubtree(std::uint64_t code, Level level, bool include_retired) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::uint64_t> out;
+  auto index = IndexOf(code);
+  if (!index) return out;
+  for (std::uint32_t r = nodes_[*index].rank; r < nodes_[*index].end; ++r) {
+    const Node& n = nodes_[by_rank_[r]];
+    if (n.level == level && (include_retired || !n.retired)) out.push_back(n.code);
+  }
+  return out;
+}
+
 Result<std::uint64_t> UnitTree::NextGroupCode(std::uint64_t village_code) const {
   std::shared_lock lock(mutex_);
   auto index = IndexOf(village_code);

@@ -73,6 +73,10 @@ class UnitTree {
   // levels) or, for digits, code starts with the text (in code order).
   UnitPage Search(const UnitSearch& search) const;
 
+  // Codes of the units of `level` in the subtree of `code` (itself
+  // included), in code order; retired units only when asked.
+  std::vector<std::uint64_t> CodesInSubtree(std::uint64_t code, Level level, bool include_retired) const;
+
   // The next unused villager-group code under a village: village code x 1000
   // + (highest existing group number + 1), retired groups included so codes
   // are never reused. kFailedPrecondition once 999 groups exist.

@@ -22,6 +22,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -247,21 +249,31 @@ std::size_t WriteHeader(char* data, std::size_t size, std::size_t n, void* user)
 }  // namespace
 
 int FindFreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    socklen_t len = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port = ntohs(addr.sin_port);
+  // Never the same port twice in one process: servers started from several
+  // threads at once must not race for one port (the loser's health check
+  // would be answered by the winner).
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      socklen_t len = sizeof addr;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+        port = ntohs(addr.sin_port);
+      }
     }
+    ::close(fd);
+    if (port == 0) return 0;
+    std::lock_guard lock(mutex);
+    if (handed_out.insert(port).second) return port;
   }
-  ::close(fd);
-  return port;
+  return 0;
 }
 
 const std::string& Engine() { return g_engine; }
@@ -290,10 +302,27 @@ std::ostream& operator<<(std::ostream& os, const CommandResult& r) {
 
 CommandResult RunJiceng(const std::vector<std::string>& args, const std::string& stdin_text,
                         std::chrono::seconds timeout) {
-  static std::atomic<int> counter{0};
-  CommandResult result;
   std::vector<std::string> argv = {BinaryPath()};
   argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv, stdin_text, timeout);
+}
+
+std::string FindOnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    const fs::path candidate = fs::path(dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return "";
+}
+
+CommandResult RunProgram(const std::vector<std::string>& argv, const std::string& stdin_text,
+                         std::chrono::seconds timeout) {
+  static std::atomic<int> counter{0};
+  CommandResult result;
   for (const std::string& a : argv) result.command += (result.command.empty() ? "" : " ") + a;
 
   const std::string base = (g_test_dir / ("cmd-" + std::to_string(++counter))).string();
@@ -327,12 +356,20 @@ CommandResult RunJiceng(const std::vector<std::string>& args, const std::string&
 }
 
 std::string CopyTemplateDb(const std::string& name, std::string* why) {
+  return CopyDb(g_template_db, name, why);
+}
+
+std::string CopyDb(const std::string& source, const std::string& name, std::string* why) {
   if (g_engine == "postgresql") {
-    // A file-level copy on the server: fast, and the template has no
-    // connections (the importing process has exited).
-    auto copy = db::testing::TestDatabase::Create("postgresql", name, g_pg_databases.front()->pg_name());
+    // A file-level copy on the server: fast, and the source has no
+    // connections (the importing process has exited, or its server stopped).
+    const std::size_t slash = source.rfind('/');
+    const std::size_t query = source.find('?', slash);
+    const std::string source_name = source.substr(slash + 1, query == std::string::npos ? std::string::npos
+                                                                                        : query - slash - 1);
+    auto copy = db::testing::TestDatabase::Create("postgresql", name, source_name);
     if (!copy.ok()) {
-      *why = "CREATE DATABASE from the template for " + name + ": " + copy.status().ToString();
+      *why = "CREATE DATABASE " + name + " from " + source_name + ": " + copy.status().ToString();
       return "";
     }
     const std::string url = (*copy)->url();
@@ -342,7 +379,7 @@ std::string CopyTemplateDb(const std::string& name, std::string* why) {
   const fs::path target = g_test_dir / (name + ".db");
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) {
-    const fs::path from = g_template_db + suffix;
+    const fs::path from = source + suffix;
     const fs::path to = target.string() + suffix;
     if (!fs::exists(from)) continue;
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);

@@ -48,6 +48,11 @@ const std::string& TemplateDb();
 // reason in *why. Copies are deleted when the process's tests end.
 std::string CopyTemplateDb(const std::string& name, std::string* why);
 
+// A private copy of any database of the engine under test (a file copy, or
+// CREATE DATABASE ... TEMPLATE, which needs the source to have no
+// connections: stop its server first); "" with the reason in *why.
+std::string CopyDb(const std::string& source, const std::string& name, std::string* why);
+
 // A new, empty database of the engine under test (not migrated), deleted
 // when the process's tests end; "" with the reason in *why on failure.
 std::string CreateEmptyDb(const std::string& name, std::string* why);
@@ -76,6 +81,11 @@ std::ostream& operator<<(std::ostream& os, const CommandResult& r);
 // Needs the global set-up (it writes into TestDir()).
 CommandResult RunJiceng(const std::vector<std::string>& args, const std::string& stdin_text = "",
                         std::chrono::seconds timeout = std::chrono::seconds(120));
+// The same for any program; argv[0] is its full path.
+CommandResult RunProgram(const std::vector<std::string>& argv, const std::string& stdin_text = "",
+                         std::chrono::seconds timeout = std::chrono::seconds(120));
+// The full path of `name` found on PATH, or "".
+std::string FindOnPath(const std::string& name);
 
 // Runs `argv` (argv[0] is the program) to completion with stdout and stderr
 // sent to `log_file`. Returns the exit status as from waitpid, or -1 when the
@@ -92,7 +102,8 @@ std::string TailOfFile(const std::filesystem::path& file, std::size_t max_bytes 
 //   jiceng serve --db <db> --listen 127.0.0.1:<port> --access-log off
 // and waits (up to 20 s) for GET /healthz to answer 200. The destructor sends
 // SIGTERM, waits up to 5 s, then SIGKILLs; the process is also killed if the
-// test process dies (PR_SET_PDEATHSIG).
+// test process dies (PR_SET_PDEATHSIG) — or rather when the THREAD that
+// started it ends: start servers from a thread that outlives them.
 class TestServer {
  public:
   // `db` is the --db argument: a SQLite file or a PostgreSQL URL.

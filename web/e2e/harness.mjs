@@ -29,6 +29,7 @@ function fail(message) {
 
 function run(args, input) {
   const r = spawnSync(BINARY, args, { input, encoding: 'utf8' })
+  if (r.error) fail(`cannot run ${BINARY}: ${r.error.message} (is a build running?)`)
   if (r.status !== 0) fail(`jiceng ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`)
   return r.stdout
 }
@@ -85,6 +86,7 @@ export async function startServer() {
     ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', DIST, '--access-log', 'off'],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   )
+  child.on('error', (e) => fail(`cannot start ${BINARY} serve: ${e.message} (is a build running?)`))
   await waitHealthy(base, child)
   console.log(`e2e: server at ${base} (database ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   const stop = async () => {

@@ -13,6 +13,7 @@ let base = ''
 let browser = null
 const shotDir = ensureScreenshotDir()
 const groupName = `本冬村民小组${Date.now() % 100000}`
+let villagePath = ''
 const DESKTOP = { width: 1440, height: 900 }
 const PHONE = { width: 360, height: 740 }
 
@@ -69,9 +70,23 @@ async function shot(page, name) {
   await page.screenshot({ path: `${shotDir}/${name}-${w}.png`, fullPage: true })
 }
 
+// Waits until the app has no request in flight and shows no loading mask. (Playwright's
+// 'networkidle' belongs to the document load and says nothing after client-side navigation.)
 async function settle(page) {
-  await page.waitForLoadState('networkidle')
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
+  await page.waitForTimeout(50)
+  await page.waitForFunction(
+    () => (document.documentElement.dataset.pending ?? '0') === '0' && !document.querySelector('.el-loading-mask'),
+  )
+}
+
+/** Waits for the unit page to show `name` (the URL changes before the unit has loaded). */
+async function unitTitle(page, name) {
+  await page.locator('[data-testid="unit-title"]').filter({ hasText: new RegExp(`^${name}$`) }).waitFor()
+}
+
+async function childrenOf(page, code) {
+  await page.locator(`[data-testid="children-table"][data-parent="${code}"]`).waitFor()
+  await settle(page)
 }
 
 // ---------------------------------------------------------------------------
@@ -116,12 +131,15 @@ test('log in and browse Tibet (54) → Nyingchi (5404) → Bomi (540424)', async
   assert.match(await page.locator('[data-testid="user-menu"]').innerText(), /系统管理员/)
   await page.getByRole('link', { name: '西藏自治区', exact: true }).click()
   await page.waitForURL(/\/units\/54$/)
-  assert.equal(await page.locator('[data-testid="unit-title"]').innerText(), '西藏自治区')
+  await unitTitle(page, '西藏自治区')
+  await childrenOf(page, '54')
   await page.getByRole('link', { name: '林芝市', exact: true }).click()
   await page.waitForURL(/\/units\/5404$/)
+  await childrenOf(page, '5404')
   await page.getByRole('link', { name: '波密县', exact: true }).click()
   await page.waitForURL(/\/units\/540424$/)
-  assert.equal(await page.locator('[data-testid="unit-title"]').innerText(), '波密县')
+  await unitTitle(page, '波密县')
+  await childrenOf(page, '540424')
   const crumbs = await page.locator('[data-testid="unit-breadcrumb"]').innerText()
   for (const name of ['全国', '西藏自治区', '林芝市', '波密县']) assert.ok(crumbs.includes(name), `breadcrumb has ${name}: ${crumbs}`)
   await settle(page)
@@ -151,14 +169,16 @@ test('search 瀘定 finds 泸定县 (traditional → simplified)', async () => {
 test('add a villager group under a village; a duplicate name is shown on the name field', async () => {
   const s = await openSignedIn(USERS.admin, { path: '/units/540424' })
   const { page } = s
+  await childrenOf(page, '540424')
   await page.getByRole('link', { name: '扎木镇', exact: true }).click()
   await page.waitForURL(/\/units\/540424100$/)
-  await settle(page)
+  await childrenOf(page, '540424100')
   const firstVillage = page.locator('[data-testid="children-table"] tbody tr a').first()
   const villageName = await firstVillage.innerText()
   await firstVillage.click()
   await page.waitForURL(/\/units\/540424100\d{3}$/)
-  assert.equal(await page.locator('[data-testid="unit-title"]').innerText(), villageName)
+  await childrenOf(page, page.url().split('/').pop())
+  await unitTitle(page, villageName)
   await page.locator('[data-testid="add-group"]').click()
   await page.locator('input[data-testid="group-name"]').fill(groupName)
   await page.locator('[data-testid="group-save"]').click()
@@ -173,6 +193,35 @@ test('add a villager group under a village; a duplicate name is shown on the nam
   await item.waitFor()
   assert.match(await item.locator('.el-form-item__error').innerText(), new RegExp(groupName))
   await page.keyboard.press('Escape')
+  villagePath = new URL(page.url()).pathname
+  await s.done()
+})
+
+test('rename, retire and reinstate the villager group', async () => {
+  assert.ok(villagePath, 'the previous test added a group')
+  const s = await openSignedIn(USERS.admin, { path: villagePath })
+  const { page } = s
+  await childrenOf(page, villagePath.split('/').pop())
+  const renamed = `${groupName}（改）`
+  let row = page.locator('[data-testid="children-table"] tbody tr', { hasText: groupName })
+  await row.getByRole('button', { name: '改名' }).click()
+  const input = page.locator('input[data-testid="group-name"]')
+  assert.equal(await input.inputValue(), groupName)
+  await input.fill(renamed)
+  await page.locator('[data-testid="group-save"]').click()
+  row = page.locator('[data-testid="children-table"] tbody tr', { hasText: renamed })
+  await row.waitFor()
+  await row.getByRole('button', { name: '撤销' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '撤销' }).click()
+  await row.waitFor({ state: 'detached' })
+  await page.locator('[data-testid="show-retired"]').click()
+  await row.waitFor()
+  assert.match(await row.innerText(), /已撤销/)
+  await row.getByRole('button', { name: '恢复' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '恢复' }).click()
+  await page.locator('.el-message--success', { hasText: '已恢复' }).waitFor()
+  await settle(page)
+  assert.doesNotMatch(await row.innerText(), /已撤销/)
   await s.done()
 })
 

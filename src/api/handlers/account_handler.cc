@@ -17,7 +17,7 @@ using accounts::User;
 
 std::string MaskPhone(const std::string& phone) {
   if (phone.size() < 7) return std::string(phone.size(), '*');
-  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + "****" + phone.substr(phone.size() - 4);
+  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
 }
 
 namespace {
@@ -267,15 +267,6 @@ Result<Reply> CreateUser(const ApiRequest& req, const AccountDeps& d) {
   return reply;
 }
 
-// The unit named by "unit_code" in the body; the whole country without one.
-Result<Target> UnitFromBody(const ApiRequest& req) {
-  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
-  JICENG_ASSIGN_OR_RETURN(auto unit_text, body.OptionalString("unit_code"));
-  if (!unit_text || unit_text->empty()) return Target::Nation();
-  JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(*unit_text, "unit_code"));
-  return Target::Unit(code);
-}
-
 Result<Reply> PatchUser(const ApiRequest& req, const AccountDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
   req.audit_target = "user:" + std::to_string(id);
@@ -414,7 +405,7 @@ void AddUserRoutes(RouteTable& routes, const AccountDeps& deps) {
   routes.push_back({"GET", "/api/v1/users", [d](const ApiRequest& r) { return ListUsers(r, *d); }, "users.read", {},
                     "users.list", /*audit_read=*/true});
   routes.push_back({"POST", "/api/v1/users", [d](const ApiRequest& r) { return CreateUser(r, *d); }, "users.write",
-                    UnitFromBody, "users.create"});
+                    UnitFromBody("unit_code"), "users.create"});
   routes.push_back({"GET", "/api/v1/users/:id", [d](const ApiRequest& r) { return GetUser(r, *d); }, "users.read",
                     UserHomeUnit(deps), "users.read", /*audit_read=*/true});
   routes.push_back({"PATCH", "/api/v1/users/:id", [d](const ApiRequest& r) { return PatchUser(r, *d); }, "users.write",

@@ -182,6 +182,16 @@ TargetFn UnitFromQuery(std::string_view param) {
   };
 }
 
+TargetFn UnitFromBody(std::string_view field) {
+  return [name = std::string(field)](const ApiRequest& req) -> Result<Target> {
+    JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+    JICENG_ASSIGN_OR_RETURN(auto text, body.OptionalString(name));
+    if (!text || text->empty()) return Target::Nation();
+    JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(*text, name));
+    return Target::Unit(code);
+  };
+}
+
 void AddUnitRoutes(RouteTable& routes, HierarchyService& h, const accounts::AccessControl& access) {
   routes.push_back({"GET", "/api/v1/units", [&h, &access](const ApiRequest& r) { return SearchUnits(r, h, access); },
                     "units.read", UnitFromQuery("under"), "units.search"});

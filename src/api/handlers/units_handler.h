@@ -25,6 +25,9 @@ TargetFn UnitFromPath(std::string_view param = "code");
 // A route target read from an optional query parameter (e.g. `under`);
 // without it, Target::None() and the handler filters by the caller's scope.
 TargetFn UnitFromQuery(std::string_view param);
+// A route target read from a JSON body field holding a unit code; without it
+// (or empty), the whole country.
+TargetFn UnitFromBody(std::string_view field);
 
 // The JSON shape of a unit. `tree` supplies the parent's name for the
 // display name of placeholder units (北京市（市辖区）).

@@ -298,9 +298,376 @@ CREATE TRIGGER audit_log_append_only_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 )sql";
 
+// Version 3: grassroots organizations (党组织) and their members (党员),
+// the development pipeline's dated steps, and transfers between
+// organizations. Members carry the unit of their organization (unit_id) so
+// that counts roll up the hierarchy; no column exists for religion,
+// ethnicity or political views.
+constexpr std::string_view kV3OrgsMembers = R"sql(
+CREATE TABLE two_new_orgs (
+  id            INTEGER PRIMARY KEY,
+  unit_id       INTEGER NOT NULL REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  name          TEXT    NOT NULL,
+  kind          TEXT    NOT NULL CHECK (kind IN ('enterprise', 'social')),
+  registered_on TEXT    NOT NULL,
+  created_at    TEXT    NOT NULL
+);
+CREATE INDEX two_new_orgs_unit ON two_new_orgs(unit_id);
+
+CREATE TABLE organizations (
+  id             INTEGER PRIMARY KEY,
+  unit_id        INTEGER NOT NULL REFERENCES units(id),
+  province_code  TEXT    NOT NULL,
+  parent_id      INTEGER REFERENCES organizations(id),
+  kind           TEXT    NOT NULL CHECK (kind IN ('committee', 'general_branch', 'branch', 'joint_branch',
+                                                  'temporary_branch')),
+  name           TEXT    NOT NULL,
+  two_new_id     INTEGER REFERENCES two_new_orgs(id),
+  temp_reason    TEXT,
+  starts_on      TEXT,
+  ends_on        TEXT,
+  established_on TEXT    NOT NULL,
+  status         TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'dissolved', 'merged')),
+  ended_on       TEXT,
+  successor_id   INTEGER REFERENCES organizations(id),
+  version        INTEGER NOT NULL DEFAULT 1,
+  created_at     TEXT    NOT NULL,
+  updated_at     TEXT    NOT NULL
+);
+CREATE INDEX organizations_unit ON organizations(unit_id);
+CREATE INDEX organizations_parent ON organizations(parent_id);
+
+-- Units a joint branch (联合党支部) covers besides its own.
+CREATE TABLE org_covered_units (
+  org_id  INTEGER NOT NULL REFERENCES organizations(id),
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  PRIMARY KEY (org_id, unit_id)
+);
+
+CREATE TABLE members (
+  id            INTEGER PRIMARY KEY,
+  org_id        INTEGER NOT NULL REFERENCES organizations(id),
+  unit_id       INTEGER NOT NULL REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  name          TEXT    NOT NULL,
+  gender        TEXT    NOT NULL CHECK (gender IN ('male', 'female')),
+  birth_date    TEXT    NOT NULL,
+  phone         TEXT,
+  id_number     TEXT,
+  stage         TEXT    NOT NULL,
+  stage_since   TEXT    NOT NULL,
+  situation     TEXT    NOT NULL CHECK (situation IN ('in_service', 'rural_labour', 'elderly_infirm', 'migrant')),
+  status        TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'in_transit', 'left')),
+  version       INTEGER NOT NULL DEFAULT 1,
+  created_at    TEXT    NOT NULL,
+  updated_at    TEXT    NOT NULL
+);
+CREATE INDEX members_org ON members(org_id);
+CREATE INDEX members_unit ON members(unit_id);
+CREATE UNIQUE INDEX members_id_number ON members(id_number) WHERE id_number IS NOT NULL;
+
+CREATE TABLE member_stage_events (
+  id          INTEGER PRIMARY KEY,
+  member_id   INTEGER NOT NULL REFERENCES members(id),
+  unit_id     INTEGER NOT NULL REFERENCES units(id),
+  from_stage  TEXT,
+  to_stage    TEXT    NOT NULL,
+  on_date     TEXT    NOT NULL,
+  approved_by INTEGER REFERENCES users(id),
+  note        TEXT,
+  created_at  TEXT    NOT NULL
+);
+CREATE INDEX member_stage_events_member ON member_stage_events(member_id);
+CREATE INDEX member_stage_events_unit ON member_stage_events(unit_id, on_date);
+
+CREATE TABLE transfers (
+  id           INTEGER PRIMARY KEY,
+  member_id    INTEGER NOT NULL REFERENCES members(id),
+  from_org_id  INTEGER NOT NULL REFERENCES organizations(id),
+  to_org_id    INTEGER NOT NULL REFERENCES organizations(id),
+  unit_id      INTEGER NOT NULL REFERENCES units(id),
+  status       TEXT    NOT NULL CHECK (status IN ('pending', 'confirmed', 'rejected', 'cancelled')),
+  requested_on TEXT    NOT NULL,
+  requested_by INTEGER REFERENCES users(id),
+  decided_on   TEXT,
+  decided_by   INTEGER REFERENCES users(id),
+  reason       TEXT,
+  created_at   TEXT    NOT NULL
+);
+CREATE INDEX transfers_member ON transfers(member_id);
+CREATE UNIQUE INDEX transfers_one_pending ON transfers(member_id) WHERE status = 'pending';
+)sql";
+
+// Version 4: dues (党费) in integer fen, membership cards (党员证) with
+// yearly reviews, and organizational life (三会一课): meetings with
+// attendance and the yearly review of the records.
+constexpr std::string_view kV4DuesCardsMeetings = R"sql(
+CREATE TABLE dues_standards (
+  id          INTEGER PRIMARY KEY,
+  member_id   INTEGER NOT NULL REFERENCES members(id),
+  monthly_fen INTEGER NOT NULL CHECK (monthly_fen >= 0),
+  from_month  TEXT    NOT NULL,
+  created_at  TEXT    NOT NULL,
+  UNIQUE (member_id, from_month)
+);
+
+CREATE TABLE dues_payments (
+  id          INTEGER PRIMARY KEY,
+  member_id   INTEGER NOT NULL REFERENCES members(id),
+  unit_id     INTEGER NOT NULL REFERENCES units(id),
+  month       TEXT    NOT NULL,
+  amount_fen  INTEGER NOT NULL CHECK (amount_fen > 0),
+  paid_on     TEXT    NOT NULL,
+  recorded_by INTEGER REFERENCES users(id),
+  created_at  TEXT    NOT NULL,
+  UNIQUE (member_id, month)
+);
+CREATE INDEX dues_payments_unit ON dues_payments(unit_id, month);
+
+CREATE TABLE member_cards (
+  id         INTEGER PRIMARY KEY,
+  member_id  INTEGER NOT NULL REFERENCES members(id),
+  unit_id    INTEGER NOT NULL REFERENCES units(id),
+  number     TEXT    NOT NULL UNIQUE,
+  issued_on  TEXT    NOT NULL,
+  status     TEXT    NOT NULL CHECK (status IN ('valid', 'needs_correction', 'withdrawn')),
+  created_at TEXT    NOT NULL
+);
+CREATE INDEX member_cards_member ON member_cards(member_id);
+CREATE INDEX member_cards_unit ON member_cards(unit_id);
+
+CREATE TABLE card_reviews (
+  id          INTEGER PRIMARY KEY,
+  card_id     INTEGER NOT NULL REFERENCES member_cards(id),
+  unit_id     INTEGER NOT NULL REFERENCES units(id),
+  year        INTEGER NOT NULL,
+  result      TEXT    NOT NULL CHECK (result IN ('valid', 'needs_correction', 'withdrawn')),
+  reviewed_on TEXT    NOT NULL,
+  note        TEXT    NOT NULL,
+  created_at  TEXT    NOT NULL,
+  UNIQUE (card_id, year)
+);
+
+CREATE TABLE meetings (
+  id          INTEGER PRIMARY KEY,
+  org_id      INTEGER NOT NULL REFERENCES organizations(id),
+  unit_id     INTEGER NOT NULL REFERENCES units(id),
+  kind        TEXT    NOT NULL,
+  held_on     TEXT    NOT NULL,
+  topic       TEXT    NOT NULL,
+  recorded_by INTEGER REFERENCES users(id),
+  created_at  TEXT    NOT NULL
+);
+CREATE INDEX meetings_org ON meetings(org_id, held_on);
+CREATE INDEX meetings_unit ON meetings(unit_id, held_on);
+
+CREATE TABLE meeting_attendance (
+  meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+  member_id  INTEGER NOT NULL REFERENCES members(id),
+  status     TEXT    NOT NULL CHECK (status IN ('present', 'absent', 'leave')),
+  PRIMARY KEY (meeting_id, member_id)
+);
+
+CREATE TABLE meeting_reviews (
+  id          INTEGER PRIMARY KEY,
+  org_id      INTEGER NOT NULL REFERENCES organizations(id),
+  unit_id     INTEGER NOT NULL REFERENCES units(id),
+  year        INTEGER NOT NULL,
+  result      TEXT    NOT NULL CHECK (result IN ('compliant', 'needs_improvement')),
+  note        TEXT    NOT NULL,
+  reviewed_by INTEGER REFERENCES users(id),
+  reviewed_on TEXT    NOT NULL,
+  UNIQUE (org_id, year)
+);
+)sql";
+
+// PostgreSQL spelling of versions 3 and 4, by the rules of versions 1 and 2:
+// single-column INTEGER PRIMARY KEY -> BIGINT identity, other INTEGER ->
+// BIGINT (SQLite integers are 64-bit), TEXT -> TEXT COLLATE "C"; constraints,
+// partial indexes and comments unchanged. MigrationsTest checks that both
+// engines end up with the same tables and columns.
+constexpr std::string_view kV3OrgsMembersPostgres = R"sql(
+CREATE TABLE two_new_orgs (
+  id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  province_code TEXT COLLATE "C" NOT NULL,
+  name          TEXT COLLATE "C" NOT NULL,
+  kind          TEXT COLLATE "C" NOT NULL CHECK (kind IN ('enterprise', 'social')),
+  registered_on TEXT COLLATE "C" NOT NULL,
+  created_at    TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX two_new_orgs_unit ON two_new_orgs(unit_id);
+
+CREATE TABLE organizations (
+  id             BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  unit_id        BIGINT NOT NULL REFERENCES units(id),
+  province_code  TEXT COLLATE "C" NOT NULL,
+  parent_id      BIGINT REFERENCES organizations(id),
+  kind           TEXT COLLATE "C" NOT NULL CHECK (kind IN ('committee', 'general_branch', 'branch', 'joint_branch',
+                                                  'temporary_branch')),
+  name           TEXT COLLATE "C" NOT NULL,
+  two_new_id     BIGINT REFERENCES two_new_orgs(id),
+  temp_reason    TEXT COLLATE "C",
+  starts_on      TEXT COLLATE "C",
+  ends_on        TEXT COLLATE "C",
+  established_on TEXT COLLATE "C" NOT NULL,
+  status         TEXT COLLATE "C" NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'dissolved', 'merged')),
+  ended_on       TEXT COLLATE "C",
+  successor_id   BIGINT REFERENCES organizations(id),
+  version        BIGINT NOT NULL DEFAULT 1,
+  created_at     TEXT COLLATE "C" NOT NULL,
+  updated_at     TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX organizations_unit ON organizations(unit_id);
+CREATE INDEX organizations_parent ON organizations(parent_id);
+
+-- Units a joint branch (联合党支部) covers besides its own.
+CREATE TABLE org_covered_units (
+  org_id  BIGINT NOT NULL REFERENCES organizations(id),
+  unit_id BIGINT NOT NULL REFERENCES units(id),
+  PRIMARY KEY (org_id, unit_id)
+);
+
+CREATE TABLE members (
+  id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id        BIGINT NOT NULL REFERENCES organizations(id),
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  province_code TEXT COLLATE "C" NOT NULL,
+  name          TEXT COLLATE "C" NOT NULL,
+  gender        TEXT COLLATE "C" NOT NULL CHECK (gender IN ('male', 'female')),
+  birth_date    TEXT COLLATE "C" NOT NULL,
+  phone         TEXT COLLATE "C",
+  id_number     TEXT COLLATE "C",
+  stage         TEXT COLLATE "C" NOT NULL,
+  stage_since   TEXT COLLATE "C" NOT NULL,
+  situation     TEXT COLLATE "C" NOT NULL CHECK (situation IN ('in_service', 'rural_labour', 'elderly_infirm', 'migrant')),
+  status        TEXT COLLATE "C" NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'in_transit', 'left')),
+  version       BIGINT NOT NULL DEFAULT 1,
+  created_at    TEXT COLLATE "C" NOT NULL,
+  updated_at    TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX members_org ON members(org_id);
+CREATE INDEX members_unit ON members(unit_id);
+CREATE UNIQUE INDEX members_id_number ON members(id_number) WHERE id_number IS NOT NULL;
+
+CREATE TABLE member_stage_events (
+  id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  member_id   BIGINT NOT NULL REFERENCES members(id),
+  unit_id     BIGINT NOT NULL REFERENCES units(id),
+  from_stage  TEXT COLLATE "C",
+  to_stage    TEXT COLLATE "C" NOT NULL,
+  on_date     TEXT COLLATE "C" NOT NULL,
+  approved_by BIGINT REFERENCES users(id),
+  note        TEXT COLLATE "C",
+  created_at  TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX member_stage_events_member ON member_stage_events(member_id);
+CREATE INDEX member_stage_events_unit ON member_stage_events(unit_id, on_date);
+
+CREATE TABLE transfers (
+  id           BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  member_id    BIGINT NOT NULL REFERENCES members(id),
+  from_org_id  BIGINT NOT NULL REFERENCES organizations(id),
+  to_org_id    BIGINT NOT NULL REFERENCES organizations(id),
+  unit_id      BIGINT NOT NULL REFERENCES units(id),
+  status       TEXT COLLATE "C" NOT NULL CHECK (status IN ('pending', 'confirmed', 'rejected', 'cancelled')),
+  requested_on TEXT COLLATE "C" NOT NULL,
+  requested_by BIGINT REFERENCES users(id),
+  decided_on   TEXT COLLATE "C",
+  decided_by   BIGINT REFERENCES users(id),
+  reason       TEXT COLLATE "C",
+  created_at   TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX transfers_member ON transfers(member_id);
+CREATE UNIQUE INDEX transfers_one_pending ON transfers(member_id) WHERE status = 'pending';
+)sql";
+
+constexpr std::string_view kV4DuesCardsMeetingsPostgres = R"sql(
+CREATE TABLE dues_standards (
+  id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  member_id   BIGINT NOT NULL REFERENCES members(id),
+  monthly_fen BIGINT NOT NULL CHECK (monthly_fen >= 0),
+  from_month  TEXT COLLATE "C" NOT NULL,
+  created_at  TEXT COLLATE "C" NOT NULL,
+  UNIQUE (member_id, from_month)
+);
+
+CREATE TABLE dues_payments (
+  id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  member_id   BIGINT NOT NULL REFERENCES members(id),
+  unit_id     BIGINT NOT NULL REFERENCES units(id),
+  month       TEXT COLLATE "C" NOT NULL,
+  amount_fen  BIGINT NOT NULL CHECK (amount_fen > 0),
+  paid_on     TEXT COLLATE "C" NOT NULL,
+  recorded_by BIGINT REFERENCES users(id),
+  created_at  TEXT COLLATE "C" NOT NULL,
+  UNIQUE (member_id, month)
+);
+CREATE INDEX dues_payments_unit ON dues_payments(unit_id, month);
+
+CREATE TABLE member_cards (
+  id         BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  member_id  BIGINT NOT NULL REFERENCES members(id),
+  unit_id    BIGINT NOT NULL REFERENCES units(id),
+  number     TEXT COLLATE "C" NOT NULL UNIQUE,
+  issued_on  TEXT COLLATE "C" NOT NULL,
+  status     TEXT COLLATE "C" NOT NULL CHECK (status IN ('valid', 'needs_correction', 'withdrawn')),
+  created_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX member_cards_member ON member_cards(member_id);
+CREATE INDEX member_cards_unit ON member_cards(unit_id);
+
+CREATE TABLE card_reviews (
+  id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  card_id     BIGINT NOT NULL REFERENCES member_cards(id),
+  unit_id     BIGINT NOT NULL REFERENCES units(id),
+  year        BIGINT NOT NULL,
+  result      TEXT COLLATE "C" NOT NULL CHECK (result IN ('valid', 'needs_correction', 'withdrawn')),
+  reviewed_on TEXT COLLATE "C" NOT NULL,
+  note        TEXT COLLATE "C" NOT NULL,
+  created_at  TEXT COLLATE "C" NOT NULL,
+  UNIQUE (card_id, year)
+);
+
+CREATE TABLE meetings (
+  id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id      BIGINT NOT NULL REFERENCES organizations(id),
+  unit_id     BIGINT NOT NULL REFERENCES units(id),
+  kind        TEXT COLLATE "C" NOT NULL,
+  held_on     TEXT COLLATE "C" NOT NULL,
+  topic       TEXT COLLATE "C" NOT NULL,
+  recorded_by BIGINT REFERENCES users(id),
+  created_at  TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX meetings_org ON meetings(org_id, held_on);
+CREATE INDEX meetings_unit ON meetings(unit_id, held_on);
+
+CREATE TABLE meeting_attendance (
+  meeting_id BIGINT NOT NULL REFERENCES meetings(id),
+  member_id  BIGINT NOT NULL REFERENCES members(id),
+  status     TEXT COLLATE "C" NOT NULL CHECK (status IN ('present', 'absent', 'leave')),
+  PRIMARY KEY (meeting_id, member_id)
+);
+
+CREATE TABLE meeting_reviews (
+  id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id      BIGINT NOT NULL REFERENCES organizations(id),
+  unit_id     BIGINT NOT NULL REFERENCES units(id),
+  year        BIGINT NOT NULL,
+  result      TEXT COLLATE "C" NOT NULL CHECK (result IN ('compliant', 'needs_improvement')),
+  note        TEXT COLLATE "C" NOT NULL,
+  reviewed_by BIGINT REFERENCES users(id),
+  reviewed_on TEXT COLLATE "C" NOT NULL,
+  UNIQUE (org_id, year)
+);
+)sql";
+
 constexpr Migration kShipped[] = {
     {1, "units", kV1Units, kV1UnitsPostgres},
     {2, "accounts", kV2Accounts, kV2AccountsPostgres},
+    {3, "organizations_members", kV3OrgsMembers, kV3OrgsMembersPostgres},
+    {4, "dues_cards_meetings", kV4DuesCardsMeetings, kV4DuesCardsMeetingsPostgres},
 };
 
 // Portable: the same text on both engines.

@@ -77,6 +77,13 @@ export function buildUrl(path: string, query?: Query): string {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+// Requests in flight, shown as <html data-pending="N"> (the e2e suite waits for 0).
+let pending = 0
+function trackPending(delta: number): void {
+  pending += delta
+  if (typeof document !== 'undefined') document.documentElement.dataset.pending = String(pending)
+}
+
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
@@ -89,6 +96,8 @@ export async function request<T>(method: string, path: string, options: RequestO
     body = JSON.stringify(options.body)
   }
   let response: Response
+  let text: string
+  trackPending(1)
   try {
     response = await fetch(buildUrl(path, options.query), {
       method,
@@ -97,12 +106,14 @@ export async function request<T>(method: string, path: string, options: RequestO
       credentials: 'same-origin',
       signal: options.signal,
     })
+    text = response.status === 204 ? '' : await response.text()
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e
     throw new ApiError(0, 'network', config.fallbackMessage('network', 0))
+  } finally {
+    trackPending(-1)
   }
   if (response.status === 204) return undefined as T
-  const text = await response.text()
   let json: unknown = undefined
   if (text) {
     try {

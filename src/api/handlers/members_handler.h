@@ -1,0 +1,27 @@
+// HTTP endpoints of organizations (/api/v1/orgs, /two-new-orgs, the coverage
+// report) and members (/api/v1/members, the development pipeline, transfers).
+#pragma once
+
+#include "accounts/access_control.h"
+#include "api/route.h"
+#include "members/dues_service.h"
+#include "members/meeting_service.h"
+#include "members/member_service.h"
+#include "orgs/org_service.h"
+
+namespace jiceng::api {
+
+struct MembersDeps {
+  orgs::OrgService& orgs;
+  members::MemberService& members;
+  members::DuesService& dues;
+  members::MeetingService& meetings;
+  const accounts::AccessControl& access;
+};
+
+void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps);
+void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps);
+// Dues, membership cards and organizational life (meetings, compliance, reviews).
+void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps);
+
+}  // namespace jiceng::api

@@ -1,0 +1,80 @@
+// Organizational life (组织生活): "three meetings and one lecture" (三会一课)
+// and theme days, recorded with date, topic and attendance; a compliance
+// calendar per organization derived from the frequencies in
+// definitions/membership.yaml (held / missed / due for each month or
+// quarter); and the county's yearly review of the records.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "db/database.h"
+#include "members/membership_rules.h"
+
+namespace jiceng::members {
+
+struct Attendance {
+  std::int64_t member_id = 0;
+  std::string status;  // present, absent, leave
+};
+
+struct Meeting {
+  std::int64_t id = 0;
+  std::int64_t org_id = 0;
+  std::string kind;
+  std::string held_on;
+  std::string topic;
+  std::vector<Attendance> attendance;
+};
+
+// One period of one kind of meeting for one organization.
+struct ComplianceCell {
+  std::string period;  // "2026-03" or "2026-Q1"
+  int held = 0;
+  std::string state;   // held, missed (past, none held), due (current, none yet)
+};
+
+struct ComplianceRow {
+  std::string kind;
+  std::vector<ComplianceCell> cells;
+  int due = 0;     // periods so far
+  int held = 0;    // periods with at least one meeting
+  int missed = 0;  // past periods without one
+};
+
+struct MeetingReview {
+  std::int64_t org_id = 0;
+  int year = 0;
+  std::string result;  // compliant, needs_improvement
+  std::string note;
+  std::string reviewed_on;
+};
+
+class MeetingService {
+ public:
+  MeetingService(db::Database& db, const MembershipRules& rules) : db_(db), rules_(rules) {}
+
+  Result<Meeting> Record(std::int64_t org_id, const std::string& kind, const std::string& held_on,
+                         const std::string& topic, const std::vector<Attendance>& attendance,
+                         std::optional<std::int64_t> by_user);
+  Result<std::vector<Meeting>> ListForOrg(std::int64_t org_id, int year);
+  // Periods of `year` up to today, for every meeting kind.
+  Result<std::vector<ComplianceRow>> Compliance(std::int64_t org_id, int year);
+  // The same rows summed over every active organization of a subtree.
+  Result<std::vector<ComplianceRow>> SubtreeCompliance(std::uint64_t unit_code, int year, std::int64_t* orgs = nullptr);
+  Result<MeetingReview> Review(std::int64_t org_id, int year, const std::string& result, const std::string& note,
+                               std::optional<std::int64_t> by_user);
+  Result<std::optional<MeetingReview>> ReviewOf(std::int64_t org_id, int year);
+
+ private:
+  std::vector<ComplianceRow> Rows(const std::map<std::string, std::map<std::string, int>>& held, int year) const;
+
+  db::Database& db_;
+  const MembershipRules& rules_;
+};
+
+}  // namespace jiceng::members

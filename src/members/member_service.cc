@@ -1,0 +1,570 @@
+#include "members/member_service.h"
+
+#include "common/clock.h"
+#include "common/text.h"
+
+namespace jiceng::members {
+
+using db::Value;
+
+bool IsSituation(std::string_view s) {
+  return s == "in_service" || s == "rural_labour" || s == "elderly_infirm" || s == "migrant";
+}
+
+std::string MaskIdNumber(std::string_view id) {
+  if (id.size() <= 8) return std::string(id.size(), '*');
+  return std::string(id.substr(0, 4)) + std::string(id.size() - 8, '*') + std::string(id.substr(id.size() - 4));
+}
+
+Status CheckIdNumber(std::string_view id, std::string_view field) {
+  const std::string f(field);
+  if (id.size() != 18 || !IsDigits(id.substr(0, 17)) || !(IsDigits(id.substr(17)) || id[17] == 'X')) {
+    return Status::InvalidArgument(f, "身份证号应为 18 位：17 位数字加 1 位校验码（数字或大写 X）。",
+                                   "An ID number has 18 characters: 17 digits and a check digit (0–9 or X).");
+  }
+  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  static constexpr char kCheck[] = "10X98765432";
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (id[i] - '0') * kWeights[i];
+  if (kCheck[sum % 11] != id[17]) {
+    return Status::InvalidArgument(f, "身份证号校验码不对，请核对是否抄错。",
+                                   "The ID number's check digit is wrong; check it for a typo.");
+  }
+  if (!ParseDate(std::string(id.substr(6, 4)) + "-" + std::string(id.substr(10, 2)) + "-" + std::string(id.substr(12, 2)))) {
+    return Status::InvalidArgument(f, "身份证号中的出生日期无效。", "The birth date inside the ID number is not valid.");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+Value OptInt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
+Value OptText(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
+
+constexpr const char* kColumns =
+    "m.id, m.org_id, un.code, m.name, m.gender, m.birth_date, m.phone, m.id_number, m.stage, m.stage_since, "
+    "m.situation, m.status, m.version, m.created_at";
+
+Member ReadMember(const db::Row& row) {
+  Member m;
+  m.id = row.Int(0);
+  m.org_id = row.Int(1);
+  m.unit_code = std::stoull(row.Text(2));
+  m.name = row.Text(3);
+  m.gender = row.Text(4);
+  m.birth_date = row.Text(5);
+  m.phone = row.OptText(6);
+  m.id_number = row.OptText(7);
+  m.stage = row.Text(8);
+  m.stage_since = row.Text(9);
+  m.situation = row.Text(10);
+  m.status = row.Text(11);
+  m.version = row.Int(12);
+  m.created_at = row.Text(13);
+  return m;
+}
+
+Status MemberNotFound(std::int64_t id) {
+  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的党员记录。",
+                          "No member record has id " + std::to_string(id) + ".", "id");
+}
+
+Status VersionConflict() {
+  return Status::Conflict("该记录刚被其他人修改过，请刷新后重试。",
+                          "Someone else changed this record meanwhile; reload and try again.", "version");
+}
+
+Result<std::string> CheckPersonName(std::string_view raw) {
+  std::string name = Trim(raw);
+  if (name.empty() || !IsValidUtf8(name) || HasControlChars(name) || Utf8Length(name) > 30) {
+    return Status::InvalidArgument("name", "请填写 1–30 字的姓名。", "Give a name of 1–30 characters.");
+  }
+  return name;
+}
+
+Status CheckGender(std::string_view g) {
+  if (g == "male" || g == "female") return Status::Ok();
+  return Status::InvalidArgument("gender", "性别应为 male（男）或 female（女）。", "gender must be male or female.");
+}
+
+Status CheckSituation(std::string_view s) {
+  if (IsSituation(s)) return Status::Ok();
+  return Status::InvalidArgument("situation",
+                                 "分类应为 in_service（在职）、rural_labour（农村有劳动能力）、elderly_infirm（年老体弱）"
+                                 "或 migrant（外出流动）。",
+                                 "situation must be in_service, rural_labour, elderly_infirm or migrant.");
+}
+
+Result<std::string> CheckBirthDate(std::string_view text) {
+  auto d = ParseDate(text);
+  if (!d) {
+    return Status::InvalidArgument("birth_date", "出生日期格式应为 1980-05-01。", "birth_date should look like 1980-05-01.");
+  }
+  const std::chrono::year_month_day born(*d), today(Today());
+  int age = static_cast<int>(today.year()) - static_cast<int>(born.year());
+  if (today.month() < born.month() || (today.month() == born.month() && today.day() < born.day())) --age;
+  if (age < 18 || age > 120) {
+    return Status::InvalidArgument("birth_date", "出生日期不对：须年满十八周岁。", "birth_date: the person must be at least 18.");
+  }
+  return FormatDate(*d);
+}
+
+Result<std::optional<std::string>> CheckPhone(const std::optional<std::string>& raw) {
+  if (!raw || Trim(*raw).empty()) return std::optional<std::string>();
+  std::string phone = Trim(*raw);
+  const bool ok = phone.size() >= 5 && phone.size() <= 20 &&
+                  std::all_of(phone.begin(), phone.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == ' '; });
+  if (!ok) {
+    return Status::InvalidArgument("phone", "电话号码应为 5–20 位数字（可含 + - 空格）。",
+                                   "The phone number should be 5–20 digits (+, - and spaces allowed).");
+  }
+  return std::optional<std::string>(phone);
+}
+
+// The ID number's birth date must agree with the birth date given.
+Status CheckIdMatchesBirth(const std::string& id, const std::string& birth_date) {
+  const std::string in_id = id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2);
+  if (in_id != birth_date) {
+    return Status::InvalidArgument("id_number", "身份证号中的出生日期 " + in_id + " 与填写的出生日期 " + birth_date + " 不一致。",
+                                   "The ID number's birth date " + in_id + " differs from birth_date " + birth_date + ".");
+  }
+  return Status::Ok();
+}
+
+Status DuplicateId() {
+  return Status::Conflict("已有人使用这个身份证号：同一个人不能登记两次。",
+                          "Someone already has this ID number: a person cannot be registered twice.", "id_number");
+}
+
+Result<std::pair<std::int64_t, std::string>> ActiveOrgUnit(db::Session& s, std::int64_t org_id, std::string_view field) {
+  JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT o.unit_id, un.code, o.status FROM organizations o JOIN units un "
+                                               "ON un.id = o.unit_id WHERE o.id = ?",
+                                               {Value(org_id)}));
+  if (!row) {
+    return Status::NotFound("没有编号为 " + std::to_string(org_id) + " 的组织。",
+                            "No organization has id " + std::to_string(org_id) + ".", std::string(field));
+  }
+  if (row->Text(2) != "active") {
+    return Status::FailedPrecondition("该组织已撤销或合并。", "That organization has ended.", std::string(field));
+  }
+  return std::make_pair(row->Int(0), row->Text(1));
+}
+
+constexpr const char* kTransferColumns =
+    "t.id, t.member_id, m.name, t.from_org_id, t.to_org_id, fu.code, tu.code, t.status, t.requested_on, t.decided_on, "
+    "t.reason";
+constexpr const char* kTransferFrom =
+    " FROM transfers t JOIN members m ON m.id = t.member_id JOIN organizations fo ON fo.id = t.from_org_id "
+    "JOIN units fu ON fu.id = fo.unit_id JOIN organizations tor ON tor.id = t.to_org_id JOIN units tu "
+    "ON tu.id = tor.unit_id";
+
+Transfer ReadTransfer(const db::Row& row, int overdue_days) {
+  Transfer t;
+  t.id = row.Int(0);
+  t.member_id = row.Int(1);
+  t.member_name = row.Text(2);
+  t.from_org_id = row.Int(3);
+  t.to_org_id = row.Int(4);
+  t.from_unit = std::stoull(row.Text(5));
+  t.to_unit = std::stoull(row.Text(6));
+  t.status = row.Text(7);
+  t.requested_on = row.Text(8);
+  t.decided_on = row.OptText(9);
+  t.reason = row.OptText(10);
+  if (t.status == "pending") {
+    if (auto d = ParseDate(t.requested_on)) t.overdue = Today() - *d > std::chrono::days(overdue_days);
+  }
+  return t;
+}
+
+}  // namespace
+
+Result<Member> MemberService::Load(db::Session& s, std::int64_t id) {
+  JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string("SELECT ") + kColumns +
+                                                   " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id = ?",
+                                               {Value(id)}));
+  if (!row) return MemberNotFound(id);
+  return ReadMember(*row);
+}
+
+Result<Member> MemberService::Get(std::int64_t id) {
+  std::optional<Member> m;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto loaded, Load(s, id));
+    m = std::move(loaded);
+    return Status::Ok();
+  }));
+  return std::move(*m);
+}
+
+Result<std::uint64_t> MemberService::UnitOf(std::int64_t member_id) {
+  JICENG_ASSIGN_OR_RETURN(auto m, Get(member_id));
+  return m.unit_code;
+}
+
+Result<Member> MemberService::Create(const MemberInput& in, std::optional<std::int64_t> by_user) {
+  Member m;
+  JICENG_ASSIGN_OR_RETURN(m.name, CheckPersonName(in.name));
+  JICENG_RETURN_IF_ERROR(CheckGender(in.gender));
+  m.gender = in.gender;
+  JICENG_ASSIGN_OR_RETURN(m.birth_date, CheckBirthDate(in.birth_date));
+  JICENG_ASSIGN_OR_RETURN(m.phone, CheckPhone(in.phone));
+  if (in.id_number && !Trim(*in.id_number).empty()) {
+    std::string id = Trim(*in.id_number);
+    JICENG_RETURN_IF_ERROR(CheckIdNumber(id));
+    JICENG_RETURN_IF_ERROR(CheckIdMatchesBirth(id, m.birth_date));
+    m.id_number = id;
+  }
+  JICENG_ASSIGN_OR_RETURN(const Stage* stage, rules_.RequireStage(in.stage, "stage"));
+  m.stage = stage->id;
+  Date since = Today();
+  if (in.stage_since) {
+    auto d = ParseDate(*in.stage_since);
+    if (!d || *d > Today()) {
+      return Status::InvalidArgument("stage_since", "进入当前阶段的日期应为不晚于今天的日期，如 2025-07-01。",
+                                     "stage_since must be a date no later than today, e.g. 2025-07-01.");
+    }
+    since = *d;
+  }
+  m.stage_since = FormatDate(since);
+  JICENG_RETURN_IF_ERROR(CheckSituation(in.situation));
+  m.situation = in.situation;
+  std::int64_t id = 0;
+  Status st = db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto org, ActiveOrgUnit(s, in.org_id, "org_id"));
+    const std::string now = NowUtcIso();
+    JICENG_ASSIGN_OR_RETURN(
+        id, s.InsertReturningId(
+                "INSERT INTO members (org_id, unit_id, province_code, name, gender, birth_date, phone, id_number, "
+                "stage, stage_since, situation, status, version, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?) RETURNING id",
+                {Value(in.org_id), Value(org.first), Value(org.second.substr(0, 2)), Value(m.name), Value(m.gender),
+                 Value(m.birth_date), OptText(m.phone), OptText(m.id_number), Value(m.stage), Value(m.stage_since),
+                 Value(m.situation), Value(now), Value(now)}));
+    return s.Exec("INSERT INTO member_stage_events (member_id, unit_id, from_stage, to_stage, on_date, approved_by, "
+                  "note, created_at) VALUES (?, ?, NULL, ?, ?, ?, '', ?)",
+                  {Value(id), Value(org.first), Value(m.stage), Value(m.stage_since), OptInt(by_user), Value(now)})
+        .status();
+  });
+  if (st.code() == ErrorCode::kConflict) return DuplicateId();
+  JICENG_RETURN_IF_ERROR(st);
+  return Get(id);
+}
+
+Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const MemberFilter& f) {
+  std::string where = "1 = 1";
+  db::Params params;
+  if (!f.nationwide) {
+    if (f.unit_prefixes.empty()) return std::make_pair(std::vector<Member>{}, std::size_t{0});
+    where += " AND (";
+    for (std::size_t i = 0; i < f.unit_prefixes.size(); ++i) {
+      where += (i ? " OR " : "") + std::string("substr(un.code, 1, ?) = ?");
+      params.emplace_back(static_cast<std::int64_t>(f.unit_prefixes[i].size()));
+      params.emplace_back(f.unit_prefixes[i]);
+    }
+    where += ")";
+  }
+  if (f.org_id) {
+    where += " AND m.org_id = ?";
+    params.emplace_back(*f.org_id);
+  }
+  if (f.stage) {
+    where += " AND m.stage = ?";
+    params.emplace_back(*f.stage);
+  }
+  if (f.situation) {
+    where += " AND m.situation = ?";
+    params.emplace_back(*f.situation);
+  }
+  if (f.status) {
+    where += " AND m.status = ?";
+    params.emplace_back(*f.status);
+  } else {
+    where += " AND m.status <> 'left'";
+  }
+  if (!f.name.empty()) {
+    std::string pattern = "%";
+    for (char c : f.name) {
+      if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+      pattern.push_back(c);
+    }
+    pattern.push_back('%');
+    where += " AND m.name LIKE ? ESCAPE '\\'";
+    params.emplace_back(pattern);
+  }
+  std::pair<std::vector<Member>, std::size_t> out;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    const std::string from = " FROM members m JOIN units un ON un.id = m.unit_id WHERE " + where;
+    JICENG_ASSIGN_OR_RETURN(auto count, s.QueryOne("SELECT COUNT(*)" + from, params));
+    out.second = static_cast<std::size_t>(count->Int(0));
+    db::Params page = params;
+    page.emplace_back(static_cast<std::int64_t>(f.limit));
+    page.emplace_back(static_cast<std::int64_t>(f.offset));
+    return s.Query(std::string("SELECT ") + kColumns + from + " ORDER BY m.id LIMIT ? OFFSET ?", page,
+                   [&](const db::Row& row) {
+                     out.first.push_back(ReadMember(row));
+                     return Status::Ok();
+                   });
+  }));
+  return out;
+}
+
+Result<Member> MemberService::Update(std::int64_t id, const MemberPatch& p, std::optional<std::int64_t> version) {
+  JICENG_ASSIGN_OR_RETURN(auto m, Get(id));
+  if (version && *version != m.version) return VersionConflict();
+  const std::int64_t current = m.version;
+  if (p.name) {
+    JICENG_ASSIGN_OR_RETURN(m.name, CheckPersonName(*p.name));
+  }
+  if (p.gender) {
+    JICENG_RETURN_IF_ERROR(CheckGender(*p.gender));
+    m.gender = *p.gender;
+  }
+  if (p.birth_date) {
+    JICENG_ASSIGN_OR_RETURN(m.birth_date, CheckBirthDate(*p.birth_date));
+  }
+  if (p.phone) {
+    JICENG_ASSIGN_OR_RETURN(m.phone, CheckPhone(*p.phone));
+  }
+  if (p.id_number) {
+    if (*p.id_number && !Trim(**p.id_number).empty()) {
+      std::string idn = Trim(**p.id_number);
+      JICENG_RETURN_IF_ERROR(CheckIdNumber(idn));
+      m.id_number = idn;
+    } else {
+      m.id_number.reset();
+    }
+  }
+  if (m.id_number) JICENG_RETURN_IF_ERROR(CheckIdMatchesBirth(*m.id_number, m.birth_date));
+  if (p.situation) {
+    JICENG_RETURN_IF_ERROR(CheckSituation(*p.situation));
+    m.situation = *p.situation;
+  }
+  Status st = db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(
+        auto n, s.Exec("UPDATE members SET name = ?, gender = ?, birth_date = ?, phone = ?, id_number = ?, situation = ?, "
+                       "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                       {Value(m.name), Value(m.gender), Value(m.birth_date), OptText(m.phone), OptText(m.id_number),
+                        Value(m.situation), Value(NowUtcIso()), Value(id), Value(current)}));
+    if (n == 0) return VersionConflict();
+    return Status::Ok();
+  });
+  if (st.code() == ErrorCode::kConflict && st.field() != "version") return DuplicateId();
+  JICENG_RETURN_IF_ERROR(st);
+  return Get(id);
+}
+
+Result<std::vector<StageEvent>> MemberService::Timeline(std::int64_t id) {
+  std::vector<StageEvent> out;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto m, Load(s, id));
+    (void)m;
+    return s.Query("SELECT id, from_stage, to_stage, on_date, approved_by, note FROM member_stage_events "
+                   "WHERE member_id = ? ORDER BY on_date, id",
+                   {Value(id)}, [&](const db::Row& row) {
+                     StageEvent e;
+                     e.id = row.Int(0);
+                     e.from_stage = row.OptText(1);
+                     e.to_stage = row.Text(2);
+                     e.on_date = row.Text(3);
+                     if (!row.IsNull(4)) e.approved_by = row.Int(4);
+                     e.note = row.Text(5);
+                     out.push_back(std::move(e));
+                     return Status::Ok();
+                   });
+  }));
+  return out;
+}
+
+Result<Member> MemberService::Advance(std::int64_t id, const std::string& to_stage, const std::string& on_date,
+                                      const std::string& note, std::optional<std::int64_t> by_user) {
+  JICENG_ASSIGN_OR_RETURN(const Stage* to, rules_.RequireStage(to_stage, "to_stage"));
+  auto on = ParseDate(on_date);
+  if (!on) return Status::InvalidArgument("on_date", "日期格式应为 2026-07-01。", "on_date should look like 2026-07-01.");
+  if (Utf8Length(note) > 200 || HasControlChars(note)) {
+    return Status::InvalidArgument("note", "备注最多 200 字，不能换行。", "The note has at most 200 characters, on one line.");
+  }
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto m, Load(s, id));
+    if (m.status != "active") {
+      return Status::FailedPrecondition("该党员正在转接组织关系或已离开，不能办理发展程序。",
+                                        "This person is in transit or has left; no pipeline step is possible.", "id");
+    }
+    const Stage* from = rules_.FindStage(m.stage);
+    if (from == nullptr) return Status::Internal("unknown stage in database: " + m.stage);
+    JICENG_RETURN_IF_ERROR(rules_.CheckAdvance(*from, *ParseDate(m.stage_since), *to, *on, Today()));
+    JICENG_ASSIGN_OR_RETURN(auto unit, s.QueryOne("SELECT unit_id FROM members WHERE id = ?", {Value(id)}));
+    const std::string now = NowUtcIso();
+    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET stage = ?, stage_since = ?, version = version + 1, updated_at = ? "
+                                  "WHERE id = ?",
+                                  {Value(to->id), Value(FormatDate(*on)), Value(now), Value(id)})
+                               .status());
+    return s.Exec("INSERT INTO member_stage_events (member_id, unit_id, from_stage, to_stage, on_date, approved_by, "
+                  "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  {Value(id), Value(unit->Int(0)), Value(from->id), Value(to->id), Value(FormatDate(*on)),
+                   OptInt(by_user), Value(Trim(note)), Value(now)})
+        .status();
+  }));
+  return Get(id);
+}
+
+Result<PipelineFigures> MemberService::Figures(std::uint64_t unit_code, const std::string& from, const std::string& to) {
+  const std::string prefix = std::to_string(unit_code);
+  PipelineFigures f;
+  for (const Stage& s : rules_.stages()) {
+    f.by_stage[s.id] = 0;
+    f.entered[s.id] = 0;
+  }
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    const db::Params p = {Value(static_cast<std::int64_t>(prefix.size())), Value(prefix)};
+    JICENG_RETURN_IF_ERROR(s.Query("SELECT m.stage, COUNT(*) FROM members m JOIN units un ON un.id = m.unit_id "
+                                   "WHERE m.status <> 'left' AND substr(un.code, 1, ?) = ? GROUP BY m.stage",
+                                   p, [&](const db::Row& row) {
+                                     f.by_stage[row.Text(0)] = row.Int(1);
+                                     return Status::Ok();
+                                   }));
+    db::Params q = p;
+    q.emplace_back(from);
+    q.emplace_back(to);
+    return s.Query("SELECT e.to_stage, COUNT(*) FROM member_stage_events e JOIN units un ON un.id = e.unit_id "
+                   "WHERE e.from_stage IS NOT NULL AND substr(un.code, 1, ?) = ? AND e.on_date >= ? AND e.on_date < ? "
+                   "GROUP BY e.to_stage",
+                   q, [&](const db::Row& row) {
+                     f.entered[row.Text(0)] = row.Int(1);
+                     return Status::Ok();
+                   });
+  }));
+  return f;
+}
+
+Result<Transfer> MemberService::GetTransfer(std::int64_t transfer_id) {
+  std::optional<Transfer> t;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string("SELECT ") + kTransferColumns + kTransferFrom +
+                                                     " WHERE t.id = ?",
+                                                 {Value(transfer_id)}));
+    if (row) t = ReadTransfer(*row, rules_.transfer_overdue_days());
+    return Status::Ok();
+  }));
+  if (!t) {
+    return Status::NotFound("没有编号为 " + std::to_string(transfer_id) + " 的转接申请。",
+                            "No transfer has id " + std::to_string(transfer_id) + ".", "id");
+  }
+  return std::move(*t);
+}
+
+Result<Transfer> MemberService::RequestTransfer(std::int64_t member_id, std::int64_t to_org_id, const std::string& reason,
+                                                std::optional<std::int64_t> by_user) {
+  if (Utf8Length(reason) > 200 || HasControlChars(reason)) {
+    return Status::InvalidArgument("reason", "说明最多 200 字，不能换行。", "The reason has at most 200 characters, on one line.");
+  }
+  std::int64_t id = 0;
+  Status st = db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto m, Load(s, member_id));
+    if (m.status != "active") {
+      return Status::FailedPrecondition("该党员已有一项转接正在办理，或已离开。",
+                                        "This person already has a transfer under way, or has left.", "member_id");
+    }
+    if (m.org_id == to_org_id) {
+      return Status::InvalidArgument("to_org_id", "转入组织与当前组织相同。", "The receiving organization is the current one.");
+    }
+    JICENG_ASSIGN_OR_RETURN(auto to, ActiveOrgUnit(s, to_org_id, "to_org_id"));
+    JICENG_ASSIGN_OR_RETURN(auto from_unit, s.QueryOne("SELECT unit_id FROM members WHERE id = ?", {Value(member_id)}));
+    (void)to;
+    const std::string now = NowUtcIso();
+    JICENG_ASSIGN_OR_RETURN(
+        id, s.InsertReturningId("INSERT INTO transfers (member_id, from_org_id, to_org_id, unit_id, status, requested_on, "
+                                "requested_by, reason, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id",
+                                {Value(member_id), Value(m.org_id), Value(to_org_id), Value(from_unit->Int(0)),
+                                 Value(FormatDate(Today())), OptInt(by_user), Value(Trim(reason)), Value(now)}));
+    return s.Exec("UPDATE members SET status = 'in_transit', version = version + 1, updated_at = ? WHERE id = ?",
+                  {Value(now), Value(member_id)})
+        .status();
+  });
+  if (st.code() == ErrorCode::kConflict) {
+    return Status::Conflict("该党员已有一项转接正在办理。", "This person already has a transfer under way.", "member_id");
+  }
+  JICENG_RETURN_IF_ERROR(st);
+  return GetTransfer(id);
+}
+
+Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool confirm, const std::string& reason,
+                                               std::optional<std::int64_t> by_user) {
+  if (!confirm && Trim(reason).empty()) {
+    return Status::InvalidArgument("reason", "退回转接须写明原因。", "Give a reason for rejecting the transfer.");
+  }
+  if (Utf8Length(reason) > 200 || HasControlChars(reason)) {
+    return Status::InvalidArgument("reason", "说明最多 200 字，不能换行。", "The reason has at most 200 characters, on one line.");
+  }
+  JICENG_ASSIGN_OR_RETURN(auto t, GetTransfer(transfer_id));
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto n, s.Exec("UPDATE transfers SET status = ?, decided_on = ?, decided_by = ?, reason = "
+                                           "CASE WHEN ? = '' THEN reason ELSE ? END WHERE id = ? AND status = 'pending'",
+                                           {Value(std::string(confirm ? "confirmed" : "rejected")),
+                                            Value(FormatDate(Today())), OptInt(by_user), Value(Trim(reason)),
+                                            Value(Trim(reason)), Value(transfer_id)}));
+    if (n == 0) {
+      return Status::FailedPrecondition("这项转接已经办结。", "This transfer has already been decided.", "id");
+    }
+    const std::string now = NowUtcIso();
+    if (confirm) {
+      JICENG_ASSIGN_OR_RETURN(auto to, ActiveOrgUnit(s, t.to_org_id, "to_org_id"));
+      return s.Exec("UPDATE members SET org_id = ?, unit_id = ?, status = 'active', version = version + 1, "
+                    "updated_at = ? WHERE id = ?",
+                    {Value(t.to_org_id), Value(to.first), Value(now), Value(t.member_id)})
+          .status();
+    }
+    return s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
+                  {Value(now), Value(t.member_id)})
+        .status();
+  }));
+  return GetTransfer(transfer_id);
+}
+
+Result<Transfer> MemberService::CancelTransfer(std::int64_t transfer_id, std::optional<std::int64_t> by_user) {
+  JICENG_ASSIGN_OR_RETURN(auto t, GetTransfer(transfer_id));
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto n, s.Exec("UPDATE transfers SET status = 'cancelled', decided_on = ?, decided_by = ? "
+                                           "WHERE id = ? AND status = 'pending'",
+                                           {Value(FormatDate(Today())), OptInt(by_user), Value(transfer_id)}));
+    if (n == 0) return Status::FailedPrecondition("这项转接已经办结。", "This transfer has already been decided.", "id");
+    return s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
+                  {Value(NowUtcIso()), Value(t.member_id)})
+        .status();
+  }));
+  return GetTransfer(transfer_id);
+}
+
+Result<std::vector<Transfer>> MemberService::ListTransfers(const std::vector<std::string>& prefixes, bool nationwide,
+                                                           std::optional<std::string> status) {
+  std::string where = "1 = 1";
+  db::Params params;
+  if (!nationwide) {
+    if (prefixes.empty()) return std::vector<Transfer>{};
+    where += " AND (";
+    for (std::size_t i = 0; i < prefixes.size(); ++i) {
+      where += (i ? " OR " : "") + std::string("substr(fu.code, 1, ?) = ? OR substr(tu.code, 1, ?) = ?");
+      for (int k = 0; k < 2; ++k) {
+        params.emplace_back(static_cast<std::int64_t>(prefixes[i].size()));
+        params.emplace_back(prefixes[i]);
+      }
+    }
+    where += ")";
+  }
+  if (status) {
+    where += " AND t.status = ?";
+    params.emplace_back(*status);
+  }
+  std::vector<Transfer> out;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) {
+    return s.Query(std::string("SELECT ") + kTransferColumns + kTransferFrom + " WHERE " + where +
+                       " ORDER BY t.id DESC LIMIT 500",
+                   params, [&](const db::Row& row) {
+                     out.push_back(ReadTransfer(row, rules_.transfer_overdue_days()));
+                     return Status::Ok();
+                   });
+  }));
+  return out;
+}
+
+}  // namespace jiceng::members

@@ -1,0 +1,126 @@
+// The rules of members: registering people, editing them, the development
+// pipeline (each step dated and approved, minimum durations enforced from
+// definitions/membership.yaml), figures per stage for a subtree, and
+// transfers between organizations (组织关系转接): requested by the sending
+// side, confirmed or rejected by the receiving side, the member "in transit"
+// meanwhile and the request visible as overdue if nobody answers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "db/database.h"
+#include "hierarchy/hierarchy_service.h"
+#include "members/member.h"
+#include "members/membership_rules.h"
+
+namespace jiceng::members {
+
+struct MemberInput {
+  std::int64_t org_id = 0;
+  std::string name;
+  std::string gender;
+  std::string birth_date;
+  std::optional<std::string> phone;
+  std::optional<std::string> id_number;
+  std::string stage;                        // where the person is now
+  std::optional<std::string> stage_since;   // default: today
+  std::string situation;
+};
+
+struct MemberPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> gender;
+  std::optional<std::string> birth_date;
+  std::optional<std::optional<std::string>> phone;
+  std::optional<std::optional<std::string>> id_number;
+  std::optional<std::string> situation;
+};
+
+struct MemberFilter {
+  std::vector<std::string> unit_prefixes = {};
+  bool nationwide = false;
+  std::optional<std::int64_t> org_id = {};
+  std::optional<std::string> stage = {};
+  std::optional<std::string> situation = {};
+  std::optional<std::string> status = {};   // default: not "left"
+  std::string name = {};                    // contains
+  std::size_t offset = 0;
+  std::size_t limit = 50;
+};
+
+struct StageEvent {
+  std::int64_t id = 0;
+  std::optional<std::string> from_stage;
+  std::string to_stage;
+  std::string on_date;
+  std::optional<std::int64_t> approved_by;
+  std::string note;
+};
+
+struct Transfer {
+  std::int64_t id = 0;
+  std::int64_t member_id = 0;
+  std::string member_name;
+  std::int64_t from_org_id = 0;
+  std::int64_t to_org_id = 0;
+  std::uint64_t from_unit = 0;
+  std::uint64_t to_unit = 0;
+  std::string status;  // pending, confirmed, rejected, cancelled
+  std::string requested_on;
+  std::optional<std::string> decided_on;
+  std::optional<std::string> reason;
+  bool overdue = false;
+};
+
+struct PipelineFigures {
+  std::map<std::string, std::int64_t> by_stage;  // current counts (not left)
+  std::map<std::string, std::int64_t> entered;   // steps into each stage within the period
+};
+
+class MemberService {
+ public:
+  MemberService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const MembershipRules& rules)
+      : db_(db), hierarchy_(hierarchy), rules_(rules) {}
+
+  const MembershipRules& rules() const { return rules_; }
+
+  Result<Member> Create(const MemberInput& input, std::optional<std::int64_t> by_user);
+  Result<Member> Get(std::int64_t id);
+  Result<std::pair<std::vector<Member>, std::size_t>> List(const MemberFilter& filter);
+  Result<Member> Update(std::int64_t id, const MemberPatch& patch, std::optional<std::int64_t> version);
+  Result<std::vector<StageEvent>> Timeline(std::int64_t id);
+
+  // One step of the pipeline, dated `on_date`, approved by `by_user`.
+  Result<Member> Advance(std::int64_t id, const std::string& to_stage, const std::string& on_date,
+                         const std::string& note, std::optional<std::int64_t> by_user);
+
+  // Counts per stage in the subtree of `unit_code`, and steps taken in [from, to).
+  Result<PipelineFigures> Figures(std::uint64_t unit_code, const std::string& from, const std::string& to);
+
+  Result<Transfer> RequestTransfer(std::int64_t member_id, std::int64_t to_org_id, const std::string& reason,
+                                   std::optional<std::int64_t> by_user);
+  Result<Transfer> DecideTransfer(std::int64_t transfer_id, bool confirm, const std::string& reason,
+                                  std::optional<std::int64_t> by_user);
+  Result<Transfer> CancelTransfer(std::int64_t transfer_id, std::optional<std::int64_t> by_user);
+  Result<Transfer> GetTransfer(std::int64_t transfer_id);
+  // Transfers touching the subtrees (either side), newest first.
+  Result<std::vector<Transfer>> ListTransfers(const std::vector<std::string>& unit_prefixes, bool nationwide,
+                                              std::optional<std::string> status);
+
+  // The unit of a member / of a transfer's sending and receiving sides (scope checks).
+  Result<std::uint64_t> UnitOf(std::int64_t member_id);
+
+ private:
+  Result<Member> Load(db::Session& s, std::int64_t id);
+
+  db::Database& db_;
+  const hierarchy::HierarchyService& hierarchy_;
+  const MembershipRules& rules_;
+};
+
+}  // namespace jiceng::members

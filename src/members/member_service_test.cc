@@ -1,0 +1,353 @@
+#include "members/member_service.h"
+
+#include <gtest/gtest.h>
+
+#include "db/migrations/migrations.h"
+#include "db/testing/test_database.h"
+#include "members/dues_service.h"
+#include "members/meeting_service.h"
+#include "orgs/org_service.h"
+
+namespace jiceng::members {
+namespace {
+
+using db::Value;
+
+// Steps recorded without an account (the HTTP layer passes the signed-in user).
+const std::optional<std::int64_t> kNoUser;
+
+// A slice of the hierarchy: Luding county with a town and two villages (and
+// a villager group), Bomi county with a town — inserted as the importer would.
+// Runs on every engine (db/testing/test_database.h).
+class MemberServiceTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    auto t = db::testing::TestDatabase::Create(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    test_db_ = std::move(t).value();
+    auto db = test_db_->Open();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(db::Migrate(*db_).ok());
+    const char* rows[][2] = {{"51", "四川省"},          {"5133", "甘孜藏族自治州"},   {"513322", "泸定县"},
+                             {"513322100", "泸桥镇"},   {"513322100201", "甲村"},    {"513322100202", "乙村"},
+                             {"54", "西藏自治区"},      {"5404", "林芝市"},          {"540424", "波密县"},
+                             {"540424100", "扎木镇"}};
+    ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
+      for (auto& r : rows) {
+        const std::string code = r[0];
+        Value parent = nullptr;
+        if (code.size() > 2) {
+          const std::size_t up = code.size() == 12 ? 9 : code.size() == 9 ? 6 : code.size() - 2;
+          JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT id FROM units WHERE code = ?", {Value(code.substr(0, up))}));
+          parent = Value(p->Int(0));
+        }
+        JICENG_RETURN_IF_ERROR(
+            s.Exec("INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, 'division', 'x', 'x')",
+                   {Value(code), Value(std::string(r[1])),
+                    Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent,
+                    Value(code.substr(0, 2))})
+                .status());
+      }
+      return Status::Ok();
+    }).ok());
+    hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
+    ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
+    rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_);
+    county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
+    town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
+    village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
+    village_b_ = Org({"513322100202", town_, "branch", "乙村支部"});
+  }
+  void TearDown() override {
+    members_.reset();
+    orgs_.reset();
+    hierarchy_.reset();
+    db_.reset();
+    test_db_.reset();
+  }
+  std::int64_t Org(orgs::OrgInput in) {
+    auto o = orgs_->Create(in);
+    EXPECT_TRUE(o.ok()) << o.status().ToString();
+    return o.ok() ? o->id : 0;
+  }
+  MemberInput Person(std::int64_t org, const char* name = "张三", const char* stage = "activist",
+                     const char* since = "2025-01-01") {
+    MemberInput in;
+    in.org_id = org;
+    in.name = name;
+    in.gender = "male";
+    in.birth_date = "1990-01-01";
+    in.stage = stage;
+    in.stage_since = since;
+    in.situation = "rural_labour";
+    return in;
+  }
+
+  std::unique_ptr<db::testing::TestDatabase> test_db_;
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
+  std::unique_ptr<MembershipRules> rules_;
+  std::unique_ptr<orgs::OrgService> orgs_;
+  std::unique_ptr<MemberService> members_;
+  std::int64_t county_ = 0, town_ = 0, village_a_ = 0, village_b_ = 0;
+};
+
+TEST_P(MemberServiceTest, CreateChecksEveryFieldAndNamesIt) {
+  auto ok = members_->Create(Person(village_a_), kNoUser);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->unit_code, 513322100201u);
+  auto field_of = [&](MemberInput in) { return members_->Create(in, kNoUser).status().field(); };
+  auto in = Person(village_a_);
+  in.name = " ";
+  EXPECT_EQ(field_of(in), "name");
+  in = Person(village_a_);
+  in.birth_date = "2015-01-01";  // under 18
+  EXPECT_EQ(field_of(in), "birth_date");
+  in = Person(village_a_);
+  in.birth_date = "1990-02-30";
+  EXPECT_EQ(field_of(in), "birth_date");
+  in = Person(village_a_);
+  in.id_number = "513322199001010016";  // wrong check digit
+  EXPECT_EQ(field_of(in), "id_number");
+  in = Person(village_a_);
+  in.id_number = "540424198506150028";  // valid, but another birth date
+  EXPECT_EQ(field_of(in), "id_number");
+  in = Person(village_a_);
+  in.stage = "member";
+  EXPECT_EQ(field_of(in), "stage");
+  in = Person(village_a_);
+  in.situation = "farmer";
+  EXPECT_EQ(field_of(in), "situation");
+  in = Person(999);
+  EXPECT_EQ(members_->Create(in, kNoUser).status().code(), ErrorCode::kNotFound);
+  // The same ID number twice is the same person registered twice.
+  in = Person(village_a_);
+  in.id_number = "513322199001010015";
+  ASSERT_TRUE(members_->Create(in, kNoUser).ok());
+  auto dup = members_->Create(in, kNoUser);
+  EXPECT_EQ(dup.status().code(), ErrorCode::kConflict);
+  EXPECT_EQ(dup.status().field(), "id_number");
+}
+
+TEST_P(MemberServiceTest, AdvanceRecordsDatedStepsAndCountsRollUp) {
+  auto m = *members_->Create(Person(village_a_, "张三", "activist", "2024-06-01"), kNoUser);
+  auto early = members_->Advance(m.id, "candidate", "2025-05-31", "", kNoUser);
+  EXPECT_EQ(early.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(early.status().message_zh().find("2025-06-01"), std::string::npos);
+  auto step = members_->Advance(m.id, "candidate", "2025-06-01", "支部大会讨论通过", kNoUser);
+  ASSERT_TRUE(step.ok()) << step.status().ToString();
+  EXPECT_EQ(step->stage, "candidate");
+  ASSERT_TRUE(members_->Advance(m.id, "probationary", "2025-07-01", "", kNoUser).ok());
+  auto timeline = *members_->Timeline(m.id);
+  ASSERT_EQ(timeline.size(), 3u);
+  EXPECT_EQ(timeline[1].note, "支部大会讨论通过");
+  EXPECT_EQ(timeline[2].to_stage, "probationary");
+  // The county sees the village's figures; Bomi does not.
+  auto county = *members_->Figures(513322, "2025-01-01", "2026-01-01");
+  EXPECT_EQ(county.by_stage["probationary"], 1);
+  EXPECT_EQ(county.entered["candidate"], 1);
+  EXPECT_EQ(county.entered["probationary"], 1);
+  EXPECT_EQ(members_->Figures(540424, "2025-01-01", "2026-01-01")->by_stage["probationary"], 0);
+}
+
+TEST_P(MemberServiceTest, TransfersMoveMembersOnlyWhenConfirmed) {
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  auto t = members_->RequestTransfer(m.id, village_b_, "迁居", kNoUser);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(members_->Get(m.id)->status, "in_transit");
+  EXPECT_EQ(members_->RequestTransfer(m.id, county_, "", kNoUser).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(members_->Advance(m.id, "candidate", "2026-06-01", "", kNoUser).status().code(), ErrorCode::kFailedPrecondition);
+  // Rejecting needs a reason; the member is back where they were.
+  EXPECT_EQ(members_->DecideTransfer(t->id, false, " ", kNoUser).status().field(), "reason");
+  ASSERT_TRUE(members_->DecideTransfer(t->id, false, "材料不全", kNoUser).ok());
+  auto back = *members_->Get(m.id);
+  EXPECT_EQ(back.status, "active");
+  EXPECT_EQ(back.org_id, village_a_);
+  EXPECT_EQ(members_->DecideTransfer(t->id, true, "", kNoUser).status().code(), ErrorCode::kFailedPrecondition);
+  // A new request, confirmed: the member and their unit move.
+  auto t2 = *members_->RequestTransfer(m.id, village_b_, "", kNoUser);
+  ASSERT_TRUE(members_->DecideTransfer(t2.id, true, "", kNoUser).ok());
+  auto moved = *members_->Get(m.id);
+  EXPECT_EQ(moved.org_id, village_b_);
+  EXPECT_EQ(moved.unit_code, 513322100202u);
+  EXPECT_EQ(moved.status, "active");
+}
+
+TEST_P(MemberServiceTest, UnansweredTransfersShowAsOverdue) {
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  auto t = *members_->RequestTransfer(m.id, village_b_, "", kNoUser);
+  EXPECT_FALSE(t.overdue);
+  ASSERT_TRUE(db_->Write([&](db::Session& s) {
+    return s.Exec("UPDATE transfers SET requested_on = ? WHERE id = ?",
+                  {Value(FormatDate(Today() - std::chrono::days(31))), Value(t.id)}).status();
+  }).ok());
+  EXPECT_TRUE(members_->GetTransfer(t.id)->overdue);
+  auto listed = *members_->ListTransfers({"513322100202"}, false, std::string("pending"));
+  ASSERT_EQ(listed.size(), 1u) << "the receiving side sees it";
+  EXPECT_TRUE(listed[0].overdue);
+  EXPECT_TRUE(members_->ListTransfers({"540424"}, false, std::nullopt)->empty());
+}
+
+TEST_P(MemberServiceTest, DissolveNeedsAnEmptyOrganizationAndMergeMovesMembers) {
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  auto refused = orgs_->Dissolve(village_a_, "2026-06-01", std::nullopt);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message_zh().find("还有 1 名党员"), std::string::npos);
+  auto merged = orgs_->Merge(village_a_, village_b_, "2026-06-01");
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  EXPECT_EQ(merged->status, "merged");
+  EXPECT_EQ(*merged->successor_id, village_b_);
+  EXPECT_EQ(members_->Get(m.id)->org_id, village_b_);
+  EXPECT_EQ(members_->Get(m.id)->unit_code, 513322100202u);
+  EXPECT_EQ(orgs_->Get(village_b_)->member_count, 1);
+  // Ended organizations keep their row and are listed when asked.
+  orgs::OrgFilter f{{"513322"}, false, std::nullopt, true, 0, 50};
+  EXPECT_EQ(orgs_->List(f)->second, 4u);
+  f.include_ended = false;
+  EXPECT_EQ(orgs_->List(f)->second, 3u);
+}
+
+TEST_P(MemberServiceTest, CoverageCountsPermanentOrganizationsAndJointBranches) {
+  auto c = *orgs_->CoverageOf(513322, 10);
+  EXPECT_EQ(c.villages.total, 2u);
+  EXPECT_EQ(c.villages.covered, 2u);
+  EXPECT_EQ(c.groups.total, 1u);
+  EXPECT_EQ(c.groups.covered, 0u);
+  ASSERT_EQ(c.groups.uncovered.size(), 1u);
+  // A temporary branch does not cover; a joint branch covering the group does.
+  orgs::OrgInput temp{"513322100201001", town_, "temporary_branch", "采挖季临时支部"};
+  temp.temp_reason = "虫草采挖季";
+  temp.starts_on = "2026-05-01";
+  Org(temp);
+  EXPECT_EQ(orgs_->CoverageOf(513322, 10)->groups.covered, 0u);
+  orgs::OrgInput joint{"513322100202", town_, "joint_branch", "联合支部"};
+  joint.covered_units = {"513322100201001"};
+  Org(joint);
+  EXPECT_EQ(orgs_->CoverageOf(513322, 10)->groups.covered, 1u);
+  // Two-new organizations count once registered.
+  auto t = orgs_->RegisterTwoNew("513322100", "泸定某公司", "enterprise", std::nullopt);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(orgs_->CoverageOf(513322, 10)->two_new.covered, 0u);
+  orgs::OrgInput firm{"513322100", town_, "branch", "某公司支部"};
+  firm.two_new_id = t->id;
+  Org(firm);
+  auto after = *orgs_->CoverageOf(513322, 10);
+  EXPECT_EQ(after.two_new.total, 1u);
+  EXPECT_EQ(after.two_new.covered, 1u);
+}
+
+TEST_P(MemberServiceTest, OrganizationRulesAreEnforced) {
+  // A parent must sit at the unit or above it.
+  auto wrong_parent = orgs_->Create({"513322100", village_a_, "branch", "x"});
+  EXPECT_EQ(wrong_parent.status().field(), "parent_id");
+  auto temp = orgs_->Create({"513322100", town_, "temporary_branch", "临时支部"});
+  EXPECT_EQ(temp.status().field(), "temp_reason");
+  orgs::OrgInput bad_dates{"513322100", town_, "temporary_branch", "临时支部"};
+  bad_dates.temp_reason = "抗震救灾";
+  bad_dates.starts_on = "2026-05-01";
+  bad_dates.ends_on = "2026-04-01";
+  EXPECT_EQ(orgs_->Create(bad_dates).status().field(), "ends_on");
+  EXPECT_EQ(orgs_->Create({"513322100", town_, "cell", "x"}).status().field(), "kind");
+  orgs::OrgInput not_joint{"513322100", town_, "branch", "x"};
+  not_joint.covered_units = {"513322100201"};
+  EXPECT_EQ(orgs_->Create(not_joint).status().field(), "covered_units");
+}
+
+TEST_P(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
+  DuesService dues(*db_);
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const std::string y = std::to_string(year);
+  ASSERT_TRUE(dues.SetStandard(m.id, 200, y + "-01").ok());   // ¥2.00 a month
+  ASSERT_TRUE(dues.SetStandard(m.id, 350, y + "-03").ok());   // ¥3.50 from March
+  ASSERT_TRUE(dues.RecordPayment(m.id, y + "-01", 200, y + "-01-10", kNoUser).ok());
+  ASSERT_TRUE(dues.RecordPayment(m.id, y + "-03", 100, y + "-03-10", kNoUser).ok());  // short by 250
+  EXPECT_EQ(dues.RecordPayment(m.id, y + "-01", 200, y + "-01-11", kNoUser).code(), ErrorCode::kConflict);
+  EXPECT_EQ(dues.RecordPayment(m.id, y + "-13", 200, y + "-01-11", kNoUser).field(), "month");
+  EXPECT_EQ(dues.RecordPayment(m.id, y + "-02", 0, y + "-01-11", kNoUser).field(), "amount_fen");
+  EXPECT_EQ(dues.SetStandard(m.id, -1, y + "-01").field(), "monthly_fen");
+  auto months = *dues.MemberYear(m.id, year);
+  const int current_month = static_cast<int>(static_cast<unsigned>(std::chrono::year_month_day(Today()).month()));
+  ASSERT_EQ(static_cast<int>(months.size()), current_month);
+  EXPECT_EQ(months[0].due_fen, 200);
+  EXPECT_EQ(months[0].arrears_fen(), 0);
+  EXPECT_EQ(months[1].arrears_fen(), 200);
+  EXPECT_EQ(months[2].due_fen, 350);
+  EXPECT_EQ(months[2].arrears_fen(), 250);
+  auto org = *dues.OrgYear(village_a_, year);
+  ASSERT_EQ(org.size(), 1u);
+  EXPECT_EQ(org[0].paid_fen, 300);
+  EXPECT_EQ(org[0].due_fen, 200 * 2 + 350 * (current_month - 2));
+  EXPECT_EQ(org[0].arrears_fen, org[0].due_fen - 300);
+  EXPECT_EQ(org[0].months_in_arrears, current_month - 1);
+}
+
+TEST_P(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
+  DuesService cards(*db_);
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  auto other = *members_->Create(Person(village_b_, "李四"), kNoUser);
+  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  auto card = cards.IssueCard(m.id, "LD-0001", "2026-01-05");
+  ASSERT_TRUE(card.ok()) << card.status().ToString();
+  EXPECT_EQ(cards.IssueCard(m.id, "LD-0002", "2026-01-05").status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(cards.IssueCard(other.id, "LD-0001", "2026-01-05").status().field(), "number");
+  ASSERT_TRUE(cards.IssueCard(other.id, "LD-0002", "2026-01-05").ok());
+  ASSERT_TRUE(cards.ReviewCard(card->id, year, "needs_correction", "照片不清").ok());
+  EXPECT_EQ(cards.ReviewCard(card->id, year, "valid", "").status().field(), "year");
+  EXPECT_EQ(cards.ReviewCard(card->id, year - 1, "expired", "").status().field(), "result");
+  auto f = *cards.CardFiguresOf(513322, year);
+  EXPECT_EQ(f.issued, 2);
+  EXPECT_EQ(f.valid, 1);
+  EXPECT_EQ(f.reviewed, 1);
+  EXPECT_EQ(f.needs_correction, 1);
+  EXPECT_EQ(cards.CardFiguresOf(513322100202, year)->issued, 1);
+}
+
+TEST_P(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
+  MeetingService meetings(*db_, *rules_);
+  auto m = *members_->Create(Person(village_a_), kNoUser);
+  const auto today = std::chrono::year_month_day(Today());
+  const int year = static_cast<int>(today.year());
+  const std::string y = std::to_string(year);
+  auto held = meetings.Record(village_a_, "committee", y + "-01-15", "学习会议精神",
+                              {{m.id, "present"}}, kNoUser);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_EQ(meetings.Record(village_a_, "dinner", y + "-01-15", "x", {}, kNoUser).status().field(), "kind");
+  EXPECT_EQ(meetings.Record(village_a_, "committee", y + "-01-15", "x", {{m.id, "late"}}, kNoUser).status().field(),
+            "attendance");
+  EXPECT_EQ(meetings.Record(village_b_, "committee", y + "-01-15", "x", {{m.id, "present"}}, kNoUser).status().field(),
+            "attendance") << "a member of another branch";
+  auto rows = *meetings.Compliance(village_a_, year);
+  const auto* committee = &rows[0];
+  for (const auto& r : rows) if (r.kind == "committee") committee = &r;
+  const int months = static_cast<int>(static_cast<unsigned>(today.month()));
+  EXPECT_EQ(committee->due, months);
+  EXPECT_EQ(committee->held, 1);
+  EXPECT_EQ(committee->cells[0].state, "held");
+  EXPECT_EQ(committee->cells.back().state, months == 1 ? "held" : "due") << "the current month is not missed yet";
+  EXPECT_EQ(committee->missed, months >= 2 ? months - 2 : 0);
+  // The county sees every active organization of its subtree.
+  std::int64_t orgs = 0;
+  auto subtree = *meetings.SubtreeCompliance(513322, year, &orgs);
+  EXPECT_EQ(orgs, 4);
+  for (const auto& r : subtree) {
+    if (r.kind == "committee") {
+      EXPECT_EQ(r.held, 1);
+      EXPECT_EQ(r.due, 4 * months);
+    }
+  }
+  ASSERT_TRUE(meetings.Review(village_a_, year, "needs_improvement", "委员会会议不足", kNoUser).ok());
+  EXPECT_EQ(meetings.Review(village_a_, year, "compliant", "", kNoUser).status().code(), ErrorCode::kConflict);
+  EXPECT_EQ((*meetings.ReviewOf(village_a_, year))->result, "needs_improvement");
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, MemberServiceTest, ::testing::ValuesIn(db::testing::kEngines),
+                         [](const auto& info) { return std::string(info.param); });
+
+}  // namespace
+}  // namespace jiceng::members

@@ -1,0 +1,86 @@
+// The rules of organizations: creating them under the right parent, editing,
+// dissolving (only when empty) and merging (members and child organizations
+// move to the successor; the merged one keeps its row and history), the
+// two-new organization register, and the coverage report of the "one branch
+// for each villager group" drive (一个村民小组建立一个党支部).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "db/database.h"
+#include "hierarchy/hierarchy_service.h"
+#include "orgs/organization.h"
+
+namespace jiceng::orgs {
+
+struct OrgInput {
+  std::string unit_code = {};
+  std::optional<std::int64_t> parent_id = {};
+  std::string kind = {};
+  std::string name = {};
+  std::optional<std::int64_t> two_new_id = {};
+  std::optional<std::string> temp_reason = {};
+  std::optional<std::string> starts_on = {};
+  std::optional<std::string> ends_on = {};
+  std::optional<std::string> established_on = {};  // default: today
+  std::vector<std::string> covered_units = {};     // joint branches only
+};
+
+struct OrgFilter {
+  std::vector<std::string> unit_prefixes;  // subtrees (codes); empty with nationwide=false: nothing
+  bool nationwide = false;
+  std::optional<std::string> kind = {};
+  bool include_ended = false;
+  std::size_t offset = 0;
+  std::size_t limit = 50;
+};
+
+// Coverage of one subtree: how many of its villager groups, villages and
+// registered two-new organizations have an active, permanent organization.
+struct Coverage {
+  struct Part {
+    std::size_t total = 0;
+    std::size_t covered = 0;
+    std::vector<std::uint64_t> uncovered;  // codes (or two-new ids), first `limit`
+  };
+  Part groups;
+  Part villages;
+  Part two_new;
+};
+
+class OrgService {
+ public:
+  OrgService(db::Database& db, const hierarchy::HierarchyService& hierarchy) : db_(db), hierarchy_(hierarchy) {}
+
+  Result<Organization> Create(const OrgInput& input);
+  Result<Organization> Get(std::int64_t id);
+  Result<std::pair<std::vector<Organization>, std::size_t>> List(const OrgFilter& filter);
+  Result<Organization> Rename(std::int64_t id, const std::string& name, std::optional<std::int64_t> version);
+  // Ends an organization with no members and no active child organizations.
+  Result<Organization> Dissolve(std::int64_t id, const std::string& on_date, std::optional<std::int64_t> version);
+  // Moves members and child organizations of `id` to `into`, which succeeds it.
+  Result<Organization> Merge(std::int64_t id, std::int64_t into, const std::string& on_date);
+
+  Result<TwoNewOrg> RegisterTwoNew(const std::string& unit_code, const std::string& name, const std::string& kind,
+                                   std::optional<std::string> registered_on);
+
+  // `limit` bounds the lists of uncovered units.
+  Result<Coverage> CoverageOf(std::uint64_t unit_code, std::size_t limit);
+
+  // The unit of an organization (for scope checks).
+  Result<std::uint64_t> UnitOf(std::int64_t id);
+
+ private:
+  db::Database& db_;
+  const hierarchy::HierarchyService& hierarchy_;
+};
+
+// Checks a "YYYY-MM-DD" date that must not lie in the future; the error names `field`.
+Result<Date> CheckPastDate(std::string_view text, std::string_view field);
+
+}  // namespace jiceng::orgs

@@ -1,0 +1,2016 @@
+// Black-box tests of signing in and of who may do what where:
+//
+//  * the authorization matrix: every route the server has (read from
+//    `jiceng routes`, the same table the server dispatches on) x every role
+//    of definitions/roles.yaml x {inside the role's area, outside it,
+//    anonymous}. A route without a rule in kRules' table FAILS the test, so a
+//    new endpoint cannot ship without saying who may call it;
+//  * lockout after failed sign-ins, idle and absolute session expiry, CSRF,
+//    sign-out, ending other sessions, API tokens narrowed to a unit,
+//    changing one's own password;
+//  * the audit log: scoped reading, no personal data in it, and
+//    `jiceng audit verify` finding an edited or deleted entry;
+//  * security headers and no internals (SQL, stack traces) on errors.
+//
+// The area: 波密县 (Bomi county, 540424) and its town 扎木镇 (Zhamu,
+// 540424100); "outside" is 泸定县 (Luding county, 513322).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <iomanip>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api_suite.h"
+#include "test_server.h"
+
+namespace jiceng::apitest {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using WallClock = std::chrono::system_clock;
+
+constexpr const char* kBomi = "540424";
+constexpr const char* kZhamu = "540424100";
+constexpr const char* kLuding = "513322";
+
+// A date safely in the past, for dates the server wants no later than today.
+constexpr const char* kPastDate = "2025-06-01";
+// A year safely in the past, for yearly reviews.
+constexpr int kPastYear = 2025;
+
+// The password of every account this file creates.
+const std::string kPassword = "Matrix-Passw0rd!";
+
+std::string UnitPath(const std::string& code) { return "/api/v1/units/" + code; }
+std::string UserPath(const std::string& id) { return "/api/v1/users/" + id; }
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The id of a JSON object's "id" member as text ("" when absent).
+std::string IdOf(const json& j) {
+  if (!j.is_object() || !j.contains("id")) return "";
+  return j["id"].is_number_integer() ? std::to_string(j["id"].get<long long>())
+                                     : j["id"].get<std::string>();
+}
+
+// "2026-11-23T08:30:00Z" -> time point (nullopt when malformed).
+std::optional<WallClock::time_point> ParseIso(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail()) return std::nullopt;
+  return WallClock::from_time_t(timegm(&tm));
+}
+
+// Every response carries the security headers, whatever its status.
+void ExpectSecurityHeaders(const HttpResponse& r) {
+  EXPECT_EQ(r.Header("X-Content-Type-Options").value_or(""), "nosniff") << r;
+  EXPECT_NE(r.Header("Content-Security-Policy").value_or("").find("frame-ancestors 'none'"),
+            std::string::npos)
+      << r;
+  EXPECT_EQ(r.Header("X-Frame-Options").value_or(""), "DENY") << r;
+  EXPECT_EQ(r.Header("Referrer-Policy").value_or(""), "no-referrer") << r;
+  EXPECT_NE(r.Header("Cache-Control").value_or("").find("no-store"), std::string::npos) << r;
+}
+
+// An error body gives away nothing of the inside: no SQL, no database
+// engine, no exception or stack trace.
+void ExpectNoInternals(const HttpResponse& r) {
+  for (const char* word : {"SELECT", "INSERT", "UPDATE ", "DELETE FROM", " WHERE "}) {
+    EXPECT_EQ(r.body.find(word), std::string::npos) << "SQL text in a response" << r;
+  }
+  const std::string lower = Lower(r.body);
+  for (const char* word : {"sqlite", "syntax error", "constraint", "stack trace", "exception",
+                           "what()", "terminate called", "handler threw", "backtrace"}) {
+    EXPECT_EQ(lower.find(word), std::string::npos)
+        << "internals (\"" << word << "\") in a response" << r;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The fixture: users of every role, villages inside and outside their area,
+// a villager group in each, and target accounts homed inside and outside.
+
+// One user per role of definitions/roles.yaml, created with the CLI.
+struct RoleUser {
+  std::string role;
+  std::string username;
+  std::string grant_unit;  // "" for a nationwide grant
+  std::string home_unit;   // "" for none
+  // Where "inside" requests of this user point: a village inside its area,
+  // a villager group of that village and an account homed in it.
+  std::string village;
+  std::string group;
+  std::string target_user_id;
+  std::string target_username;
+  // A party branch in that village, a second one (a destination for
+  // transfers and merges), and a member of the first, by name.
+  std::string org_id;
+  std::string org_b_id;
+  std::string member_id;
+  std::string member_name;
+  // Filled after sign-in.
+  Session session;
+  std::set<std::string> permissions;  // per GET /api/v1/roles
+  bool nationwide() const { return grant_unit.empty(); }
+};
+
+// One request of the matrix.
+struct MatrixRequest {
+  MatrixRequest(std::string target_in, std::optional<json> body_in = std::nullopt,
+                std::optional<Headers> credentials_in = std::nullopt, long ok_status_in = 0)
+      : target(std::move(target_in)),
+        body(std::move(body_in)),
+        credentials(std::move(credentials_in)),
+        ok_status(ok_status_in) {}
+
+  std::string target;              // path and query
+  std::optional<json> body;        // JSON body; nullopt: none
+  std::optional<Headers> credentials;  // instead of the user's session (e.g. a throwaway one)
+  long ok_status = 0;              // the status when allowed (0: any but 401/403)
+  std::string must_contain;        // when allowed: the body names this
+  std::string must_not_contain;    // when allowed and the user is not nationwide: it does not
+  // Runs after the request with whether the server should have let it
+  // through: checks the effect, cleans up.
+  std::function<void(const HttpResponse&, bool allowed)> after;
+};
+
+// How to build the requests of one route for one user: inside the user's
+// area, and (scoped routes, and unscoped lists that filter by area)
+// pointing at 泸定县, outside it.
+struct MatrixRule {
+  std::function<MatrixRequest(const RoleUser&)> inside;
+  std::function<MatrixRequest(const RoleUser&)> outside;  // empty: nothing "outside" to ask for
+};
+
+class AuthApi : public ApiSuite<AuthApi> {
+ public:
+  static constexpr const char* kSuiteName = "auth_api";
+
+  static void SetUpTestSuite() {
+    ApiSuite<AuthApi>::SetUpTestSuite();
+    setup_error_.clear();
+    if (!server_) return;
+    const auto started = Clock::now();
+    setup_error_ = Prepare();
+    std::cout << "[ api_test ] auth_api fixture ready in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started)
+                     .count()
+              << " ms\n";
+  }
+
+  static void TearDownTestSuite() {
+    role_users_.clear();
+    ApiSuite<AuthApi>::TearDownTestSuite();
+  }
+
+ protected:
+  void SetUp() override {
+    ApiSuite<AuthApi>::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(setup_error_.empty()) << "the auth_api fixture failed: " << setup_error_;
+  }
+
+  // A fresh name for a group, account or token.
+  static std::string Unique(const std::string& stem) {
+    return stem + std::to_string(++counter_);
+  }
+
+  // Creates an account as the administrator; returns its id ("" and an
+  // error in *why on failure).
+  static std::string CreateUser(Http& admin, const std::string& username, const std::string& unit,
+                                std::string* why, const std::string& phone = "",
+                                const std::string& display_name = "") {
+    json body = {{"username", username},
+                 {"display_name", display_name.empty() ? username : display_name},
+                 {"password", kPassword}};
+    if (!unit.empty()) body["unit_code"] = unit;
+    if (!phone.empty()) body["phone"] = phone;
+    HttpResponse r = admin.PostJson("/api/v1/users", body);
+    if (r.status != 201 || !r.json.contains("user")) {
+      std::ostringstream out;
+      out << "creating the account " << username << " failed" << r;
+      *why += out.str();
+      return "";
+    }
+    return IdOf(r.json["user"]);
+  }
+
+  // Adds a villager group as the administrator; its code, or "".
+  static std::string CreateGroup(Http& admin, const std::string& village, std::string* why) {
+    HttpResponse r = admin.PostJson(UnitPath(village) + "/groups", {{"name", Unique("夹具小组")}});
+    if (r.status != 201) {
+      std::ostringstream out;
+      out << "adding a group under " << village << " failed" << r;
+      *why += out.str();
+      return "";
+    }
+    return r.json["unit"]["code"];
+  }
+
+  // A party branch (党支部) at `unit`, made by the administrator; its id or "".
+  static std::string CreateOrg(Http& admin, const std::string& unit, std::string* why) {
+    HttpResponse r = admin.PostJson("/api/v1/orgs", {{"unit_code", unit},
+                                                     {"kind", "branch"},
+                                                     {"name", Unique("中共夹具党支部")},
+                                                     {"established_on", "2020-01-01"}});
+    if (r.status != 201) {
+      std::ostringstream out;
+      out << "creating an organization at " << unit << " failed" << r;
+      *why += out.str();
+      return "";
+    }
+    return IdOf(r.json.value("org", json::object()));
+  }
+
+  // A member (an applicant since 2020) of organization `org`; its id or "".
+  static std::string CreateMember(Http& admin, const std::string& org, const std::string& name,
+                                  std::string* why) {
+    HttpResponse r = admin.PostJson("/api/v1/members", {{"org_id", std::stoll(org.empty() ? "0" : org)},
+                                                        {"name", name},
+                                                        {"gender", "female"},
+                                                        {"birth_date", "1985-03-08"},
+                                                        {"stage", "applicant"},
+                                                        {"stage_since", "2020-01-01"},
+                                                        {"situation", "rural_labour"}});
+    if (r.status != 201) {
+      std::ostringstream out;
+      out << "creating the member " << name << " failed" << r;
+      *why += out.str();
+      return "";
+    }
+    return IdOf(r.json.value("member", json::object()));
+  }
+
+  // The codes of the children of `code` at `level`, in listing order.
+  static std::vector<std::string> ChildrenAt(Http& http, const std::string& code,
+                                             const std::string& level) {
+    std::vector<std::string> out;
+    HttpResponse r = http.Get(UnitPath(code) + "/children?limit=200");
+    if (r.status != 200) return out;
+    for (const json& u : r.json["items"]) {
+      if (u.value("level", "") == level) out.push_back(u["code"]);
+    }
+    return out;
+  }
+
+  static std::string Prepare() {
+    Http admin = Client();
+    std::string why;
+
+    // Villages: the first two of 扎木镇, and one of 泸定县's first town.
+    std::vector<std::string> zhamu = ChildrenAt(admin, kZhamu, "village");
+    if (zhamu.size() < 2) return "扎木镇 (540424100) should have at least two villages";
+    village1_ = zhamu[0];
+    village2_ = zhamu[1];
+    std::vector<std::string> luding_towns = ChildrenAt(admin, kLuding, "township");
+    if (luding_towns.empty()) return "泸定县 (513322) should have towns";
+    std::vector<std::string> luding_villages = ChildrenAt(admin, luding_towns[0], "village");
+    if (luding_villages.empty()) return "the first town of 泸定县 should have villages";
+    luding_village_ = luding_villages[0];
+
+    // The role users, with the CLI as the brief of the accounts feature
+    // says an operator would; two commands at a time (the CLI loads the
+    // whole unit tree, so each takes a second or two). Meanwhile the
+    // administrator creates the rest through the API.
+    struct Spec {
+      std::string role, grant_unit, home_unit, village;
+    };
+    const std::vector<Spec> specs = {
+        {"system_admin", "", "", village1_},
+        {"org_department", kBomi, kBomi, village1_},
+        {"township_staff", kZhamu, kZhamu, village1_},
+        {"village_cadre", village1_, village1_, village1_},
+        {"work_team", village2_, village2_, village2_},
+        {"auditor", kBomi, kBomi, village1_},
+        {"public", kBomi, kBomi, village1_},
+    };
+    const std::string db = server_->db();
+    std::vector<std::vector<std::pair<std::vector<std::string>, std::string>>> chains;
+    for (const Spec& s : specs) {
+      RoleUser u;
+      u.role = s.role;
+      u.username = "r." + s.role;
+      u.grant_unit = s.grant_unit;
+      u.home_unit = s.home_unit;
+      u.village = s.village;
+      role_users_.push_back(u);
+      std::vector<std::pair<std::vector<std::string>, std::string>> chain;
+      if (s.role == "system_admin") {
+        chain.push_back({{"user", "add", u.username, "--admin", "--password-stdin", "--db", db},
+                         kPassword + "\n"});
+      } else {
+        chain.push_back({{"user", "add", u.username, "--display-name", "角色 " + s.role, "--unit",
+                          s.home_unit, "--password-stdin", "--db", db},
+                         kPassword + "\n"});
+        chain.push_back({{"user", "grant", u.username, s.role, s.grant_unit, "--db", db}, ""});
+      }
+      chains.push_back(std::move(chain));
+    }
+    // The route table, from a copy of the template as the server would load it.
+    std::string copy_error;
+    const std::string routes_db = CopyTemplateDb("auth_routes", &copy_error);
+    if (routes_db.empty()) return "copying the template for `jiceng routes`: " + copy_error;
+    CommandResult routes_result;
+    chains.push_back({{{"routes", "--db", routes_db}, ""}});
+    const std::size_t routes_chain = chains.size() - 1;
+
+    std::mutex mutex;
+    std::string cli_errors;
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t i = next++; i < chains.size(); i = next++) {
+        for (const auto& [args, input] : chains[i]) {
+          CommandResult r = RunJiceng(args, input);
+          std::lock_guard lock(mutex);
+          if (i == routes_chain) routes_result = r;
+          if (r.exit_code != 0) {
+            std::ostringstream out;
+            out << "\n`jiceng` failed:" << r;
+            cli_errors += out.str();
+            break;
+          }
+        }
+      }
+    };
+    std::thread w1(worker), w2(worker);
+
+    // Meanwhile: villager groups in both villages of the area and in
+    // Luding, and accounts homed inside (each village) and outside.
+    group1_ = CreateGroup(admin, village1_, &why);
+    group2_ = CreateGroup(admin, village2_, &why);
+    luding_group_ = CreateGroup(admin, luding_village_, &why);
+    inside1_ = {CreateUser(admin, "target.in1", village1_, &why), "target.in1"};
+    inside2_ = {CreateUser(admin, "target.in2", village2_, &why), "target.in2"};
+    outside_ = {CreateUser(admin, "target.out", luding_village_, &why), "target.out"};
+    // Accounts of the scenario tests below.
+    for (const char* name : {"lock.user", "sess.user", "pw.user", "token.free"}) {
+      CreateUser(admin, name, village1_, &why);
+    }
+    phone_user_id_ = CreateUser(admin, "phone.user", village1_, &why, kPhone, kPhoneUserName);
+    // Party organizations and members: two branches in each village of the
+    // area and in Luding, and a member of the first of each.
+    org1_ = CreateOrg(admin, village1_, &why);
+    org1b_ = CreateOrg(admin, village1_, &why);
+    org2_ = CreateOrg(admin, village2_, &why);
+    org2b_ = CreateOrg(admin, village2_, &why);
+    luding_org_ = CreateOrg(admin, luding_village_, &why);
+    luding_org_b_ = CreateOrg(admin, luding_village_, &why);
+    member1_ = {CreateMember(admin, org1_, "扎木党员甲", &why), "扎木党员甲"};
+    member2_ = {CreateMember(admin, org2_, "扎木党员乙", &why), "扎木党员乙"};
+    luding_member_ = {CreateMember(admin, luding_org_, "泸定党员丙", &why), "泸定党员丙"};
+    w1.join();
+    w2.join();
+    std::error_code ec;
+    fs::remove(routes_db, ec);
+    if (!cli_errors.empty()) return cli_errors;
+    if (!why.empty()) return why;
+
+    routes_ = json::parse(routes_result.out, nullptr, false);
+    if (!routes_.is_array() || routes_.empty()) {
+      std::ostringstream out;
+      out << "`jiceng routes` did not print a JSON array of routes" << routes_result;
+      return out.str();
+    }
+
+    // What each role may do, as the server says.
+    HttpResponse roles = admin.Get("/api/v1/roles");
+    if (roles.status != 200 || !roles.json.contains("items")) {
+      std::ostringstream out;
+      out << "GET /api/v1/roles failed" << roles;
+      return out.str();
+    }
+    roles_ = roles.json;
+    for (RoleUser& u : role_users_) {
+      bool found = false;
+      for (const json& r : roles.json["items"]) {
+        if (r.value("id", "") != u.role) continue;
+        found = true;
+        for (const json& p : r["permissions"]) u.permissions.insert(p.get<std::string>());
+      }
+      if (!found) return "GET /api/v1/roles does not list the role " + u.role;
+      const auto& target = u.village == village2_ ? inside2_ : inside1_;
+      u.group = u.village == village2_ ? group2_ : group1_;
+      u.target_user_id = target.first;
+      u.target_username = target.second;
+      const bool second = u.village == village2_;
+      u.org_id = second ? org2_ : org1_;
+      u.org_b_id = second ? org2b_ : org1b_;
+      u.member_id = second ? member2_.first : member1_.first;
+      u.member_name = second ? member2_.second : member1_.second;
+      std::optional<Session> s = SignIn(server_->port(), u.username, kPassword, &why);
+      if (!s) return why;
+      u.session = *s;
+    }
+    return "";
+  }
+
+  static RoleUser& User(const std::string& role) {
+    for (RoleUser& u : role_users_) {
+      if (u.role == role) return u;
+    }
+    throw std::logic_error("no role user " + role);
+  }
+
+  static constexpr const char* kPhone = "13912345678";
+  static constexpr const char* kPhoneUserName = "审计张三丰";
+
+  static inline std::string setup_error_;
+  static inline std::atomic<int> counter_{0};
+  static inline std::string village1_, village2_, luding_village_;
+  static inline std::string group1_, group2_, luding_group_;
+  static inline std::pair<std::string, std::string> inside1_, inside2_, outside_;  // id, username
+  static inline std::string phone_user_id_;
+  static inline std::string org1_, org1b_, org2_, org2b_, luding_org_, luding_org_b_;
+  static inline std::pair<std::string, std::string> member1_, member2_, luding_member_;  // id, name
+  static inline std::vector<RoleUser> role_users_;
+  static inline json routes_;
+  static inline json roles_;
+
+  // ---- the authorization matrix ----
+
+  // A throwaway session of `user`, separate from the one the matrix uses.
+  Session FreshSession(const RoleUser& user) {
+    std::string why;
+    std::optional<Session> s = SignIn(port(), user.username, kPassword, &why);
+    EXPECT_TRUE(s.has_value()) << why;
+    return s.value_or(Session{});
+  }
+
+  // The id of the session behind `s`, as GET /api/v1/sessions lists it.
+  std::string SessionId(const Session& s) {
+    HttpResponse r = Http(port(), s.AuthHeaders()).Get("/api/v1/sessions");
+    EXPECT_EQ(r.status, 200) << r;
+    for (const json& item : r.json.value("items", json::array())) {
+      if (item.value("current", false)) return IdOf(item);
+    }
+    ADD_FAILURE() << "no current session listed" << r;
+    return "0";
+  }
+
+  // A session cookie still works / no longer works.
+  void ExpectSessionAlive(const Session& s, bool alive) {
+    HttpResponse r = Http(port(), s.AuthHeaders()).Get("/api/v1/session");
+    if (alive) {
+      EXPECT_EQ(r.status, 200) << "the session should still work" << r;
+    } else {
+      ExpectUnauthenticated(r);
+    }
+  }
+
+  // A villager group made by the administrator just to be acted on.
+  std::string ThrowawayGroup(const std::string& village, bool retired) {
+    HttpResponse g = http().PostJson(UnitPath(village) + "/groups", {{"name", Unique("一次性小组")}});
+    EXPECT_EQ(g.status, 201) << g;
+    const std::string code = g.json["unit"].value("code", "0");
+    if (retired) {
+      HttpResponse r = http().Post(UnitPath(code) + "/retire", "", "");
+      EXPECT_EQ(r.status, 200) << r;
+    }
+    return code;
+  }
+
+  // A grant of the role "public" on `unit` to `user_id`, made by the administrator.
+  std::string ThrowawayGrant(const std::string& user_id, const std::string& unit) {
+    HttpResponse r =
+        http().PostJson(UserPath(user_id) + "/roles", {{"role", "public"}, {"unit_code", unit}});
+    EXPECT_EQ(r.status, 201) << r;
+    return IdOf(r.json.value("role", json::object()));
+  }
+
+  void RevokeAsAdmin(const std::string& user_id, const std::string& grant_id) {
+    HttpResponse r = http().Delete(UserPath(user_id) + "/roles/" + grant_id);
+    EXPECT_EQ(r.status, 204) << r;
+  }
+
+  // Organizations, members, transfers and cards made by the administrator
+  // just to be acted on (dissolved, merged, advanced, transferred, reviewed).
+  std::string ThrowawayOrg(const std::string& village) {
+    std::string why;
+    const std::string id = CreateOrg(http(), village, &why);
+    EXPECT_TRUE(why.empty()) << why;
+    return id.empty() ? "0" : id;
+  }
+  std::string ThrowawayMember(const std::string& org) {
+    std::string why;
+    const std::string id = CreateMember(http(), org, Unique("临时党员"), &why);
+    EXPECT_TRUE(why.empty()) << why;
+    return id.empty() ? "0" : id;
+  }
+  std::string ThrowawayTransfer(const std::string& from_org, const std::string& to_org) {
+    const std::string member = ThrowawayMember(from_org);
+    HttpResponse r = http().PostJson(
+        "/api/v1/transfers", {{"member_id", std::stoll(member)}, {"to_org_id", std::stoll(to_org)}});
+    EXPECT_EQ(r.status, 201) << r;
+    const std::string id = IdOf(r.json.value("transfer", json::object()));
+    return id.empty() ? "0" : id;
+  }
+  std::string ThrowawayCard(const std::string& org) {
+    const std::string member = ThrowawayMember(org);
+    HttpResponse r =
+        http().PostJson("/api/v1/members/" + member + "/cards", {{"number", Unique("JC-")}});
+    EXPECT_EQ(r.status, 201) << r;
+    const std::string id = IdOf(r.json.value("card", json::object()));
+    return id.empty() ? "0" : id;
+  }
+  // A month not used before, for dues payments (one per member and month).
+  static std::string FreshMonth() {
+    const int n = ++counter_;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", 2024 - (n / 12) % 20, n % 12 + 1);
+    return buf;
+  }
+
+  // What party-work requests point at: the user's village with its
+  // branches and member, or the same in Luding.
+  struct Where {
+    std::string village, org, org_b, member, member_name;
+  };
+  static Where In(const RoleUser& u) {
+    return {u.village, u.org_id, u.org_b_id, u.member_id, u.member_name};
+  }
+  static Where Out() {
+    return {luding_village_, luding_org_, luding_org_b_, luding_member_.first,
+            luding_member_.second};
+  }
+  // A rule whose inside and outside requests differ only in where they point.
+  MatrixRule Both(std::function<MatrixRequest(const Where&)> build) {
+    return MatrixRule{[build](const RoleUser& u) { return build(In(u)); },
+                      [build](const RoleUser&) { return build(Out()); }};
+  }
+
+  // "METHOD pattern" -> how to build its requests. EVERY route of the server
+  // needs an entry here: the test fails for a route without one.
+  std::map<std::string, MatrixRule> Rules() {
+    std::map<std::string, MatrixRule> rules;
+    const std::string outside_village = luding_village_;
+    const std::string outside_group = luding_group_;
+    const std::string outside_user = outside_.first;
+
+    // -- public ----------------------------------------------------------
+    rules["GET /healthz"] = {[](const RoleUser&) { return MatrixRequest{"/healthz", {}, {}, 200}; },
+                             {}};
+    rules["GET /readyz"] = {[](const RoleUser&) { return MatrixRequest{"/readyz", {}, {}, 200}; },
+                            {}};
+    // An empty body: the handler's own validation answers (400), which
+    // shows the guard let the request through without creating sessions
+    // or counting failed sign-ins.
+    rules["POST /api/v1/session"] = {
+        [](const RoleUser&) { return MatrixRequest{"/api/v1/session", json::object(), {}, 400}; },
+        {}};
+
+    // -- any signed-in user, about themselves ------------------------------
+    rules["GET /api/v1/session"] = {
+        [](const RoleUser& u) {
+          MatrixRequest m{"/api/v1/session", {}, {}, 200};
+          m.must_contain = "\"" + u.username + "\"";
+          return m;
+        },
+        {}};
+    rules["DELETE /api/v1/session"] = {[this](const RoleUser& u) {
+                                         // Sign out a throwaway session, not the matrix's own.
+                                         Session fresh = FreshSession(u);
+                                         MatrixRequest m{"/api/v1/session", {}, fresh.AuthHeaders(),
+                                                         204};
+                                         m.after = [this, fresh](const HttpResponse&, bool allowed) {
+                                           ExpectSessionAlive(fresh, !allowed);
+                                         };
+                                         return m;
+                                       },
+                                       {}};
+    rules["GET /api/v1/sessions"] = {[](const RoleUser&) {
+                                       MatrixRequest m{"/api/v1/sessions", {}, {}, 200};
+                                       m.must_contain = "\"current\":true";
+                                       return m;
+                                     },
+                                     {}};
+    rules["DELETE /api/v1/sessions/:id"] = {
+        [this](const RoleUser& u) {
+          Session fresh = FreshSession(u);
+          MatrixRequest m{"/api/v1/sessions/" + SessionId(fresh), {}, {}, 204};
+          m.after = [this, fresh](const HttpResponse&, bool allowed) {
+            ExpectSessionAlive(fresh, !allowed);
+          };
+          return m;
+        },
+        {}};
+    rules["GET /api/v1/tokens"] = {
+        [](const RoleUser&) { return MatrixRequest{"/api/v1/tokens", {}, {}, 200}; }, {}};
+    rules["POST /api/v1/tokens"] = {[](const RoleUser&) {
+                                      return MatrixRequest{"/api/v1/tokens",
+                                                           json{{"name", Unique("矩阵令牌")}}, {},
+                                                           201};
+                                    },
+                                    {}};
+    rules["DELETE /api/v1/tokens/:id"] = {
+        [this](const RoleUser& u) {
+          HttpResponse t = Http(port(), u.session.AuthHeaders())
+                               .PostJson("/api/v1/tokens", {{"name", Unique("一次性令牌")}});
+          EXPECT_EQ(t.status, 201) << t;
+          const std::string secret = t.json.value("secret", "");
+          MatrixRequest m{"/api/v1/tokens/" + IdOf(t.json.value("token", json::object())), {}, {},
+                          204};
+          m.after = [this, secret](const HttpResponse&, bool allowed) {
+            HttpResponse use =
+                Http(port(), {{"Authorization", "Bearer " + secret}}).Get("/api/v1/session");
+            if (allowed) {
+              ExpectUnauthenticated(use);
+            } else {
+              EXPECT_EQ(use.status, 200) << "the token should still work" << use;
+            }
+          };
+          return m;
+        },
+        {}};
+    // A wrong current password: the handler's validation answers, and the
+    // user's password stays what the matrix signs in with.
+    rules["POST /api/v1/me/password"] = {
+        [](const RoleUser&) {
+          MatrixRequest m{"/api/v1/me/password",
+                          json{{"current_password", "Not-The-Passw0rd"},
+                               {"new_password", "Another-Passw0rd!"}},
+                          {},
+                          400};
+          m.must_contain = "current_password";
+          return m;
+        },
+        {}};
+    rules["GET /api/v1/roles"] = {[](const RoleUser&) {
+                                    MatrixRequest m{"/api/v1/roles", {}, {}, 200};
+                                    m.must_contain = "system_admin";
+                                    return m;
+                                  },
+                                  {}};
+
+    // -- units -------------------------------------------------------------
+    rules["GET /api/v1/units"] = {
+        [](const RoleUser& u) {
+          MatrixRequest m{"/api/v1/units?limit=200&under=" + u.village, {}, {}, 200};
+          m.must_contain = u.group;
+          return m;
+        },
+        [outside_village](const RoleUser&) {
+          return MatrixRequest{"/api/v1/units?under=" + outside_village, {}, {}, 200};
+        }};
+    rules["GET /api/v1/units/:code"] = {
+        [](const RoleUser& u) {
+          MatrixRequest m{UnitPath(u.village), {}, {}, 200};
+          m.must_contain = u.village;
+          return m;
+        },
+        [outside_village](const RoleUser&) {
+          return MatrixRequest{UnitPath(outside_village), {}, {}, 200};
+        }};
+    rules["GET /api/v1/units/:code/children"] = {
+        [](const RoleUser& u) {
+          MatrixRequest m{UnitPath(u.village) + "/children?limit=200", {}, {}, 200};
+          m.must_contain = u.group;
+          return m;
+        },
+        [outside_village](const RoleUser&) {
+          return MatrixRequest{UnitPath(outside_village) + "/children", {}, {}, 200};
+        }};
+    rules["PATCH /api/v1/units/:code"] = {
+        [](const RoleUser& u) {
+          return MatrixRequest{UnitPath(u.group), json{{"name", Unique("改名小组")}}, {}, 200};
+        },
+        [outside_group](const RoleUser&) {
+          return MatrixRequest{UnitPath(outside_group), json{{"name", Unique("改名小组")}}, {},
+                               200};
+        }};
+    rules["POST /api/v1/units/:code/groups"] = {
+        [](const RoleUser& u) {
+          return MatrixRequest{UnitPath(u.village) + "/groups", json{{"name", Unique("矩阵小组")}},
+                               {}, 201};
+        },
+        [outside_village](const RoleUser&) {
+          return MatrixRequest{UnitPath(outside_village) + "/groups",
+                               json{{"name", Unique("矩阵小组")}}, {}, 201};
+        }};
+    auto retire_rule = [this](bool retire) {
+      auto build = [this, retire](const std::string& village) {
+        const std::string code = ThrowawayGroup(village, /*retired=*/!retire);
+        MatrixRequest m{UnitPath(code) + (retire ? "/retire" : "/reinstate"), {}, {}, 200};
+        m.after = [this, code, retire](const HttpResponse&, bool allowed) {
+          HttpResponse now = http().Get(UnitPath(code));
+          EXPECT_EQ(now.json["unit"].value("retired", !retire), allowed ? retire : !retire)
+              << now;
+        };
+        return m;
+      };
+      const std::string outside_village = luding_village_;
+      return MatrixRule{[build](const RoleUser& u) { return build(u.village); },
+                        [build, outside_village](const RoleUser&) { return build(outside_village); }};
+    };
+    rules["POST /api/v1/units/:code/retire"] = retire_rule(true);
+    rules["POST /api/v1/units/:code/reinstate"] = retire_rule(false);
+
+    // -- users -------------------------------------------------------------
+    // The list is not scoped to one unit: it shows what lies in the
+    // caller's area. Outside: looking for the Luding account finds nothing.
+    rules["GET /api/v1/users"] = {
+        [](const RoleUser& u) {
+          MatrixRequest m{"/api/v1/users?q=" + u.target_username, {}, {}, 200};
+          m.must_contain = "\"" + u.target_username + "\"";
+          return m;
+        },
+        [this](const RoleUser&) {
+          MatrixRequest m{"/api/v1/users?q=" + outside_.second, {}, {}, 200};
+          m.must_not_contain = "\"" + outside_.second + "\"";
+          return m;
+        }};
+    rules["POST /api/v1/users"] = {
+        [](const RoleUser& u) {
+          return MatrixRequest{"/api/v1/users",
+                               json{{"username", Unique("new.in")},
+                                    {"display_name", "矩阵新账号"},
+                                    {"unit_code", u.village},
+                                    {"password", kPassword}},
+                               {},
+                               201};
+        },
+        [outside_village](const RoleUser&) {
+          return MatrixRequest{"/api/v1/users",
+                               json{{"username", Unique("new.out")},
+                                    {"display_name", "矩阵新账号"},
+                                    {"unit_code", outside_village},
+                                    {"password", kPassword}},
+                               {},
+                               201};
+        }};
+    rules["GET /api/v1/users/:id"] = {
+        [](const RoleUser& u) {
+          MatrixRequest m{UserPath(u.target_user_id), {}, {}, 200};
+          m.must_contain = "\"" + u.target_username + "\"";
+          return m;
+        },
+        [outside_user](const RoleUser&) {
+          return MatrixRequest{UserPath(outside_user), {}, {}, 200};
+        }};
+    // A new display name: harmless to the target accounts, which exist only
+    // to be acted on.
+    rules["PATCH /api/v1/users/:id"] = {
+        [](const RoleUser& u) {
+          return MatrixRequest{UserPath(u.target_user_id), json{{"display_name", Unique("改名")}},
+                               {}, 200};
+        },
+        [outside_user](const RoleUser&) {
+          return MatrixRequest{UserPath(outside_user), json{{"display_name", Unique("改名")}}, {},
+                               200};
+        }};
+    // The target accounts never sign in, so resetting their password (and
+    // ending their sessions) disturbs nothing.
+    rules["POST /api/v1/users/:id/password"] = {
+        [](const RoleUser& u) {
+          return MatrixRequest{UserPath(u.target_user_id) + "/password",
+                               json{{"password", Unique("Reset-Passw0rd-")}}, {}, 204};
+        },
+        [outside_user](const RoleUser&) {
+          return MatrixRequest{UserPath(outside_user) + "/password",
+                               json{{"password", Unique("Reset-Passw0rd-")}}, {}, 204};
+        }};
+    // Granting "public" on the village; a grant made is taken back at once
+    // so that the next user's grant is not a duplicate.
+    auto grant_rule = [this](const std::string& user_id, const std::string& unit) {
+      MatrixRequest m{UserPath(user_id) + "/roles", json{{"role", "public"}, {"unit_code", unit}},
+                      {}, 201};
+      m.after = [this, user_id](const HttpResponse& r, bool) {
+        if (r.status == 201) RevokeAsAdmin(user_id, IdOf(r.json.value("role", json::object())));
+      };
+      return m;
+    };
+    rules["POST /api/v1/users/:id/roles"] = {
+        [grant_rule](const RoleUser& u) { return grant_rule(u.target_user_id, u.village); },
+        [grant_rule, outside_user, outside_village](const RoleUser&) {
+          return grant_rule(outside_user, outside_village);
+        }};
+    // Revoking a grant the administrator made just for this request.
+    auto revoke_rule = [this](const std::string& user_id, const std::string& unit) {
+      const std::string grant = ThrowawayGrant(user_id, unit);
+      MatrixRequest m{UserPath(user_id) + "/roles/" + grant, {}, {}, 204};
+      m.after = [this, user_id, grant](const HttpResponse&, bool allowed) {
+        if (!allowed) RevokeAsAdmin(user_id, grant);  // else it is gone already
+      };
+      return m;
+    };
+    rules["DELETE /api/v1/users/:id/roles/:grant_id"] = {
+        [revoke_rule](const RoleUser& u) { return revoke_rule(u.target_user_id, u.village); },
+        [revoke_rule, outside_user, outside_village](const RoleUser&) {
+          return revoke_rule(outside_user, outside_village);
+        }};
+
+    // -- party organizations ------------------------------------------------
+    auto with = [](MatrixRequest m, const std::string& must_contain) {
+      m.must_contain = must_contain;
+      return m;
+    };
+    const std::string orgs = "/api/v1/orgs/";
+    const std::string members = "/api/v1/members/";
+    rules["GET /api/v1/orgs"] = Both([with](const Where& w) {
+      return with(MatrixRequest{"/api/v1/orgs?limit=200&under=" + w.village, {}, {}, 200},
+                  "\"id\":" + w.org + ",");
+    });
+    rules["POST /api/v1/orgs"] = Both([](const Where& w) {
+      return MatrixRequest{"/api/v1/orgs",
+                           json{{"unit_code", w.village}, {"kind", "branch"},
+                                {"name", Unique("中共矩阵党支部")}},
+                           {}, 201};
+    });
+    rules["GET /api/v1/orgs/:id"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org, {}, {}, 200};
+    });
+    rules["PATCH /api/v1/orgs/:id"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org, json{{"name", Unique("中共改名党支部")}}, {}, 200};
+    });
+    rules["POST /api/v1/orgs/:id/dissolve"] = Both([this, orgs](const Where& w) {
+      MatrixRequest m{orgs + ThrowawayOrg(w.village) + "/dissolve", json{{"on_date", kPastDate}}, {},
+                      200};
+      m.must_contain = "\"status\":\"dissolved\"";
+      return m;
+    });
+    rules["POST /api/v1/orgs/:id/merge"] = Both([this, orgs](const Where& w) {
+      MatrixRequest m{orgs + ThrowawayOrg(w.village) + "/merge",
+                      json{{"into", std::stoll(w.org_b)}, {"on_date", kPastDate}}, {}, 200};
+      m.must_contain = "\"status\":\"merged\"";
+      return m;
+    });
+    rules["POST /api/v1/two-new-orgs"] = Both([](const Where& w) {
+      return MatrixRequest{"/api/v1/two-new-orgs",
+                           json{{"unit_code", w.village}, {"name", Unique("矩阵种养合作社")},
+                                {"kind", "enterprise"}},
+                           {}, 201};
+    });
+    rules["GET /api/v1/units/:code/coverage"] = Both([](const Where& w) {
+      return MatrixRequest{UnitPath(w.village) + "/coverage", {}, {}, 200};
+    });
+
+    // -- members and transfers ---------------------------------------------
+    rules["GET /api/v1/members"] = Both([with](const Where& w) {
+      return with(MatrixRequest{"/api/v1/members?limit=200&under=" + w.village, {}, {}, 200},
+                  "\"" + w.member_name + "\"");
+    });
+    rules["POST /api/v1/members"] = Both([](const Where& w) {
+      return MatrixRequest{"/api/v1/members",
+                           json{{"org_id", std::stoll(w.org)},
+                                {"name", Unique("矩阵党员")},
+                                {"gender", "male"},
+                                {"birth_date", "1990-10-01"},
+                                {"stage", "applicant"},
+                                {"situation", "migrant"}},
+                           {}, 201};
+    });
+    rules["GET /api/v1/members/:id"] = Both([with, members](const Where& w) {
+      return with(MatrixRequest{members + w.member, {}, {}, 200}, "\"" + w.member_name + "\"");
+    });
+    rules["PATCH /api/v1/members/:id"] = Both([members](const Where& w) {
+      return MatrixRequest{members + w.member, json{{"phone", "0891-5412345"}}, {}, 200};
+    });
+    rules["GET /api/v1/members/:id/id-number"] = Both([members](const Where& w) {
+      return MatrixRequest{members + w.member + "/id-number", {}, {}, 200};
+    });
+    rules["POST /api/v1/members/:id/advance"] = Both([this, members](const Where& w) {
+      MatrixRequest m{members + ThrowawayMember(w.org) + "/advance",
+                      json{{"to_stage", "activist"}, {"on_date", "2021-01-01"}}, {}, 200};
+      m.must_contain = "\"stage\":\"activist\"";
+      return m;
+    });
+    rules["GET /api/v1/units/:code/pipeline"] = Both([](const Where& w) {
+      return MatrixRequest{UnitPath(w.village) + "/pipeline", {}, {}, 200};
+    });
+    rules["GET /api/v1/transfers"] = Both([](const Where& w) {
+      return MatrixRequest{"/api/v1/transfers?under=" + w.village, {}, {}, 200};
+    });
+    // Transfers between the two branches of one village: the sending and
+    // the receiving side are both inside (or both outside); which side may
+    // do what has its own test below.
+    rules["POST /api/v1/transfers"] = Both([this](const Where& w) {
+      return MatrixRequest{"/api/v1/transfers",
+                           json{{"member_id", std::stoll(ThrowawayMember(w.org))},
+                                {"to_org_id", std::stoll(w.org_b)}},
+                           {}, 201};
+    });
+    const std::string transfers = "/api/v1/transfers/";
+    rules["POST /api/v1/transfers/:id/confirm"] = Both([this, transfers](const Where& w) {
+      MatrixRequest m{transfers + ThrowawayTransfer(w.org_b, w.org) + "/confirm", json::object(), {},
+                      200};
+      m.must_contain = "\"status\":\"confirmed\"";
+      return m;
+    });
+    rules["POST /api/v1/transfers/:id/reject"] = Both([this, transfers](const Where& w) {
+      MatrixRequest m{transfers + ThrowawayTransfer(w.org_b, w.org) + "/reject",
+                      json{{"reason", "材料不全"}}, {}, 200};
+      m.must_contain = "\"status\":\"rejected\"";
+      return m;
+    });
+    rules["POST /api/v1/transfers/:id/cancel"] = Both([this, transfers](const Where& w) {
+      MatrixRequest m{transfers + ThrowawayTransfer(w.org, w.org_b) + "/cancel", {}, {}, 200};
+      m.must_contain = "\"status\":\"cancelled\"";
+      return m;
+    });
+
+    // -- dues, cards, meetings ---------------------------------------------
+    rules["PUT /api/v1/members/:id/dues-standard"] = Both([members](const Where& w) {
+      return MatrixRequest{members + w.member + "/dues-standard",
+                           json{{"monthly_fen", 200}, {"from_month", "2024-01"}}, {}, 204};
+    });
+    rules["POST /api/v1/members/:id/dues"] = Both([members](const Where& w) {
+      return MatrixRequest{members + w.member + "/dues",
+                           json{{"month", FreshMonth()}, {"amount_fen", 200}}, {}, 201};
+    });
+    rules["GET /api/v1/members/:id/dues"] = Both([members](const Where& w) {
+      return MatrixRequest{members + w.member + "/dues", {}, {}, 200};
+    });
+    rules["GET /api/v1/orgs/:id/dues"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/dues", {}, {}, 200};
+    });
+    rules["POST /api/v1/members/:id/cards"] = Both([this, members](const Where& w) {
+      return MatrixRequest{members + ThrowawayMember(w.org) + "/cards",
+                           json{{"number", Unique("JC-")}}, {}, 201};
+    });
+    rules["POST /api/v1/cards/:id/review"] = Both([this](const Where& w) {
+      return MatrixRequest{"/api/v1/cards/" + ThrowawayCard(w.org) + "/review",
+                           json{{"year", kPastYear}, {"result", "valid"}}, {}, 200};
+    });
+    rules["GET /api/v1/units/:code/cards"] = Both([](const Where& w) {
+      return MatrixRequest{UnitPath(w.village) + "/cards", {}, {}, 200};
+    });
+    rules["POST /api/v1/orgs/:id/meetings"] = Both([orgs](const Where& w) {
+      return MatrixRequest{
+          orgs + w.org + "/meetings",
+          json{{"kind", "theme_day"},
+               {"held_on", kPastDate},
+               {"topic", Unique("主题党日")},
+               {"attendance", json::array({json{{"member_id", std::stoll(w.member)}, {"status", "present"}}})}},
+          {}, 201};
+    });
+    rules["GET /api/v1/orgs/:id/meetings"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/meetings", {}, {}, 200};
+    });
+    rules["GET /api/v1/orgs/:id/compliance"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/compliance", {}, {}, 200};
+    });
+    rules["POST /api/v1/orgs/:id/review"] = Both([this, orgs](const Where& w) {
+      return MatrixRequest{orgs + ThrowawayOrg(w.village) + "/review",
+                           json{{"year", kPastYear}, {"result", "compliant"}}, {}, 201};
+    });
+    rules["GET /api/v1/units/:code/meetings"] = Both([](const Where& w) {
+      return MatrixRequest{UnitPath(w.village) + "/meetings", {}, {}, 200};
+    });
+
+    // -- audit -------------------------------------------------------------
+    rules["GET /api/v1/audit"] = {
+        [](const RoleUser& u) {
+          return MatrixRequest{"/api/v1/audit?under=" + u.village, {}, {}, 200};
+        },
+        [](const RoleUser&) {
+          return MatrixRequest{"/api/v1/audit?under=" + std::string(kLuding), {}, {}, 200};
+        }};
+    return rules;
+  }
+
+  HttpResponse Send(const std::string& method, const MatrixRequest& m, const Headers& credentials) {
+    Http client(port(), credentials);
+    if (m.body) {
+      return client.Request(method, m.target, m.body->dump(),
+                            {{"Content-Type", "application/json"}});
+    }
+    return client.Request(method, m.target, std::nullopt, {});
+  }
+
+  // Checks one answer against what the user may do.
+  void Check(const HttpResponse& r, const MatrixRequest& m, bool allowed, bool anonymous,
+             bool nationwide) {
+    if (r.status >= 400) ExpectNoInternals(r);
+    if (anonymous && !allowed) {
+      ExpectUnauthenticated(r);
+    } else if (!allowed) {
+      ExpectError(r, 403, "permission_denied", "");
+    } else {
+      EXPECT_NE(r.status, 401) << r;
+      EXPECT_NE(r.status, 403) << r;
+      if (m.ok_status != 0) {
+        EXPECT_EQ(r.status, m.ok_status) << r;
+      }
+      if (!m.must_contain.empty()) {
+        EXPECT_NE(r.body.find(m.must_contain), std::string::npos)
+            << "the answer should name " << m.must_contain << r;
+      }
+      if (!m.must_not_contain.empty() && !nationwide) {
+        EXPECT_EQ(r.body.find(m.must_not_contain), std::string::npos)
+            << "the answer shows something outside the user's area: " << m.must_not_contain << r;
+      }
+    }
+    if (m.after) m.after(r, allowed);
+  }
+
+};
+
+// ---------------------------------------------------------------------------
+// The authorization matrix
+
+TEST_F(AuthApi, EveryRouteEveryRoleInsideOutsideAndAnonymous) {
+  const std::map<std::string, MatrixRule> rules = Rules();
+
+  // The permission ids the roles file knows.
+  std::set<std::string> known_permissions;
+  for (const json& p : roles_.value("permissions", json::array())) {
+    known_permissions.insert(p.value("id", ""));
+  }
+  ASSERT_FALSE(known_permissions.empty()) << roles_.dump();
+  std::set<std::string> roles_listed;
+  for (const json& r : roles_["items"]) roles_listed.insert(r.value("id", ""));
+  std::set<std::string> roles_tested;
+  for (const RoleUser& u : role_users_) roles_tested.insert(u.role);
+  EXPECT_EQ(roles_listed, roles_tested)
+      << "the matrix needs a user for every role of definitions/roles.yaml";
+
+  std::set<std::string> served;
+  int requests = 0;
+  for (const json& route : routes_) {
+    const std::string method = route.value("method", "");
+    const std::string pattern = route.value("pattern", "");
+    const std::string permission = route.value("permission", "");
+    const bool scoped = route.value("scoped", false);
+    const std::string key = method + " " + pattern;
+    served.insert(key);
+    SCOPED_TRACE(key + " (" + permission + (scoped ? ", scoped" : "") + ")");
+
+    const bool is_public = permission == "public";
+    const bool any_signed_in = permission == "signed_in";
+    EXPECT_TRUE(is_public || any_signed_in || known_permissions.count(permission))
+        << "route " << key << " needs the permission \"" << permission
+        << "\", which no role of GET /api/v1/roles knows";
+
+    auto rule_it = rules.find(key);
+    if (rule_it == rules.end()) {
+      ADD_FAILURE() << "route " << key << " has no rule in the authorization matrix test "
+                    << "(tests/api/auth_api_test.cc, AuthApi::Rules): say how to call it "
+                    << "inside and outside a user's area";
+      continue;
+    }
+    const MatrixRule& rule = rule_it->second;
+    if (scoped) {
+      EXPECT_TRUE(static_cast<bool>(rule.outside))
+          << "route " << key << " is scoped to a unit, so its rule must say how to point it "
+          << "outside the user's area";
+    }
+    EXPECT_FALSE(scoped && (is_public || any_signed_in))
+        << "a public or signed_in route cannot be scoped";
+
+    // Anonymous, with the request the nationwide administrator would send.
+    {
+      SCOPED_TRACE("anonymous");
+      const MatrixRequest m = rule.inside(User("system_admin"));
+      HttpResponse r = Send(method, m, {});
+      ++requests;
+      Check(r, m, /*allowed=*/is_public, /*anonymous=*/true, /*nationwide=*/false);
+    }
+
+    for (const RoleUser& u : role_users_) {
+      const bool holds = is_public || any_signed_in || u.permissions.count(permission) > 0;
+      {
+        SCOPED_TRACE(u.role + " inside (" + u.village + ")");
+        const MatrixRequest m = rule.inside(u);
+        HttpResponse r = Send(method, m, m.credentials.value_or(u.session.AuthHeaders()));
+        ++requests;
+        Check(r, m, holds, false, u.nationwide());
+      }
+      if (rule.outside) {
+        SCOPED_TRACE(u.role + " outside (泸定县)");
+        const MatrixRequest m = rule.outside(u);
+        // Scoped: refused unless the user's area is the whole country.
+        // Unscoped lists: answered, without what lies outside.
+        const bool allowed = holds && (!scoped || u.nationwide());
+        HttpResponse r = Send(method, m, m.credentials.value_or(u.session.AuthHeaders()));
+        ++requests;
+        Check(r, m, allowed, false, u.nationwide());
+      }
+    }
+  }
+  for (const auto& [key, rule] : rules) {
+    EXPECT_TRUE(served.count(key))
+        << "the matrix has a rule for " << key << ", which the server no longer serves "
+        << "(`jiceng routes`): remove or rename the rule";
+  }
+  std::cout << "[ api_test ] authorization matrix: " << served.size() << " routes x "
+            << role_users_.size() << " roles, " << requests << " requests\n";
+}
+
+// The route table the CLI prints is the one the server serves: every route
+// answers something other than 404/405 for the administrator.
+TEST_F(AuthApi, TheRouteTableIsWhatTheServerServes) {
+  ASSERT_TRUE(routes_.is_array());
+  std::map<std::string, std::set<std::string>> methods;  // pattern -> methods served
+  for (const json& route : routes_) {
+    methods[route.value("pattern", "")].insert(route.value("method", ""));
+  }
+  for (const json& route : routes_) {
+    const std::string method = route.value("method", "");
+    std::string target = route.value("pattern", "");
+    // A method the path does not take: a path the server serves answers
+    // 405 with an Allow header listing the route's method; one it does
+    // not serve at all, 404.
+    std::string other;
+    for (const char* m : {"PUT", "PATCH", "DELETE", "POST", "GET"}) {
+      if (!methods[route.value("pattern", "")].count(m)) {
+        other = m;
+        break;
+      }
+    }
+    ASSERT_FALSE(other.empty());
+    for (const char* param : {":code", ":grant_id", ":id"}) {
+      for (std::size_t p = target.find(param); p != std::string::npos; p = target.find(param)) {
+        target.replace(p, std::string(param).size(), std::string(param) == ":code" ? kBomi : "1");
+      }
+    }
+    SCOPED_TRACE(method + " " + target);
+    HttpResponse wrong = Anonymous().Request(other, target, std::nullopt, {});
+    EXPECT_EQ(wrong.status, 405) << "the server does not serve this path" << wrong;
+    EXPECT_NE(wrong.Header("Allow").value_or("").find(method), std::string::npos) << wrong;
+  }
+}
+
+// Which side of a transfer may do what: the receiving side confirms or
+// rejects, the sending side cancels — each only within its own area.
+TEST_F(AuthApi, TransfersAreDecidedByTheReceivingSideAndCancelledByTheSendingSide) {
+  Http org(port(), User("org_department").session.AuthHeaders());  // 波密县
+  auto transfer = [&](Http& client, const std::string& member, const std::string& to) {
+    return client.PostJson("/api/v1/transfers",
+                           {{"member_id", std::stoll(member)}, {"to_org_id", std::stoll(to)}});
+  };
+
+  // Incoming, from Luding (requested by the administrator).
+  const std::string incoming_member = ThrowawayMember(luding_org_);
+  HttpResponse incoming = transfer(http(), incoming_member, org1_);
+  ASSERT_EQ(incoming.status, 201) << incoming;
+  const std::string in_id = IdOf(incoming.json["transfer"]);
+  // Outgoing, to Luding: the sending side may ask for it.
+  const std::string outgoing_member = ThrowawayMember(org1_);
+  HttpResponse outgoing = transfer(org, outgoing_member, luding_org_);
+  ASSERT_EQ(outgoing.status, 201) << outgoing;
+  const std::string out_id = IdOf(outgoing.json["transfer"]);
+  // ... but not for someone else's member.
+  ExpectError(transfer(org, ThrowawayMember(luding_org_), org1_), 403, "permission_denied", "");
+
+  // Both are listed for 波密县.
+  HttpResponse list = org.Get("/api/v1/transfers?status=pending");
+  ASSERT_EQ(list.status, 200) << list;
+  EXPECT_NE(list.body.find("\"id\":" + in_id + ","), std::string::npos) << list;
+  EXPECT_NE(list.body.find("\"id\":" + out_id + ","), std::string::npos) << list;
+
+  const std::string base = "/api/v1/transfers/";
+  // Incoming: not ours to cancel; ours to confirm.
+  ExpectError(org.PostJson(base + in_id + "/cancel", json::object()), 403, "permission_denied", "");
+  // Outgoing: not ours to confirm or reject; ours to cancel.
+  ExpectError(org.PostJson(base + out_id + "/confirm", json::object()), 403, "permission_denied", "");
+  ExpectError(org.PostJson(base + out_id + "/reject", {{"reason", "不收"}}), 403, "permission_denied",
+              "");
+  HttpResponse confirmed = org.PostJson(base + in_id + "/confirm", json::object());
+  EXPECT_EQ(confirmed.status, 200) << confirmed;
+  EXPECT_EQ(confirmed.json["transfer"].value("status", ""), "confirmed") << confirmed;
+  HttpResponse cancelled = org.PostJson(base + out_id + "/cancel", json::object());
+  EXPECT_EQ(cancelled.status, 200) << cancelled;
+  EXPECT_EQ(cancelled.json["transfer"].value("status", ""), "cancelled") << cancelled;
+
+  // The confirmed member now belongs to 波密县; the other one never left.
+  EXPECT_EQ(org.Get("/api/v1/members/" + incoming_member).status, 200);
+  EXPECT_EQ(org.Get("/api/v1/members/" + outgoing_member).status, 200);
+}
+
+// ---------------------------------------------------------------------------
+// Known deviations, reported and disabled until the server is fixed (run
+// with --gtest_also_run_disabled_tests). Each passes once the server keeps
+// the rule that nobody reaches further than their own grants.
+
+// A county's org_department may reset the password of (and disable) any
+// account homed in the county — including one holding a NATIONWIDE role,
+// and then sign in as it. Account writes should need the acting user to
+// hold, where they hold users.write, every permission of the target's grants
+// (as granting a role already does).
+TEST_F(AuthApi, DISABLED_ACountyCannotTakeOverANationwideAccountHomedInIt) {
+  std::string why;
+  const std::string id = CreateUser(http(), Unique("nation.homed"), village1_, &why);
+  ASSERT_TRUE(why.empty()) << why;
+  HttpResponse grant = http().PostJson(UserPath(id) + "/roles", {{"role", "system_admin"}});
+  ASSERT_EQ(grant.status, 201) << grant;
+  Http org(port(), User("org_department").session.AuthHeaders());  // 波密县 only
+  ExpectError(org.PostJson(UserPath(id) + "/password", {{"password", "Taken-Over-Passw0rd"}}), 403,
+              "permission_denied", "");
+  ExpectError(org.PatchJson(UserPath(id), {{"enabled", false}}), 403, "permission_denied", "");
+}
+
+// A token narrowed to a village can create a new token without that
+// narrowing, which then reaches the whole county of its user.
+TEST_F(AuthApi, DISABLED_ANarrowedTokenCannotMintAWiderOne) {
+  Http session(port(), User("org_department").session.AuthHeaders());
+  HttpResponse narrow =
+      session.PostJson("/api/v1/tokens", {{"name", "只限本村"}, {"unit_code", village1_}});
+  ASSERT_EQ(narrow.status, 201) << narrow;
+  Http bearer(port(), {{"Authorization", "Bearer " + narrow.json.value("secret", "")}});
+  ExpectError(bearer.Get(UnitPath(kBomi)), 403, "permission_denied", "");
+  for (const json& body : {json{{"name", "更宽的令牌"}}, json{{"name", "全县令牌"}, {"unit_code", kBomi}}}) {
+    SCOPED_TRACE(body.dump());
+    HttpResponse minted = bearer.PostJson("/api/v1/tokens", body);
+    if (minted.status != 201) {
+      EXPECT_EQ(minted.status, 403) << minted;
+      continue;
+    }
+    Http wider(port(), {{"Authorization", "Bearer " + minted.json.value("secret", "")}});
+    ExpectError(wider.Get(UnitPath(kBomi)), 403, "permission_denied", "");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Signing in: the answer, lockout
+
+TEST_F(AuthApi, SignInSetsAStrictHttpOnlyCookieAndReturnsTheCsrfToken) {
+  Http anonymous = Anonymous();
+  HttpResponse r = anonymous.PostJson("/api/v1/session",
+                                      {{"username", "r.township_staff"}, {"password", kPassword}});
+  ASSERT_EQ(r.status, 200) << r;
+  ExpectSecurityHeaders(r);
+  const std::string cookie = r.Header("Set-Cookie").value_or("");
+  EXPECT_TRUE(StartsWith(cookie, std::string(kSessionCookieName) + "=")) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos) << cookie;
+  ASSERT_TRUE(r.json.contains("user")) << r;
+  EXPECT_EQ(r.json["user"].value("username", ""), "r.township_staff") << r;
+  ASSERT_TRUE(r.json["user"].contains("permissions") && r.json["user"]["permissions"].is_array())
+      << r;
+  std::set<std::string> permissions;
+  for (const json& p : r.json["user"]["permissions"]) permissions.insert(p.get<std::string>());
+  EXPECT_EQ(permissions, User("township_staff").permissions) << r;
+  EXPECT_FALSE(r.json.value("csrf_token", "").empty()) << r;
+  EXPECT_TRUE(ParseIso(r.json.value("expires_at", "")).has_value()) << r;
+  EXPECT_TRUE(r.json.contains("idle_timeout_seconds") &&
+              r.json["idle_timeout_seconds"].is_number_integer())
+      << r;
+  // The cookie value is not in the body, and the password nowhere.
+  const std::string token = SetCookieValue(r, kSessionCookieName).value_or("");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(r.body.find(token), std::string::npos) << r;
+  EXPECT_EQ(r.body.find(kPassword), std::string::npos) << r;
+  EXPECT_NE(r.json.value("csrf_token", ""), token);
+
+  // Usernames are not case-sensitive.
+  HttpResponse upper = anonymous.PostJson(
+      "/api/v1/session", {{"username", "R.Township_Staff"}, {"password", kPassword}});
+  EXPECT_EQ(upper.status, 200) << upper;
+}
+
+TEST_F(AuthApi, FiveFailuresLockTheAccountEvenForTheRightPassword) {
+  Http anonymous = Anonymous();
+  auto attempt = [&](const std::string& user, const std::string& password,
+                     const std::string& lang) {
+    return anonymous.PostJson("/api/v1/session", {{"username", user}, {"password", password}},
+                              {{"Accept-Language", lang}});
+  };
+  // The messages of a wrong password, per language.
+  std::map<std::string, std::string> wrong_password;
+  for (int i = 0; i < 5; ++i) {
+    const std::string lang = i % 2 == 0 ? "zh-CN" : "en";
+    HttpResponse r = attempt("lock.user", "Wrong-Passw0rd-" + std::to_string(i), lang);
+    ExpectUnauthenticated(r);
+    ExpectSecurityHeaders(r);
+    ExpectNoInternals(r);
+    EXPECT_FALSE(r.Header("Set-Cookie").has_value()) << r;
+    if (wrong_password.count(lang)) {
+      EXPECT_EQ(r.ErrorMessage(), wrong_password[lang]) << r;
+    }
+    wrong_password[lang] = r.ErrorMessage();
+  }
+  EXPECT_TRUE(ContainsCjk(wrong_password["zh-CN"])) << wrong_password["zh-CN"];
+  EXPECT_FALSE(ContainsCjk(wrong_password["en"])) << wrong_password["en"];
+
+  // Locked: even the right password is refused, with a time to wait.
+  HttpResponse locked = attempt("lock.user", kPassword, "en");
+  ExpectError(locked, 429, "too_many_requests", "");
+  ExpectSecurityHeaders(locked);
+  ExpectNoInternals(locked);
+  EXPECT_FALSE(locked.Header("Set-Cookie").has_value()) << locked;
+  const std::string retry_after = locked.Header("Retry-After").value_or("");
+  ASSERT_FALSE(retry_after.empty()) << "429 without Retry-After" << locked;
+  ASSERT_TRUE(std::all_of(retry_after.begin(), retry_after.end(),
+                          [](unsigned char c) { return std::isdigit(c); }))
+      << "Retry-After should be seconds: " << retry_after;
+  EXPECT_GE(std::stoll(retry_after), 1) << locked;
+  EXPECT_LE(std::stoll(retry_after), 3600) << locked;
+  // ... in Chinese too.
+  HttpResponse locked_zh = attempt("lock.user", kPassword, "zh-CN");
+  ExpectError(locked_zh, 429, "too_many_requests", "");
+  EXPECT_TRUE(ContainsCjk(locked_zh.ErrorMessage())) << locked_zh;
+
+  // An unknown username cannot be told from a wrong password: same status,
+  // code and message in both languages, and it is locked the same way.
+  for (int i = 0; i < 5; ++i) {
+    const std::string lang = i % 2 == 0 ? "zh-CN" : "en";
+    HttpResponse r = attempt("ghost.user", "Wrong-Passw0rd-" + std::to_string(i), lang);
+    ExpectUnauthenticated(r);
+    EXPECT_EQ(r.ErrorMessage(), wrong_password[lang])
+        << "an unknown user must get the same message as a wrong password" << r;
+    EXPECT_EQ(r.ErrorField(), "") << r;
+  }
+  HttpResponse ghost_locked = attempt("ghost.user", "Wrong-Passw0rd-5", "en");
+  ExpectError(ghost_locked, 429, "too_many_requests", "");
+  EXPECT_EQ(ghost_locked.ErrorMessage(), locked.ErrorMessage()) << ghost_locked;
+  EXPECT_TRUE(ghost_locked.Header("Retry-After").has_value()) << ghost_locked;
+
+  // The lock is per account: others still sign in from the same address.
+  std::string why;
+  EXPECT_TRUE(SignIn(port(), "r.auditor", kPassword, &why).has_value()) << why;
+  // ... and a session the locked user already had is not the lock's business;
+  // the lock does not hand out sessions either.
+  HttpResponse still_locked = attempt("lock.user", kPassword, "en");
+  EXPECT_EQ(still_locked.status, 429) << still_locked;
+}
+
+// ---------------------------------------------------------------------------
+// Session expiry (servers of their own, with short timeouts)
+
+TEST_F(AuthApi, IdleAndAbsoluteSessionExpiry) {
+  // Started from this thread: a server is killed when the thread that
+  // started it ends (PR_SET_PDEATHSIG).
+  std::string idle_why, max_why;
+  std::unique_ptr<TestServer> idle_server =
+      StartSuiteServer("auth_idle", &idle_why, {"--session-idle-seconds", "2"});
+  std::unique_ptr<TestServer> max_server =
+      StartSuiteServer("auth_max", &max_why, {"--session-max-seconds", "3"});
+  ASSERT_NE(idle_server, nullptr) << idle_why;
+  ASSERT_NE(max_server, nullptr) << max_why;
+
+  // Idle: a session not used for 3 s (> 2 s) has ended; one used every
+  // quarter second over the same time has not.
+  auto idle_scenario = [&] {
+    const int port = idle_server->port();
+    std::string why;
+    std::optional<Session> idle = SignIn(port, AdminUsername(), AdminPassword(), &why);
+    std::optional<Session> busy = SignIn(port, AdminUsername(), AdminPassword(), &why);
+    ASSERT_TRUE(idle && busy) << why;
+    EXPECT_EQ(idle->body.value("idle_timeout_seconds", -1), 2) << idle->body.dump();
+    EXPECT_EQ(Http(port, idle->AuthHeaders()).Get("/api/v1/session").status, 200);
+    const auto start = Clock::now();
+    while (Clock::now() - start < std::chrono::milliseconds(3000)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      HttpResponse r = Http(port, busy->AuthHeaders()).Get("/api/v1/units/540424");
+      EXPECT_EQ(r.status, 200) << "a session in use must not time out" << r;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpResponse expired = Http(port, idle->AuthHeaders()).Get("/api/v1/units/540424");
+    ExpectUnauthenticated(expired);
+    ExpectSecurityHeaders(expired);
+    // Ended for writes and for the session itself too, and it stays ended.
+    ExpectUnauthenticated(Http(port, idle->AuthHeaders()).Get("/api/v1/session"));
+    ExpectUnauthenticated(Http(port, idle->AuthHeaders())
+                              .PostJson("/api/v1/tokens", {{"name", "after idle"}}));
+    EXPECT_EQ(Http(port, busy->AuthHeaders()).Get("/api/v1/session").status, 200);
+  };
+
+  // Absolute: a session used every quarter second still ends at its
+  // expires_at, 3 s (stored to the second) after signing in.
+  auto max_scenario = [&] {
+    const int port = max_server->port();
+    std::string why;
+    const auto signed_in_at = WallClock::now();
+    std::optional<Session> s = SignIn(port, AdminUsername(), AdminPassword(), &why);
+    ASSERT_TRUE(s) << why;
+    const auto expires = ParseIso(s->body.value("expires_at", ""));
+    ASSERT_TRUE(expires.has_value()) << s->body.dump();
+    const double lifetime =
+        std::chrono::duration<double>(*expires - signed_in_at).count();
+    EXPECT_GT(lifetime, 1.9) << "expires_at " << s->body["expires_at"];
+    EXPECT_LT(lifetime, 3.5) << "expires_at " << s->body["expires_at"];
+    Http client(port, s->AuthHeaders());
+    std::optional<WallClock::time_point> ended;
+    while (WallClock::now() < signed_in_at + std::chrono::seconds(6)) {
+      const auto before = WallClock::now();
+      HttpResponse r = client.Get("/api/v1/session");
+      const auto after = WallClock::now();
+      if (after < *expires - std::chrono::milliseconds(200)) {
+        EXPECT_EQ(r.status, 200) << "the session ended before its expires_at" << r;
+      }
+      if (r.status == 401) {
+        ExpectUnauthenticated(r);
+        EXPECT_TRUE(after >= *expires - std::chrono::milliseconds(200))
+            << "ended " << std::chrono::duration<double>(*expires - after).count()
+            << " s before expires_at";
+        if (!ended) ended = before;
+        // Kept on past 3 s since signing in: still ended.
+        if (after > signed_in_at + std::chrono::milliseconds(3200)) break;
+      } else if (ended) {
+        ADD_FAILURE() << "the session came back after it had ended" << r;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    ASSERT_TRUE(ended.has_value()) << "a busy session should end at its absolute expiry";
+    EXPECT_TRUE(*ended <= *expires + std::chrono::milliseconds(1500))
+        << "the session outlived its expires_at by "
+        << std::chrono::duration<double>(*ended - *expires).count() << " s";
+    ExpectUnauthenticated(client.Get("/api/v1/units/540424"));
+  };
+
+  std::thread idle_thread(idle_scenario);
+  std::thread max_thread(max_scenario);
+  idle_thread.join();
+  max_thread.join();
+}
+
+// ---------------------------------------------------------------------------
+// CSRF
+
+TEST_F(AuthApi, CookieWritesNeedTheSessionsCsrfToken) {
+  const std::string village = village1_;
+  auto children_total = [&] {
+    HttpResponse r = http().Get(UnitPath(village) + "/children?include_retired=true&limit=200");
+    EXPECT_EQ(r.status, 200) << r;
+    return r.json.value("total", -1LL);
+  };
+  auto group_name = [&] {
+    return http().Get(UnitPath(group1_)).json["unit"].value("name", "");
+  };
+  const long long before = children_total();
+  const std::string name_before = group_name();
+
+  Http cookie_only(port(), session_.CookieOnly());
+  // Reading needs no token.
+  EXPECT_EQ(cookie_only.Get(UnitPath(village)).status, 200);
+
+  // Another session's token is no good either.
+  std::string why;
+  std::optional<Session> other = SignIn(port(), AdminUsername(), AdminPassword(), &why);
+  ASSERT_TRUE(other) << why;
+  ASSERT_NE(other->csrf, session_.csrf);
+
+  const std::vector<std::pair<std::string, Headers>> bad_tokens = {
+      {"no X-CSRF-Token", {}},
+      {"an empty X-CSRF-Token", {{"X-CSRF-Token", ""}}},
+      {"a wrong X-CSRF-Token", {{"X-CSRF-Token", session_.csrf + "x"}}},
+      {"a token of the same length", {{"X-CSRF-Token", std::string(session_.csrf.size(), 'A')}}},
+      {"another session's token", {{"X-CSRF-Token", other->csrf}}},
+  };
+  for (const auto& [what, headers] : bad_tokens) {
+    SCOPED_TRACE(what);
+    HttpResponse add = cookie_only.PostJson(UnitPath(village) + "/groups",
+                                            {{"name", "跨站小组"}}, headers);
+    ExpectError(add, 403, "csrf_failed", "");
+    ExpectSecurityHeaders(add);
+    ExpectNoInternals(add);
+    ExpectError(cookie_only.PatchJson(UnitPath(group1_), {{"name", "跨站改名"}}, headers), 403,
+                "csrf_failed", "");
+    ExpectError(cookie_only.Post(UnitPath(group1_) + "/retire", "", "", headers), 403,
+                "csrf_failed", "");
+    ExpectError(cookie_only.PostJson("/api/v1/tokens", {{"name", "跨站令牌"}}, headers), 403,
+                "csrf_failed", "");
+    ExpectError(cookie_only.Request("DELETE", "/api/v1/session", std::nullopt, headers), 403,
+                "csrf_failed", "");
+  }
+  // Nothing was written, and the session was not signed out.
+  EXPECT_EQ(children_total(), before);
+  EXPECT_EQ(group_name(), name_before);
+  EXPECT_EQ(http().Get(UnitPath(group1_)).json["unit"].value("retired", true), false);
+  EXPECT_EQ(cookie_only.Get("/api/v1/session").status, 200);
+
+  // With the right token the same write goes through.
+  HttpResponse ok = cookie_only.PostJson(UnitPath(village) + "/groups", {{"name", Unique("有令牌小组")}},
+                                         {{"X-CSRF-Token", session_.csrf}});
+  EXPECT_EQ(ok.status, 201) << ok;
+  EXPECT_EQ(children_total(), before + 1);
+}
+
+// ---------------------------------------------------------------------------
+// Signing out, sessions
+
+TEST_F(AuthApi, SignOutEndsTheSessionAndOtherSessionsCanBeEnded) {
+  std::string why;
+  std::optional<Session> first = SignIn(port(), "sess.user", kPassword, &why);
+  std::optional<Session> second = SignIn(port(), "sess.user", kPassword, &why);
+  ASSERT_TRUE(first && second) << why;
+  Http one(port(), first->AuthHeaders());
+  Http two(port(), second->AuthHeaders());
+
+  // Both are listed; the asking one is current.
+  HttpResponse list = one.Get("/api/v1/sessions");
+  ASSERT_EQ(list.status, 200) << list;
+  ASSERT_TRUE(list.json.contains("items") && list.json["items"].is_array()) << list;
+  EXPECT_EQ(list.json["items"].size(), 2u) << list;
+  int current = 0;
+  std::string first_id;
+  for (const json& s : list.json["items"]) {
+    for (const char* key : {"created_at", "last_seen_at", "expires_at", "ip", "user_agent"}) {
+      EXPECT_TRUE(s.contains(key)) << key << " missing in " << s.dump();
+    }
+    if (s.value("current", false)) {
+      ++current;
+      first_id = IdOf(s);
+    }
+  }
+  EXPECT_EQ(current, 1) << list;
+  // The list holds no cookie value or CSRF token.
+  EXPECT_EQ(list.body.find(first->token), std::string::npos) << list;
+  EXPECT_EQ(list.body.find(second->token), std::string::npos) << list;
+  EXPECT_EQ(list.body.find(second->csrf), std::string::npos) << list;
+
+  std::string second_id;
+  HttpResponse seen_by_two = two.Get("/api/v1/sessions");
+  for (const json& s : seen_by_two.json["items"]) {
+    if (s.value("current", false)) second_id = IdOf(s);
+  }
+  ASSERT_FALSE(second_id.empty());
+  ASSERT_NE(first_id, second_id);
+
+  // Someone else's session cannot be ended (nor told apart from none).
+  std::string admin_session_id;
+  HttpResponse admins = http().Get("/api/v1/sessions");
+  for (const json& s : admins.json["items"]) {
+    if (s.value("current", false)) admin_session_id = IdOf(s);
+  }
+  ASSERT_FALSE(admin_session_id.empty());
+  ExpectError(one.Delete("/api/v1/sessions/" + admin_session_id), 404, "not_found", "");
+  EXPECT_EQ(http().Get("/api/v1/session").status, 200) << "the administrator was signed out";
+
+  // Ending the other session: its cookie stops working, this one does not.
+  HttpResponse ended = one.Delete("/api/v1/sessions/" + second_id);
+  EXPECT_EQ(ended.status, 204) << ended;
+  ExpectUnauthenticated(two.Get("/api/v1/session"));
+  ExpectUnauthenticated(two.Get(UnitPath(village1_)));
+  EXPECT_EQ(one.Get("/api/v1/session").status, 200);
+  HttpResponse after = one.Get("/api/v1/sessions");
+  EXPECT_EQ(after.json["items"].size(), 1u) << after;
+  ExpectError(one.Delete("/api/v1/sessions/" + second_id), 404, "not_found", "");
+
+  // Signing out: the cookie is cleared and the old value is dead.
+  HttpResponse out = one.Delete("/api/v1/session");
+  EXPECT_EQ(out.status, 204) << out;
+  const std::string cleared = out.Header("Set-Cookie").value_or("");
+  EXPECT_TRUE(StartsWith(cleared, std::string(kSessionCookieName) + "=;") ||
+              cleared.find("Max-Age=0") != std::string::npos)
+      << "sign-out should clear the cookie: " << cleared;
+  ExpectUnauthenticated(one.Get("/api/v1/session"));
+  ExpectUnauthenticated(one.Get(UnitPath(village1_)));
+  ExpectUnauthenticated(one.Delete("/api/v1/session"));
+}
+
+// ---------------------------------------------------------------------------
+// API tokens
+
+TEST_F(AuthApi, ApiTokensAreShownOnceNeedNoCsrfAndAreNarrowedToTheirUnit) {
+  const RoleUser& org = User("org_department");  // org_department on 波密县
+  Http session(port(), org.session.AuthHeaders());
+
+  // A token narrowed to one village.
+  HttpResponse created =
+      session.PostJson("/api/v1/tokens", {{"name", "同步脚本"}, {"unit_code", village1_}});
+  ASSERT_EQ(created.status, 201) << created;
+  const std::string secret = created.json.value("secret", "");
+  ASSERT_TRUE(StartsWith(secret, "jct_")) << created;
+  ASSERT_TRUE(created.json.contains("token")) << created;
+  const json token = created.json["token"];
+  const std::string id = IdOf(token);
+  ASSERT_FALSE(id.empty()) << created;
+  EXPECT_EQ(token.value("name", ""), "同步脚本");
+  EXPECT_EQ(token.value("unit_code", ""), village1_);
+  EXPECT_TRUE(StartsWith(secret, token.value("prefix", "?"))) << created;
+  EXPECT_LT(token.value("prefix", "").size(), secret.size() / 2) << "the prefix gives away too much";
+  EXPECT_TRUE(token["last_used_at"].is_null()) << created;
+
+  // The secret is never shown again.
+  auto listed = [&]() -> json {
+    HttpResponse r = session.Get("/api/v1/tokens");
+    EXPECT_EQ(r.status, 200) << r;
+    EXPECT_EQ(r.body.find(secret), std::string::npos) << "GET /api/v1/tokens shows the secret" << r;
+    for (const json& t : r.json.value("items", json::array())) {
+      EXPECT_FALSE(t.contains("secret")) << t.dump();
+      if (IdOf(t) == id) return t;
+    }
+    return json();
+  };
+  ASSERT_TRUE(listed().is_object()) << "the new token is not listed";
+
+  Http bearer(port(), {{"Authorization", "Bearer " + secret}});
+  // Its own village, reading and writing, without any CSRF token.
+  EXPECT_EQ(bearer.Get(UnitPath(village1_)).status, 200);
+  HttpResponse added = bearer.PostJson(UnitPath(village1_) + "/groups", {{"name", Unique("令牌小组")}});
+  EXPECT_EQ(added.status, 201) << added;
+  // Not the sibling village, nor the town or county above — though the
+  // token's user (org_department on all of 波密县) may.
+  for (const std::string& code : {village2_, std::string(kZhamu), std::string(kBomi)}) {
+    SCOPED_TRACE(code);
+    ExpectError(bearer.Get(UnitPath(code)), 403, "permission_denied", "");
+    EXPECT_EQ(session.Get(UnitPath(code)).status, 200);
+  }
+  ExpectError(bearer.PostJson(UnitPath(village2_) + "/groups", {{"name", Unique("越界小组")}}), 403,
+              "permission_denied", "");
+  // The user list shows only the token's village.
+  HttpResponse users = bearer.Get("/api/v1/users?q=target.in");
+  EXPECT_EQ(users.status, 200) << users;
+  EXPECT_NE(users.body.find("\"target.in1\""), std::string::npos) << users;
+  EXPECT_EQ(users.body.find("\"target.in2\""), std::string::npos) << users;
+
+  // Used: last_used_at is set.
+  const json after_use = listed();
+  ASSERT_TRUE(after_use.is_object());
+  EXPECT_TRUE(after_use["last_used_at"].is_string() &&
+              ParseIso(after_use["last_used_at"].get<std::string>()).has_value())
+      << after_use.dump();
+
+  // A token cannot reach further than its user.
+  ExpectError(session.PostJson("/api/v1/tokens", {{"name", "越界令牌"}, {"unit_code", luding_village_}}),
+              403, "permission_denied", "unit_code");
+
+  // Garbage and look-alike tokens are refused.
+  for (const std::string& bad : {std::string("jct_nonsense"), secret + "x", std::string("not-a-token"),
+                                 secret.substr(0, secret.size() - 1)}) {
+    HttpResponse r = Http(port(), {{"Authorization", "Bearer " + bad}}).Get(UnitPath(village1_));
+    ExpectUnauthenticated(r);
+    ExpectNoInternals(r);
+  }
+
+  // Another user cannot revoke it.
+  ExpectError(Http(port(), User("auditor").session.AuthHeaders()).Delete("/api/v1/tokens/" + id),
+              404, "not_found", "");
+  EXPECT_EQ(bearer.Get(UnitPath(village1_)).status, 200);
+
+  // Revoked: the next use is refused, and it is no longer listed.
+  HttpResponse revoked = session.Delete("/api/v1/tokens/" + id);
+  EXPECT_EQ(revoked.status, 204) << revoked;
+  ExpectUnauthenticated(bearer.Get(UnitPath(village1_)));
+  ExpectUnauthenticated(bearer.PostJson(UnitPath(village1_) + "/groups", {{"name", Unique("撤销后")}}));
+  EXPECT_TRUE(listed().is_null()) << "a revoked token is still listed";
+}
+
+TEST_F(AuthApi, AnUnnarrowedTokenActsAsItsUser) {
+  std::string why;
+  std::optional<Session> s = SignIn(port(), "token.free", kPassword, &why);
+  ASSERT_TRUE(s) << why;
+  HttpResponse created =
+      Http(port(), s->AuthHeaders()).PostJson("/api/v1/tokens", {{"name", "整体令牌"}});
+  ASSERT_EQ(created.status, 201) << created;
+  EXPECT_TRUE(created.json["token"]["unit_code"].is_null()) << created;
+  Http bearer(port(), {{"Authorization", "Bearer " + created.json.value("secret", "")}});
+  HttpResponse me = bearer.Get("/api/v1/session");
+  EXPECT_EQ(me.status, 200) << me;
+  EXPECT_EQ(me.json["user"].value("username", ""), "token.free") << me;
+  // token.free holds no role at all: a token adds nothing to its user.
+  ExpectError(bearer.Get(UnitPath(village1_)), 403, "permission_denied", "");
+}
+
+// ---------------------------------------------------------------------------
+// Changing one's own password
+
+TEST_F(AuthApi, ChangingThePasswordEndsTheOtherSessionsOnly) {
+  std::string why;
+  std::optional<Session> here = SignIn(port(), "pw.user", kPassword, &why);
+  std::optional<Session> elsewhere = SignIn(port(), "pw.user", kPassword, &why);
+  ASSERT_TRUE(here && elsewhere) << why;
+  Http client(port(), here->AuthHeaders());
+  const std::string next = "Changed-Passw0rd!";
+
+  HttpResponse wrong = client.PostJson(
+      "/api/v1/me/password", {{"current_password", "Wrong-Passw0rd!"}, {"new_password", next}});
+  ExpectError(wrong, 400, "invalid_argument", "current_password");
+  ExpectNoInternals(wrong);
+  // Nothing changed: both sessions work, the old password still signs in.
+  EXPECT_EQ(Http(port(), elsewhere->AuthHeaders()).Get("/api/v1/session").status, 200);
+
+  // Without the CSRF token, nothing either.
+  ExpectError(Http(port(), here->CookieOnly())
+                  .PostJson("/api/v1/me/password",
+                            {{"current_password", kPassword}, {"new_password", next}}),
+              403, "csrf_failed", "");
+
+  HttpResponse changed = client.PostJson("/api/v1/me/password",
+                                         {{"current_password", kPassword}, {"new_password", next}});
+  EXPECT_EQ(changed.status, 204) << changed;
+  EXPECT_EQ(client.Get("/api/v1/session").status, 200) << "the current session must go on";
+  ExpectUnauthenticated(Http(port(), elsewhere->AuthHeaders()).Get("/api/v1/session"));
+
+  ExpectUnauthenticated(Anonymous().PostJson("/api/v1/session",
+                                             {{"username", "pw.user"}, {"password", kPassword}}));
+  std::optional<Session> again = SignIn(port(), "pw.user", next, &why);
+  EXPECT_TRUE(again.has_value()) << why;
+}
+
+// ---------------------------------------------------------------------------
+// The audit log
+
+TEST_F(AuthApi, AuditShowsWhoDidWhatWithinTheReadersArea) {
+  Http auditor(port(), User("auditor").session.AuthHeaders());  // auditor on 波密县
+
+  HttpResponse added = http().PostJson(UnitPath(village1_) + "/groups", {{"name", Unique("审计小组")}});
+  ASSERT_EQ(added.status, 201) << added;
+  const std::string code = added.json["unit"]["code"];
+
+  HttpResponse log = auditor.Get("/api/v1/audit?action=units.groups.add&limit=200");
+  ASSERT_EQ(log.status, 200) << log;
+  json entry;
+  for (const json& e : log.json["items"]) {
+    if (e.value("target", "") == code) entry = e;
+  }
+  ASSERT_TRUE(entry.is_object()) << "no audit entry for the new group " << code << log;
+  EXPECT_EQ(entry.value("action", ""), "units.groups.add") << entry.dump();
+  EXPECT_EQ(entry.value("username", ""), AdminUsername()) << entry.dump();
+  EXPECT_EQ(entry.value("status", 0), 201) << entry.dump();
+  EXPECT_EQ(entry.value("method", ""), "POST") << entry.dump();
+  EXPECT_EQ(entry.value("path", ""), UnitPath(village1_) + "/groups") << entry.dump();
+  EXPECT_EQ(entry.value("result", ""), "ok") << entry.dump();
+  EXPECT_TRUE(entry["unit_code"].is_string() &&
+              StartsWith(entry["unit_code"].get<std::string>(), village1_))
+      << entry.dump();
+  EXPECT_TRUE(ParseIso(entry.value("at", "")).has_value()) << entry.dump();
+
+  // The Luding group the fixture added is in the log, but not for an
+  // auditor of 波密县.
+  HttpResponse everything = http().Get("/api/v1/audit?action=units.groups.add&limit=200");
+  ASSERT_EQ(everything.status, 200) << everything;
+  EXPECT_NE(everything.body.find("\"" + luding_group_ + "\""), std::string::npos)
+      << "the nationwide administrator should see the Luding entry" << everything;
+  for (const std::string& query : {std::string("?limit=200"), std::string("?action=units.groups.add&limit=200"),
+                                   "?under=" + std::string(kBomi) + "&limit=200"}) {
+    HttpResponse mine = auditor.Get("/api/v1/audit" + query);
+    ASSERT_EQ(mine.status, 200) << mine;
+    EXPECT_GT(mine.json.value("total", 0), 0) << mine;
+    for (const json& e : mine.json["items"]) {
+      const std::string unit = e["unit_code"].is_string() ? e["unit_code"].get<std::string>() : "";
+      EXPECT_TRUE(StartsWith(unit, kBomi)) << "an entry outside 波密县: " << e.dump();
+      EXPECT_FALSE(StartsWith(e.value("target", ""), kLuding)) << e.dump();
+      EXPECT_EQ(e.value("path", "").find(kLuding), std::string::npos) << e.dump();
+    }
+  }
+  ExpectError(auditor.Get("/api/v1/audit?under=" + luding_village_), 403, "permission_denied", "");
+
+  // Reading a person's record is audited like a write.
+  HttpResponse read = auditor.Get(UserPath(phone_user_id_));
+  ASSERT_EQ(read.status, 200) << read;
+  EXPECT_EQ(read.json["user"].value("phone", ""), kPhone) << "the record itself shows the phone";
+  HttpResponse reads = auditor.Get("/api/v1/audit?action=users.read&limit=200");
+  ASSERT_EQ(reads.status, 200) << reads;
+  bool found = false;
+  for (const json& e : reads.json["items"]) {
+    if (e.value("target", "") == "user:" + phone_user_id_ && e.value("username", "") == "r.auditor") {
+      found = true;
+      EXPECT_EQ(e.value("status", 0), 200) << e.dump();
+      EXPECT_EQ(e.value("method", ""), "GET") << e.dump();
+      EXPECT_EQ(e.value("path", ""), UserPath(phone_user_id_)) << e.dump();
+    }
+  }
+  EXPECT_TRUE(found) << "no users.read entry for the read of user " << phone_user_id_ << reads;
+  // A refused read is audited too, as refused (the guard refuses it before
+  // the handler names a target: the path says whose record it was).
+  ExpectError(auditor.Get(UserPath(outside_.first)), 403, "permission_denied", "");
+  HttpResponse refused = http().Get("/api/v1/audit?action=users.read&user=r.auditor&limit=200");
+  bool refused_found = false;
+  for (const json& e : refused.json["items"]) {
+    if (e.value("path", "") == UserPath(outside_.first)) {
+      refused_found = true;
+      EXPECT_EQ(e.value("status", 0), 403) << e.dump();
+      EXPECT_EQ(e.value("result", ""), "permission_denied") << e.dump();
+    }
+  }
+  EXPECT_TRUE(refused_found) << refused;
+
+  // No personal data in the log: not the phone number, not the name.
+  HttpResponse listed = http().Get("/api/v1/users?q=phone.user");
+  ASSERT_EQ(listed.status, 200) << listed;
+  for (const std::string& query :
+       {std::string("?limit=200"), "?user=" + std::string("r.auditor") + "&limit=200",
+        "?under=" + village1_ + "&limit=200"}) {
+    HttpResponse all = http().Get("/api/v1/audit" + query);
+    ASSERT_EQ(all.status, 200) << all;
+    for (const std::string& secret : {std::string(kPhone), std::string("12345678"),
+                                      std::string(kPhoneUserName), kPassword}) {
+      EXPECT_EQ(all.body.find(secret), std::string::npos)
+          << "the audit log holds personal data (" << secret << ")" << all;
+    }
+  }
+  HttpResponse creation = http().Get("/api/v1/audit?action=users.create&limit=200");
+  EXPECT_NE(creation.body.find("\"user:" + phone_user_id_ + "\""), std::string::npos)
+      << "the creation of the phone user should be in the log" << creation;
+}
+
+// A server of its own, stopped so that its database can be tampered with
+// (with the engine's own shell: sqlite3 on the file, psql on PostgreSQL).
+TEST_F(AuthApi, AuditVerifyFindsAnEditedOrDeletedEntry) {
+  const bool pg = Engine() == "postgresql";
+  const std::string shell = FindOnPath(pg ? "psql" : "sqlite3");
+  ASSERT_FALSE(shell.empty()) << "this test needs the " << (pg ? "psql" : "sqlite3")
+                              << " command-line shell on PATH";
+  std::string why;
+  std::unique_ptr<TestServer> server = StartSuiteServer("auth_audit_chain", &why);
+  ASSERT_NE(server, nullptr) << why;
+  std::optional<Session> s = SignIn(server->port(), AdminUsername(), AdminPassword(), &why);
+  ASSERT_TRUE(s) << why;
+  Http admin(server->port(), s->AuthHeaders());
+  HttpResponse added = admin.PostJson(UnitPath("540424100201") + "/groups", {{"name", "链小组"}});
+  ASSERT_EQ(added.status, 201) << added;
+  HttpResponse audit = admin.Get("/api/v1/audit?limit=200");
+  ASSERT_EQ(audit.status, 200) << audit;
+  const long long total = audit.json.value("total", 0LL);
+  ASSERT_GE(total, 4) << "at least: the CLI's two, the sign-in and the group" << audit;
+  server->Stop();
+  const std::string db = server->db();
+
+  auto verify = [&](const std::string& url) { return RunJiceng({"audit", "verify", "--db", url}); };
+  auto sql = [&](const std::string& url, const std::string& statements) {
+    if (pg) return RunProgram({shell, "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", statements});
+    return RunProgram({shell, url, statements});
+  };
+  auto drop_trigger = [&](const std::string& name) {
+    return "DROP TRIGGER " + name + (pg ? " ON audit_log; " : "; ");
+  };
+  auto copy = [&](const std::string& name) {
+    std::string copy_error;
+    const std::string to = CopyDb(db, name, &copy_error);
+    EXPECT_FALSE(to.empty()) << copy_error;
+    return to;
+  };
+
+  // Untouched: intact, every entry counted.
+  CommandResult intact = verify(db);
+  EXPECT_EQ(intact.exit_code, 0) << intact;
+  EXPECT_NE(intact.out.find("Audit log intact: " + std::to_string(total) + " entries"),
+            std::string::npos)
+      << intact;
+
+  // The table itself refuses edits and deletions.
+  CommandResult refused_update = sql(db, "UPDATE audit_log SET target='x' WHERE id=3");
+  EXPECT_NE(refused_update.exit_code, 0) << refused_update;
+  EXPECT_NE(refused_update.err.find("append-only"), std::string::npos) << refused_update;
+  CommandResult refused_delete = sql(db, "DELETE FROM audit_log WHERE id=2");
+  EXPECT_NE(refused_delete.exit_code, 0) << refused_delete;
+  EXPECT_EQ(verify(db).exit_code, 0);
+
+  // Edited behind the triggers' back: found, at that entry.
+  const std::string edited = copy("auth_audit_edited");
+  CommandResult edit = sql(edited, drop_trigger("audit_log_append_only_update") +
+                                       "UPDATE audit_log SET target='x' WHERE id=3");
+  ASSERT_EQ(edit.exit_code, 0) << edit;
+  CommandResult after_edit = verify(edited);
+  EXPECT_EQ(after_edit.exit_code, 1) << after_edit;
+  EXPECT_NE(after_edit.out.find("Audit log verification FAILED at entry 3: the entry's fields do "
+                                "not match its hash: it was edited."),
+            std::string::npos)
+      << after_edit;
+
+  // Deleted: the gap is found at the entry after it, naming the missing one.
+  const std::string deleted = copy("auth_audit_deleted");
+  CommandResult del = sql(deleted, drop_trigger("audit_log_append_only_delete") +
+                                      "DELETE FROM audit_log WHERE id=2");
+  ASSERT_EQ(del.exit_code, 0) << del;
+  CommandResult after_delete = verify(deleted);
+  EXPECT_EQ(after_delete.exit_code, 1) << after_delete;
+  EXPECT_NE(after_delete.out.find("Audit log verification FAILED at entry 3: entry 2 is missing "
+                                  "(ids must be consecutive): an entry was deleted."),
+            std::string::npos)
+      << after_delete;
+
+  // Deleting the newest entry leaves a chain that verifies, but with one
+  // entry fewer and another head hash: why `audit verify` prints both.
+  const std::string truncated = copy("auth_audit_truncated");
+  CommandResult cut = sql(truncated, drop_trigger("audit_log_append_only_delete") +
+                                        "DELETE FROM audit_log WHERE id=(SELECT MAX(id) FROM audit_log)");
+  ASSERT_EQ(cut.exit_code, 0) << cut;
+  CommandResult after_cut = verify(truncated);
+  EXPECT_EQ(after_cut.exit_code, 0) << after_cut;
+  EXPECT_NE(after_cut.out.find("Audit log intact: " + std::to_string(total - 1) + " entries"),
+            std::string::npos)
+      << after_cut;
+  const auto head = [](const std::string& out) {
+    const std::size_t at = out.rfind("head hash ");
+    return at == std::string::npos ? std::string() : out.substr(at + 10, 64);
+  };
+  EXPECT_NE(head(after_cut.out), head(intact.out));
+  EXPECT_EQ(head(intact.out).size(), 64u) << intact;
+}
+
+// ---------------------------------------------------------------------------
+// Errors give nothing away
+
+TEST_F(AuthApi, RefusalsCarryTheSecurityHeaders) {
+  std::vector<HttpResponse> refusals = {
+      Anonymous().Get("/api/v1/users"),
+      Anonymous().Get("/api/v1/audit"),
+      Http(port(), {{"Authorization", "Bearer jct_nope"}}).Get(UnitPath(kBomi)),
+      Http(port(), User("public").session.AuthHeaders()).Get(UnitPath(kBomi)),
+      Http(port(), User("township_staff").session.AuthHeaders()).Get(UnitPath(kLuding)),
+      Http(port(), session_.CookieOnly()).PostJson(UnitPath(village1_) + "/groups", {{"name", "x"}}),
+  };
+  // A 429 of its own (an unknown name, so nobody real is locked out).
+  for (int i = 0; i < 6; ++i) {
+    refusals.push_back(Anonymous().PostJson(
+        "/api/v1/session", {{"username", "nobody.headers"}, {"password", "Wrong-Passw0rd!"}}));
+  }
+  std::set<long> statuses;
+  for (const HttpResponse& r : refusals) {
+    SCOPED_TRACE(r.request);
+    statuses.insert(r.status);
+    ExpectErrorShape(r);
+    ExpectSecurityHeaders(r);
+    ExpectNoInternals(r);
+  }
+  EXPECT_EQ(statuses, (std::set<long>{401, 403, 429}));
+}
+
+TEST_F(AuthApi, OddInputsGiveNoInternalsAway) {
+  struct Case {
+    std::string method, target;
+    std::optional<json> body;
+    long status;  // 0: any non-5xx
+  };
+  const std::string in = inside1_.first;
+  const std::vector<Case> cases = {
+      {"GET", "/api/v1/users?q=" + UrlEncode("' OR 1=1 --"), {}, 200},
+      {"GET", "/api/v1/users?q=" + UrlEncode("%"), {}, 200},
+      {"GET", "/api/v1/users?q=" + UrlEncode("\"; DROP TABLE users; --"), {}, 200},
+      {"GET", "/api/v1/users/" + UrlEncode("1 OR 1=1"), {}, 400},
+      {"GET", "/api/v1/users/99999999999999999999999", {}, 400},
+      {"GET", "/api/v1/users/0", {}, 400},
+      {"GET", "/api/v1/users/-1", {}, 400},
+      {"GET", "/api/v1/users/424242", {}, 404},
+      {"PATCH", "/api/v1/users/424242", json{{"display_name", "x"}}, 404},
+      {"PATCH", "/api/v1/users/" + in, json{{"display_name", "x"}, {"version", "1"}}, 400},
+      {"PATCH", "/api/v1/users/" + in, json{{"display_name", "x"}, {"version", 999}}, 409},
+      {"PATCH", "/api/v1/users/" + in, json{{"phone", "12ab"}}, 400},
+      {"PATCH", "/api/v1/users/" + in, json{{"nonsense", 1}}, 400},
+      {"POST", "/api/v1/users", json{{"username", "x"}}, 400},
+      {"POST", "/api/v1/users",
+       json{{"username", "target.in1"}, {"display_name", "重名"}, {"unit_code", village1_},
+            {"password", kPassword}},
+       409},
+      {"POST", "/api/v1/users",
+       json{{"username", "odd.unit"}, {"display_name", "单位"}, {"unit_code", "abc"},
+            {"password", kPassword}},
+       400},
+      {"POST", "/api/v1/users",
+       json{{"username", "odd.unit2"}, {"display_name", "单位"}, {"unit_code", "540424100201999"},
+            {"password", kPassword}},
+       0},
+      {"POST", "/api/v1/users/" + in + "/roles", json{{"role", "no_such_role"}}, 400},
+      {"POST", "/api/v1/users/" + in + "/roles", json{{"role", "village_cadre"}, {"unit_code", kBomi}}, 400},
+      {"POST", "/api/v1/users/" + in + "/roles", json{{"role", "org_department"}}, 400},
+      {"DELETE", "/api/v1/users/" + in + "/roles/999999", {}, 404},
+      {"DELETE", "/api/v1/users/" + in + "/roles/abc", {}, 400},
+      {"DELETE", "/api/v1/sessions/abc", {}, 400},
+      {"DELETE", "/api/v1/sessions/999999", {}, 404},
+      {"DELETE", "/api/v1/tokens/999999", {}, 404},
+      {"POST", "/api/v1/tokens", json{{"name", ""}}, 400},
+      {"POST", "/api/v1/tokens", json{{"name", "x"}, {"expires_in_days", "abc"}}, 400},
+      {"POST", "/api/v1/tokens", json{{"name", "x"}, {"expires_in_days", 0}}, 400},
+      {"POST", "/api/v1/tokens", json{{"name", "x"}, {"unit_code", "99"}}, 0},
+      {"POST", "/api/v1/me/password", json{{"current_password", 5}}, 400},
+      {"GET", "/api/v1/audit?from=yesterday", {}, 400},
+      {"GET", "/api/v1/audit?under=abc", {}, 400},
+      {"GET", "/api/v1/audit?limit=100000", {}, 400},
+      {"GET", "/api/v1/audit?user=" + UrlEncode("' OR '1'='1"), {}, 200},
+      {"GET", "/api/v1/audit?action=" + UrlEncode("units.%' --"), {}, 200},
+      {"GET", "/api/v1/units?q=" + UrlEncode("'; DROP TABLE units; --"), {}, 200},
+      {"POST", "/api/v1/session", json{{"username", 5}, {"password", json::array()}}, 400},
+      {"POST", "/api/v1/session", json{{"username", "admin' --"}, {"password", "x"}}, 401},
+      {"POST", "/api/v1/session", json{{"username", std::string(5000, 'a')}, {"password", "x"}}, 401},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.method + " " + c.target + (c.body ? " " + c.body->dump() : ""));
+    HttpResponse r = c.body ? http().Request(c.method, c.target, c.body->dump(),
+                                             {{"Content-Type", "application/json"}})
+                            : http().Request(c.method, c.target, std::nullopt, {});
+    if (c.status != 0) {
+      EXPECT_EQ(r.status, c.status) << r;
+    }
+    ExpectNoInternals(r);
+    if (r.status >= 400) ExpectErrorShape(r);
+    // Injected text finds nothing.
+    if (c.status == 200 && c.target.find("?q=") != std::string::npos &&
+        c.target.find("/users") != std::string::npos) {
+      EXPECT_EQ(r.json.value("total", -1), 0) << r;
+    }
+    if (c.status == 200 && c.target.find("/audit?") != std::string::npos) {
+      EXPECT_EQ(r.json.value("total", -1), 0) << r;
+    }
+  }
+  EXPECT_EQ(http().Get("/readyz").status, 200);
+}
+
+}  // namespace
+}  // namespace jiceng::apitest
