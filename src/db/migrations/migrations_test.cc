@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "db/testing/test_database.h"
@@ -211,6 +212,64 @@ TEST_P(MigrationsTest, DatabaseNewerThanBinaryIsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, MigrationsTest, ::testing::ValuesIn(testing::kEngines),
                          [](const auto& info) { return std::string(info.param); });
+
+}  // namespace
+}  // namespace jiceng::db
+
+namespace jiceng::db {
+namespace {
+
+// Both spellings of every shipped migration must build the same schema: the
+// same tables in the same order, the same columns, engine-assigned ids and
+// foreign keys. (Needs the PostgreSQL test server: suite PostgresServer*,
+// run by CTest's pg.unit_test.) Also the list of indexes, by name.
+TEST(PostgresServerMigrations, BothEnginesGetTheSameTablesColumnsKeysAndIndexes) {
+  auto sqlite = testing::TestDatabase::Create("sqlite", "parity");
+  auto pg = testing::TestDatabase::Create("postgresql", "parity");
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status().ToString();
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto a = (*sqlite)->Open();
+  auto b = (*pg)->Open();
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(Migrate(**a).ok());
+  ASSERT_TRUE(Migrate(**b).ok());
+  auto tables_of = [](Database& db) {
+    std::vector<TableInfo> tables;
+    EXPECT_TRUE(db.Read([&](Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(tables, s.Tables());
+      return Status::Ok();
+    }).ok());
+    for (TableInfo& t : tables) std::sort(t.references.begin(), t.references.end());
+    return tables;
+  };
+  const auto ta = tables_of(**a);
+  const auto tb = tables_of(**b);
+  ASSERT_EQ(ta.size(), tb.size());
+  for (std::size_t i = 0; i < ta.size(); ++i) {
+    SCOPED_TRACE(ta[i].name);
+    EXPECT_EQ(ta[i].name, tb[i].name);
+    EXPECT_EQ(ta[i].columns, tb[i].columns);
+    // schema_migrations.version is given explicitly, always; on SQLite its
+    // INTEGER PRIMARY KEY merely happens to be a rowid alias.
+    if (ta[i].name != "schema_migrations") EXPECT_EQ(ta[i].id_column, tb[i].id_column);
+    EXPECT_EQ(ta[i].references, tb[i].references);
+  }
+  // Named indexes (the engines' own automatic ones aside).
+  auto indexes_of = [](Database& db, const char* sql) {
+    std::vector<std::string> names;
+    EXPECT_TRUE(db.Read([&](Session& s) {
+      return s.Query(sql, {}, [&](const Row& r) {
+        names.push_back(r.Text(0));
+        return Status::Ok();
+      });
+    }).ok());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  EXPECT_EQ(indexes_of(**a, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"),
+            indexes_of(**b, "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                            "AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'"));
+}
 
 }  // namespace
 }  // namespace jiceng::db
