@@ -251,7 +251,9 @@ TEST(PostgresServerMigrations, BothEnginesGetTheSameTablesColumnsKeysAndIndexes)
     EXPECT_EQ(ta[i].columns, tb[i].columns);
     // schema_migrations.version is given explicitly, always; on SQLite its
     // INTEGER PRIMARY KEY merely happens to be a rowid alias.
-    if (ta[i].name != "schema_migrations") EXPECT_EQ(ta[i].id_column, tb[i].id_column);
+    if (ta[i].name != "schema_migrations") {
+      EXPECT_EQ(ta[i].id_column, tb[i].id_column);
+    }
     EXPECT_EQ(ta[i].references, tb[i].references);
   }
   // Named indexes (the engines' own automatic ones aside).
