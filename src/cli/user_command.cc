@@ -69,7 +69,7 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
   CLI::App* user = app.add_subcommand("user", "管理账号 / manage accounts");
   user->require_subcommand(1);
   auto with_db = [&](CLI::App* c) {
-    c->add_option("--db", o->db, "数据库（SQLite 文件）/ database (SQLite file)")->capture_default_str();
+    c->add_option("--db", o->db, kDbOptionHelp)->capture_default_str();
   };
   auto run = [o, &exit_code](const std::function<int(App&)>& body) {
     auto loaded = LoadApp(o->db, accounts::SessionSettings{});
@@ -214,7 +214,7 @@ void AddAuditCommand(CLI::App& app, int& exit_code) {
   audit_cmd->require_subcommand(1);
   CLI::App* verify = audit_cmd->add_subcommand(
       "verify", "校验审计日志的哈希链 / verify the audit log's hash chain");
-  verify->add_option("--db", *db_path, "数据库（SQLite 文件）/ database (SQLite file)")->capture_default_str();
+  verify->add_option("--db", *db_path, kDbOptionHelp)->capture_default_str();
   verify->callback([db_path, &exit_code] {
     auto db = OpenDatabase(*db_path);
     if (!db.ok()) {
@@ -242,7 +242,7 @@ void AddAuditCommand(CLI::App& app, int& exit_code) {
 void AddRoutesCommand(CLI::App& app, int& exit_code) {
   auto db_path = std::make_shared<std::string>(kDefaultDb);
   CLI::App* cmd = app.add_subcommand("routes", "列出所有 API 路由及其权限（JSON）/ print every API route and its permission as JSON");
-  cmd->add_option("--db", *db_path, "数据库（SQLite 文件）/ database (SQLite file)")->capture_default_str();
+  cmd->add_option("--db", *db_path, kDbOptionHelp)->capture_default_str();
   cmd->callback([db_path, &exit_code] {
     auto loaded = LoadApp(*db_path, accounts::SessionSettings{});
     if (!loaded.ok()) {

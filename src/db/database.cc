@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "db/postgres/postgres_database.h"
 #include "db/sqlite/sqlite_database.h"
 
 namespace jiceng::db {
@@ -34,6 +35,25 @@ std::optional<std::string> Row::OptText(std::size_t i) const {
   return Text(i);
 }
 
+Result<std::int64_t> Statement::RunBatch(std::span<const Params> batch) {
+  std::int64_t changed = 0;
+  for (const Params& params : batch) {
+    JICENG_ASSIGN_OR_RETURN(auto n, Run(params));
+    changed += n;
+  }
+  return changed;
+}
+
+Result<std::vector<std::int64_t>> Statement::RunBatchReturningIds(std::span<const Params> batch) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(batch.size());
+  for (const Params& params : batch) {
+    JICENG_ASSIGN_OR_RETURN(auto id, RunReturningId(params));
+    ids.push_back(id);
+  }
+  return ids;
+}
+
 Result<std::vector<Row>> Session::QueryAll(std::string_view sql, const Params& params) {
   std::vector<Row> rows;
   Status st = Query(sql, params, [&](const Row& row) {
@@ -62,10 +82,8 @@ Result<std::int64_t> Session::InsertReturningId(std::string_view sql, const Para
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& url) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return Status::Error(ErrorCode::kFailedPrecondition,
-                         "此版本尚不支持 PostgreSQL，请使用 SQLite 文件路径。",
-                         "This build does not support PostgreSQL yet; use a SQLite file path.",
-                         "db");
+    JICENG_ASSIGN_OR_RETURN(auto pg, PostgresDatabase::Open(url));
+    return std::unique_ptr<Database>(std::move(pg));
   }
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   JICENG_ASSIGN_OR_RETURN(auto sqlite, SqliteDatabase::Open(path));

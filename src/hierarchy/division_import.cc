@@ -178,10 +178,6 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
   const std::string now = NowUtcIso();
   Status st = db.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(
-        auto insert,
-        s.Prepare("INSERT INTO units (code, name, level, parent_id, province_code, source, version, "
-                  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'division', 1, ?, ?) RETURNING id"));
-    JICENG_ASSIGN_OR_RETURN(
         auto rename, s.Prepare("UPDATE units SET name = ?, version = version + 1, updated_at = ? "
                                "WHERE id = ?"));
     JICENG_ASSIGN_OR_RETURN(
@@ -191,19 +187,52 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
     ids.reserve(list.size());
     for (const auto& [code, e] : existing) ids.emplace(code, e.id);
     std::size_t done = 0;
-    // The list is in level order (provinces first), so a parent's id is
-    // known before any of its children is inserted.
+    // New units go in with BulkInsert (COPY on PostgreSQL), a chunk at a
+    // time; the ids the engine gave them are read back once per level. The
+    // list is in level order (provinces first), so every parent's id is
+    // known before a chunk holding its children is built.
+    static const std::string kColumns[] = {"code",    "name",       "level",     "parent_id",
+                                           "province_code", "source", "version", "created_at",
+                                           "updated_at"};
+    constexpr std::size_t kChunkRows = 50'000;
+    std::vector<db::Params> chunk;
+    chunk.reserve(kChunkRows);
+    Level chunk_level = Level::kProvince;
+    bool level_has_new = false;
+    auto flush = [&]() -> Status {
+      if (chunk.empty()) return Status::Ok();
+      JICENG_ASSIGN_OR_RETURN(auto n, s.BulkInsert("units", kColumns, chunk));
+      (void)n;
+      chunk.clear();
+      level_has_new = true;
+      return Status::Ok();
+    };
+    auto finish_level = [&]() -> Status {
+      JICENG_RETURN_IF_ERROR(flush());
+      if (!level_has_new) return Status::Ok();
+      level_has_new = false;
+      return s.Query("SELECT code, id FROM units WHERE level = ? AND source = 'division'",
+                     {Value(std::int64_t{static_cast<int>(chunk_level)})}, [&](const db::Row& row) {
+                       ids.emplace(std::stoull(row.Text(0)), row.Int(1));
+                       return Status::Ok();
+                     });
+    };
     for (const ListUnit& u : list) {
       auto it = existing.find(u.code);
       if (it == existing.end()) {
+        const Level level = LevelOfCode(u.code);
+        if (level != chunk_level) {
+          JICENG_RETURN_IF_ERROR(finish_level());
+          chunk_level = level;
+        } else if (chunk.size() >= kChunkRows) {
+          JICENG_RETURN_IF_ERROR(flush());
+        }
         const std::string code = std::to_string(u.code);
         Value parent = nullptr;
         if (u.parent != 0) parent = Value(ids.at(u.parent));
-        JICENG_ASSIGN_OR_RETURN(
-            auto id, insert->RunReturningId({Value(code), Value(u.name),
-                                             Value(std::int64_t{static_cast<int>(LevelOfCode(u.code))}),
-                                             parent, Value(code.substr(0, 2)), Value(now), Value(now)}));
-        ids.emplace(u.code, id);
+        chunk.push_back({Value(code), Value(u.name), Value(std::int64_t{static_cast<int>(level)}),
+                         parent, Value(code.substr(0, 2)), Value(std::string("division")),
+                         Value(std::int64_t{1}), Value(now), Value(now)});
       } else if (it->second.name != u.name) {
         JICENG_ASSIGN_OR_RETURN(auto n1, rename->Run({Value(u.name), Value(now), Value(it->second.id)}));
         JICENG_ASSIGN_OR_RETURN(auto n2, history->Run({Value(it->second.id), Value(it->second.name),
@@ -214,6 +243,7 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
       }
       if (progress && ++done % 20000 == 0) progress("写入/writing", done, list.size());
     }
+    JICENG_RETURN_IF_ERROR(flush());
     if (progress) progress("写入/writing", list.size(), list.size());
     JICENG_ASSIGN_OR_RETURN(
         auto n, s.Exec("INSERT INTO division_imports (imported_at, source_dir, list_version, added, "

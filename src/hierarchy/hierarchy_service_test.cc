@@ -2,25 +2,27 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <atomic>
 #include <thread>
 
 #include "db/migrations/migrations.h"
+#include "db/testing/test_database.h"
 
 namespace jiceng::hierarchy {
 namespace {
 
 using db::Value;
 
-class HierarchyServiceTest : public ::testing::Test {
+// Runs on every engine (db/testing/test_database.h).
+class HierarchyServiceTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("jiceng_hs_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    auto db = db::Database::Open(path_.string());
-    ASSERT_TRUE(db.ok());
+    auto t = db::testing::TestDatabase::Create(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    test_db_ = std::move(t).value();
+    auto db = test_db_->Open();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
     ASSERT_TRUE(db::Migrate(*db_).ok());
     // A slice of the real list, inserted as the importer would.
@@ -52,15 +54,15 @@ class HierarchyServiceTest : public ::testing::Test {
   void TearDown() override {
     service_.reset();
     db_.reset();
-    std::filesystem::remove(path_);
+    test_db_.reset();
   }
 
-  std::filesystem::path path_;
+  std::unique_ptr<db::testing::TestDatabase> test_db_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<HierarchyService> service_;
 };
 
-TEST_F(HierarchyServiceTest, AddGroupAssignsCodesAndSurvivesReload) {
+TEST_P(HierarchyServiceTest, AddGroupAssignsCodesAndSurvivesReload) {
   auto a = service_->AddGroup("540424100201", "  本东村民小组 ");
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->code, "540424100201001");
@@ -79,7 +81,7 @@ TEST_F(HierarchyServiceTest, AddGroupAssignsCodesAndSurvivesReload) {
   EXPECT_EQ(g->rank, service_->tree().Find(540424100201002)->rank);
 }
 
-TEST_F(HierarchyServiceTest, AddGroupRefusesBadPlacesAndNames) {
+TEST_P(HierarchyServiceTest, AddGroupRefusesBadPlacesAndNames) {
   EXPECT_EQ(service_->AddGroup("540424100", "一组").status().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(service_->AddGroup("540424100299", "一组").status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(service_->AddGroup("5404x", "一组").status().field(), "code");
@@ -94,7 +96,7 @@ TEST_F(HierarchyServiceTest, AddGroupRefusesBadPlacesAndNames) {
   EXPECT_TRUE(service_->AddGroup("540424100202", "一组").ok());
 }
 
-TEST_F(HierarchyServiceTest, RenameUsesOptimisticVersionsAndKeepsHistory) {
+TEST_P(HierarchyServiceTest, RenameUsesOptimisticVersionsAndKeepsHistory) {
   auto g = *service_->AddGroup("540424100201", "一组");
   auto renamed = service_->RenameGroup(g.code, "本东组", 1);
   ASSERT_TRUE(renamed.ok()) << renamed.status().ToString();
@@ -114,7 +116,7 @@ TEST_F(HierarchyServiceTest, RenameUsesOptimisticVersionsAndKeepsHistory) {
   EXPECT_TRUE(st.ok());
 }
 
-TEST_F(HierarchyServiceTest, RetireKeepsTheRowAndFreesTheName) {
+TEST_P(HierarchyServiceTest, RetireKeepsTheRowAndFreesTheName) {
   auto g = *service_->AddGroup("540424100201", "一组");
   auto retired = service_->RetireGroup(g.code, std::nullopt);
   ASSERT_TRUE(retired.ok());
@@ -130,7 +132,7 @@ TEST_F(HierarchyServiceTest, RetireKeepsTheRowAndFreesTheName) {
   EXPECT_TRUE(reloaded->tree().Find(540424100201001)->retired);
 }
 
-TEST_F(HierarchyServiceTest, ConcurrentAddsOfOneNameYieldOneGroup) {
+TEST_P(HierarchyServiceTest, ConcurrentAddsOfOneNameYieldOneGroup) {
   std::vector<std::thread> threads;
   std::atomic<int> ok{0}, conflict{0};
   for (int i = 0; i < 8; ++i) {
@@ -144,6 +146,9 @@ TEST_F(HierarchyServiceTest, ConcurrentAddsOfOneNameYieldOneGroup) {
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(conflict.load(), 7);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, HierarchyServiceTest, ::testing::ValuesIn(db::testing::kEngines),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace jiceng::hierarchy

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "db/migrations/migrations.h"
+#include "db/testing/test_database.h"
 #include "members/dues_service.h"
 #include "members/meeting_service.h"
 #include "orgs/org_service.h"
@@ -19,14 +18,17 @@ const std::optional<std::int64_t> kNoUser;
 
 // A slice of the hierarchy: Luding county with a town and two villages (and
 // a villager group), Bomi county with a town — inserted as the importer would.
-class MemberServiceTest : public ::testing::Test {
+// Runs on every engine (db/testing/test_database.h).
+class MemberServiceTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("jiceng_members_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    db_ = std::move(db::Database::Open(path_.string())).value();
+    auto t = db::testing::TestDatabase::Create(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    test_db_ = std::move(t).value();
+    auto db = test_db_->Open();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
     ASSERT_TRUE(db::Migrate(*db_).ok());
     const char* rows[][2] = {{"51", "四川省"},          {"5133", "甘孜藏族自治州"},   {"513322", "泸定县"},
                              {"513322100", "泸桥镇"},   {"513322100201", "甲村"},    {"513322100202", "乙村"},
@@ -66,7 +68,7 @@ class MemberServiceTest : public ::testing::Test {
     orgs_.reset();
     hierarchy_.reset();
     db_.reset();
-    std::filesystem::remove(path_);
+    test_db_.reset();
   }
   std::int64_t Org(orgs::OrgInput in) {
     auto o = orgs_->Create(in);
@@ -86,7 +88,7 @@ class MemberServiceTest : public ::testing::Test {
     return in;
   }
 
-  std::filesystem::path path_;
+  std::unique_ptr<db::testing::TestDatabase> test_db_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
@@ -95,7 +97,7 @@ class MemberServiceTest : public ::testing::Test {
   std::int64_t county_ = 0, town_ = 0, village_a_ = 0, village_b_ = 0;
 };
 
-TEST_F(MemberServiceTest, CreateChecksEveryFieldAndNamesIt) {
+TEST_P(MemberServiceTest, CreateChecksEveryFieldAndNamesIt) {
   auto ok = members_->Create(Person(village_a_), kNoUser);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->unit_code, 513322100201u);
@@ -132,7 +134,7 @@ TEST_F(MemberServiceTest, CreateChecksEveryFieldAndNamesIt) {
   EXPECT_EQ(dup.status().field(), "id_number");
 }
 
-TEST_F(MemberServiceTest, AdvanceRecordsDatedStepsAndCountsRollUp) {
+TEST_P(MemberServiceTest, AdvanceRecordsDatedStepsAndCountsRollUp) {
   auto m = *members_->Create(Person(village_a_, "张三", "activist", "2024-06-01"), kNoUser);
   auto early = members_->Advance(m.id, "candidate", "2025-05-31", "", kNoUser);
   EXPECT_EQ(early.status().code(), ErrorCode::kFailedPrecondition);
@@ -153,7 +155,7 @@ TEST_F(MemberServiceTest, AdvanceRecordsDatedStepsAndCountsRollUp) {
   EXPECT_EQ(members_->Figures(540424, "2025-01-01", "2026-01-01")->by_stage["probationary"], 0);
 }
 
-TEST_F(MemberServiceTest, TransfersMoveMembersOnlyWhenConfirmed) {
+TEST_P(MemberServiceTest, TransfersMoveMembersOnlyWhenConfirmed) {
   auto m = *members_->Create(Person(village_a_), kNoUser);
   auto t = members_->RequestTransfer(m.id, village_b_, "迁居", kNoUser);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
@@ -176,7 +178,7 @@ TEST_F(MemberServiceTest, TransfersMoveMembersOnlyWhenConfirmed) {
   EXPECT_EQ(moved.status, "active");
 }
 
-TEST_F(MemberServiceTest, UnansweredTransfersShowAsOverdue) {
+TEST_P(MemberServiceTest, UnansweredTransfersShowAsOverdue) {
   auto m = *members_->Create(Person(village_a_), kNoUser);
   auto t = *members_->RequestTransfer(m.id, village_b_, "", kNoUser);
   EXPECT_FALSE(t.overdue);
@@ -191,7 +193,7 @@ TEST_F(MemberServiceTest, UnansweredTransfersShowAsOverdue) {
   EXPECT_TRUE(members_->ListTransfers({"540424"}, false, std::nullopt)->empty());
 }
 
-TEST_F(MemberServiceTest, DissolveNeedsAnEmptyOrganizationAndMergeMovesMembers) {
+TEST_P(MemberServiceTest, DissolveNeedsAnEmptyOrganizationAndMergeMovesMembers) {
   auto m = *members_->Create(Person(village_a_), kNoUser);
   auto refused = orgs_->Dissolve(village_a_, "2026-06-01", std::nullopt);
   EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition);
@@ -210,7 +212,7 @@ TEST_F(MemberServiceTest, DissolveNeedsAnEmptyOrganizationAndMergeMovesMembers) 
   EXPECT_EQ(orgs_->List(f)->second, 3u);
 }
 
-TEST_F(MemberServiceTest, CoverageCountsPermanentOrganizationsAndJointBranches) {
+TEST_P(MemberServiceTest, CoverageCountsPermanentOrganizationsAndJointBranches) {
   auto c = *orgs_->CoverageOf(513322, 10);
   EXPECT_EQ(c.villages.total, 2u);
   EXPECT_EQ(c.villages.covered, 2u);
@@ -239,7 +241,7 @@ TEST_F(MemberServiceTest, CoverageCountsPermanentOrganizationsAndJointBranches) 
   EXPECT_EQ(after.two_new.covered, 1u);
 }
 
-TEST_F(MemberServiceTest, OrganizationRulesAreEnforced) {
+TEST_P(MemberServiceTest, OrganizationRulesAreEnforced) {
   // A parent must sit at the unit or above it.
   auto wrong_parent = orgs_->Create({"513322100", village_a_, "branch", "x"});
   EXPECT_EQ(wrong_parent.status().field(), "parent_id");
@@ -256,7 +258,7 @@ TEST_F(MemberServiceTest, OrganizationRulesAreEnforced) {
   EXPECT_EQ(orgs_->Create(not_joint).status().field(), "covered_units");
 }
 
-TEST_F(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
+TEST_P(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
   DuesService dues(*db_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
   const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
@@ -285,7 +287,7 @@ TEST_F(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
   EXPECT_EQ(org[0].months_in_arrears, current_month - 1);
 }
 
-TEST_F(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
+TEST_P(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
   DuesService cards(*db_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
   auto other = *members_->Create(Person(village_b_, "李四"), kNoUser);
@@ -306,7 +308,7 @@ TEST_F(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
   EXPECT_EQ(cards.CardFiguresOf(513322100202, year)->issued, 1);
 }
 
-TEST_F(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
+TEST_P(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
   MeetingService meetings(*db_, *rules_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
   const auto today = std::chrono::year_month_day(Today());
@@ -343,6 +345,9 @@ TEST_F(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
   EXPECT_EQ(meetings.Review(village_a_, year, "compliant", "", kNoUser).status().code(), ErrorCode::kConflict);
   EXPECT_EQ((*meetings.ReviewOf(village_a_, year))->result, "needs_improvement");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, MemberServiceTest, ::testing::ValuesIn(db::testing::kEngines),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace jiceng::members

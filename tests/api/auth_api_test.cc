@@ -308,7 +308,7 @@ class AuthApi : public ApiSuite<AuthApi> {
         {"auditor", kBomi, kBomi, village1_},
         {"public", kBomi, kBomi, village1_},
     };
-    const std::string db = server_->db().string();
+    const std::string db = server_->db();
     std::vector<std::vector<std::pair<std::vector<std::string>, std::string>>> chains;
     for (const Spec& s : specs) {
       RoleUser u;
@@ -332,10 +332,10 @@ class AuthApi : public ApiSuite<AuthApi> {
     }
     // The route table, from a copy of the template as the server would load it.
     std::string copy_error;
-    const fs::path routes_db = CopyTemplateDb("auth_routes", &copy_error);
+    const std::string routes_db = CopyTemplateDb("auth_routes", &copy_error);
     if (routes_db.empty()) return "copying the template for `jiceng routes`: " + copy_error;
     CommandResult routes_result;
-    chains.push_back({{{"routes", "--db", routes_db.string()}, ""}});
+    chains.push_back({{{"routes", "--db", routes_db}, ""}});
     const std::size_t routes_chain = chains.size() - 1;
 
     std::mutex mutex;
@@ -1808,10 +1808,13 @@ TEST_F(AuthApi, AuditShowsWhoDidWhatWithinTheReadersArea) {
       << "the creation of the phone user should be in the log" << creation;
 }
 
-// A server of its own, stopped so that its database can be tampered with.
+// A server of its own, stopped so that its database can be tampered with
+// (with the engine's own shell: sqlite3 on the file, psql on PostgreSQL).
 TEST_F(AuthApi, AuditVerifyFindsAnEditedOrDeletedEntry) {
-  const std::string sqlite3 = FindOnPath("sqlite3");
-  ASSERT_FALSE(sqlite3.empty()) << "this test needs the sqlite3 command-line shell on PATH";
+  const bool pg = Engine() == "postgresql";
+  const std::string shell = FindOnPath(pg ? "psql" : "sqlite3");
+  ASSERT_FALSE(shell.empty()) << "this test needs the " << (pg ? "psql" : "sqlite3")
+                              << " command-line shell on PATH";
   std::string why;
   std::unique_ptr<TestServer> server = StartSuiteServer("auth_audit_chain", &why);
   ASSERT_NE(server, nullptr) << why;
@@ -1825,22 +1828,20 @@ TEST_F(AuthApi, AuditVerifyFindsAnEditedOrDeletedEntry) {
   const long long total = audit.json.value("total", 0LL);
   ASSERT_GE(total, 4) << "at least: the CLI's two, the sign-in and the group" << audit;
   server->Stop();
-  const fs::path db = server->db();
+  const std::string db = server->db();
 
-  auto verify = [&](const fs::path& file) {
-    return RunJiceng({"audit", "verify", "--db", file.string()});
+  auto verify = [&](const std::string& url) { return RunJiceng({"audit", "verify", "--db", url}); };
+  auto sql = [&](const std::string& url, const std::string& statements) {
+    if (pg) return RunProgram({shell, "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", statements});
+    return RunProgram({shell, url, statements});
   };
-  auto sql = [&](const fs::path& file, const std::string& statements) {
-    return RunProgram({sqlite3, file.string(), statements});
+  auto drop_trigger = [&](const std::string& name) {
+    return "DROP TRIGGER " + name + (pg ? " ON audit_log; " : "; ");
   };
   auto copy = [&](const std::string& name) {
-    const fs::path to = db.parent_path() / (name + ".db");
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      const fs::path from = db.string() + suffix;
-      if (fs::exists(from)) fs::copy_file(from, to.string() + suffix, fs::copy_options::overwrite_existing, ec);
-      EXPECT_FALSE(ec) << ec.message();
-    }
+    std::string copy_error;
+    const std::string to = CopyDb(db, name, &copy_error);
+    EXPECT_FALSE(to.empty()) << copy_error;
     return to;
   };
 
@@ -1860,9 +1861,9 @@ TEST_F(AuthApi, AuditVerifyFindsAnEditedOrDeletedEntry) {
   EXPECT_EQ(verify(db).exit_code, 0);
 
   // Edited behind the triggers' back: found, at that entry.
-  const fs::path edited = copy("auth_audit_edited");
-  CommandResult edit = sql(edited, "DROP TRIGGER audit_log_append_only_update; "
-                                   "UPDATE audit_log SET target='x' WHERE id=3");
+  const std::string edited = copy("auth_audit_edited");
+  CommandResult edit = sql(edited, drop_trigger("audit_log_append_only_update") +
+                                       "UPDATE audit_log SET target='x' WHERE id=3");
   ASSERT_EQ(edit.exit_code, 0) << edit;
   CommandResult after_edit = verify(edited);
   EXPECT_EQ(after_edit.exit_code, 1) << after_edit;
@@ -1872,9 +1873,9 @@ TEST_F(AuthApi, AuditVerifyFindsAnEditedOrDeletedEntry) {
       << after_edit;
 
   // Deleted: the gap is found at the entry after it, naming the missing one.
-  const fs::path deleted = copy("auth_audit_deleted");
-  CommandResult del = sql(deleted, "DROP TRIGGER audit_log_append_only_delete; "
-                                   "DELETE FROM audit_log WHERE id=2");
+  const std::string deleted = copy("auth_audit_deleted");
+  CommandResult del = sql(deleted, drop_trigger("audit_log_append_only_delete") +
+                                      "DELETE FROM audit_log WHERE id=2");
   ASSERT_EQ(del.exit_code, 0) << del;
   CommandResult after_delete = verify(deleted);
   EXPECT_EQ(after_delete.exit_code, 1) << after_delete;
@@ -1885,9 +1886,9 @@ TEST_F(AuthApi, AuditVerifyFindsAnEditedOrDeletedEntry) {
 
   // Deleting the newest entry leaves a chain that verifies, but with one
   // entry fewer and another head hash: why `audit verify` prints both.
-  const fs::path truncated = copy("auth_audit_truncated");
-  CommandResult cut = sql(truncated, "DROP TRIGGER audit_log_append_only_delete; "
-                                     "DELETE FROM audit_log WHERE id=(SELECT MAX(id) FROM audit_log)");
+  const std::string truncated = copy("auth_audit_truncated");
+  CommandResult cut = sql(truncated, drop_trigger("audit_log_append_only_delete") +
+                                        "DELETE FROM audit_log WHERE id=(SELECT MAX(id) FROM audit_log)");
   ASSERT_EQ(cut.exit_code, 0) << cut;
   CommandResult after_cut = verify(truncated);
   EXPECT_EQ(after_cut.exit_code, 0) << after_cut;

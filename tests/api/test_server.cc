@@ -27,6 +27,8 @@
 #include <sstream>
 #include <thread>
 
+#include "db/testing/test_database.h"
+
 #ifndef JICENG_BINARY
 #error "JICENG_BINARY must be defined to the path of the jiceng executable"
 #endif
@@ -37,9 +39,13 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+std::string g_engine;
 fs::path g_test_dir;
-fs::path g_template_db;
+std::string g_template_db;  // the --db URL of the imported template
 std::string g_setup_error;  // why the global set-up failed, "" if it did not
+// PostgreSQL databases made for this process (the template first), dropped
+// at the end.
+std::vector<std::unique_ptr<db::testing::TestDatabase>> g_pg_databases;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -143,7 +149,16 @@ class DivisionsEnvironment : public ::testing::Environment {
       return std::string("mkdtemp failed: ") + std::strerror(errno);
     }
     g_test_dir = pattern;
-    const fs::path db = g_test_dir / "template.db";
+    g_engine = db::testing::EngineFromEnv();
+    std::string db = (g_test_dir / "template.db").string();
+    if (g_engine == "postgresql") {
+      auto pg = db::testing::TestDatabase::Create("postgresql", "api_template");
+      if (!pg.ok()) return "cannot create the PostgreSQL template database: " + pg.status().ToString();
+      db = (*pg)->url();
+      g_pg_databases.push_back(std::move(pg).value());
+    } else if (g_engine != "sqlite") {
+      return "JICENG_TEST_ENGINE is \"" + g_engine + "\"; use sqlite or postgresql";
+    }
 
 #ifdef JICENG_SOURCE_DIR
     // A developer running the tests by hand: fall back to the list fetched
@@ -158,13 +173,13 @@ class DivisionsEnvironment : public ::testing::Environment {
     const char* divisions = std::getenv("JICENG_DIVISIONS_DIR");
     const fs::path log = g_test_dir / "import-divisions.log";
     const auto started = Clock::now();
-    const int status = RunToCompletion({BinaryPath(), "import-divisions", "--db", db.string()}, log,
+    const int status = RunToCompletion({BinaryPath(), "import-divisions", "--db", db}, log,
                                        std::chrono::seconds(600));
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       std::ostringstream why;
-      why << "\n*** `jiceng import-divisions --db " << db.string() << "` FAILED ("
+      why << "\n*** `jiceng import-divisions --db " << db << "` FAILED ("
           << (status == -1 ? std::string("could not start or timed out")
                            : DescribeWaitStatus(status))
           << " after " << seconds << " s).\n"
@@ -176,13 +191,13 @@ class DivisionsEnvironment : public ::testing::Environment {
           << TailOfFile(log);
       return why.str();
     }
-    if (!fs::exists(db)) {
-      return "import-divisions exited 0 but wrote no " + db.string() + "\n" + TailOfFile(log);
+    if (g_engine == "sqlite" && !fs::exists(db)) {
+      return "import-divisions exited 0 but wrote no " + db + "\n" + TailOfFile(log);
     }
     // Everything but /healthz, /readyz and signing in needs a signed-in
     // user: every suite signs in as this administrator.
     const CommandResult admin = RunJiceng(
-        {"user", "add", AdminUsername(), "--admin", "--password-stdin", "--db", db.string()},
+        {"user", "add", AdminUsername(), "--admin", "--password-stdin", "--db", db},
         AdminPassword() + "\n");
     if (admin.exit_code != 0) {
       std::ostringstream why;
@@ -190,13 +205,15 @@ class DivisionsEnvironment : public ::testing::Environment {
       return why.str();
     }
     g_template_db = db;
-    std::cout << "[ api_test ] imported the division list into " << db << " in " << seconds
-              << " s and created the administrator " << AdminUsername() << "\n";
+    std::cout << "[ api_test ] imported the division list into " << db << " (" << g_engine
+              << ") in " << seconds << " s and created the administrator " << AdminUsername() << "\n";
     return "";
   }
 
  public:
   void TearDown() override {
+    // Copies first: a template cannot be dropped while copies are made from it.
+    while (!g_pg_databases.empty()) g_pg_databases.pop_back();
     if (!g_test_dir.empty() && std::getenv("JICENG_KEEP_TEST_DIR") == nullptr) {
       std::error_code ec;
       fs::remove_all(g_test_dir, ec);
@@ -259,8 +276,9 @@ int FindFreePort() {
   return 0;
 }
 
+const std::string& Engine() { return g_engine; }
 const fs::path& TestDir() { return g_test_dir; }
-const fs::path& TemplateDb() { return g_template_db; }
+const std::string& TemplateDb() { return g_template_db; }
 
 std::string BinaryPath() { return JICENG_BINARY; }
 
@@ -337,20 +355,57 @@ CommandResult RunProgram(const std::vector<std::string>& argv, const std::string
   return result;
 }
 
-fs::path CopyTemplateDb(const std::string& name, std::string* why) {
+std::string CopyTemplateDb(const std::string& name, std::string* why) {
+  return CopyDb(g_template_db, name, why);
+}
+
+std::string CopyDb(const std::string& source, const std::string& name, std::string* why) {
+  if (g_engine == "postgresql") {
+    // A file-level copy on the server: fast, and the source has no
+    // connections (the importing process has exited, or its server stopped).
+    const std::size_t slash = source.rfind('/');
+    const std::size_t query = source.find('?', slash);
+    const std::string source_name = source.substr(slash + 1, query == std::string::npos ? std::string::npos
+                                                                                        : query - slash - 1);
+    auto copy = db::testing::TestDatabase::Create("postgresql", name, source_name);
+    if (!copy.ok()) {
+      *why = "CREATE DATABASE " + name + " from " + source_name + ": " + copy.status().ToString();
+      return "";
+    }
+    const std::string url = (*copy)->url();
+    g_pg_databases.push_back(std::move(copy).value());
+    return url;
+  }
   const fs::path target = g_test_dir / (name + ".db");
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) {
-    const fs::path from = g_template_db.string() + suffix;
+    const fs::path from = source + suffix;
     const fs::path to = target.string() + suffix;
     if (!fs::exists(from)) continue;
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
     if (ec) {
       *why = "copying " + from.string() + " to " + to.string() + ": " + ec.message();
-      return {};
+      return "";
     }
   }
-  return target;
+  return target.string();
+}
+
+std::string CreateEmptyDb(const std::string& name, std::string* why) {
+  if (g_engine == "postgresql") {
+    auto db = db::testing::TestDatabase::Create("postgresql", name);
+    if (!db.ok()) {
+      *why = "CREATE DATABASE for " + name + ": " + db.status().ToString();
+      return "";
+    }
+    const std::string url = (*db)->url();
+    g_pg_databases.push_back(std::move(db).value());
+    return url;
+  }
+  const fs::path target = g_test_dir / (name + ".db");
+  std::error_code ec;
+  fs::remove(target, ec);
+  return target.string();
 }
 
 int RunToCompletion(const std::vector<std::string>& argv, const fs::path& log_file,
@@ -379,7 +434,7 @@ std::string TailOfFile(const fs::path& file, std::size_t max_bytes) {
 // ---------------------------------------------------------------------------
 // TestServer
 
-TestServer::TestServer(fs::path db, fs::path log_file, std::vector<std::string> extra_args)
+TestServer::TestServer(std::string db, fs::path log_file, std::vector<std::string> extra_args)
     : db_(std::move(db)), log_file_(std::move(log_file)), extra_args_(std::move(extra_args)) {}
 
 TestServer::~TestServer() { Stop(); }
@@ -388,7 +443,7 @@ std::string TestServer::LaunchOnce() {
   port_ = FindFreePort();
   if (port_ == 0) return "could not find a free port";
   exited_ = false;
-  std::vector<std::string> argv = {BinaryPath(), "serve", "--db", db_.string(), "--listen",
+  std::vector<std::string> argv = {BinaryPath(), "serve", "--db", db_, "--listen",
                                    "127.0.0.1:" + std::to_string(port_), "--access-log", "off"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   pid_ = Spawn(argv, log_file_);
@@ -452,6 +507,18 @@ int TestServer::Stop() {
   return wait_status_;
 }
 
+void TestServer::Kill() {
+  if (pid_ < 0) return;
+  if (Running()) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    exited_ = true;
+    wait_status_ = status;
+  }
+  pid_ = -1;
+}
+
 std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std::string* why,
                                              const std::vector<std::string>& extra_args) {
   if (!g_setup_error.empty()) {
@@ -463,7 +530,7 @@ std::unique_ptr<TestServer> StartSuiteServer(const std::string& suite_name, std:
     *why = "the division import environment did not run";
     return nullptr;
   }
-  const fs::path db = CopyTemplateDb(suite_name, why);
+  const std::string db = CopyTemplateDb(suite_name, why);
   if (db.empty()) return nullptr;
   auto server =
       std::make_unique<TestServer>(db, g_test_dir / (suite_name + ".server.log"), extra_args);

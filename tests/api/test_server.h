@@ -1,10 +1,14 @@
 // Black-box HTTP test helpers: start the real `jiceng` binary on a free
-// loopback port against a private SQLite file, and talk real HTTP to it.
+// loopback port against a private database, and talk real HTTP to it.
 //
-// A global gtest Environment (registered by test_server.cc) imports the real
-// national division list ONCE per process into a template database; each test
-// suite copies that template (CopyTemplateDb) and starts its own TestServer,
-// so suites never see each other's writes.
+// The engine under test comes from JICENG_TEST_ENGINE ("sqlite", the default,
+// or "postgresql" with JICENG_TEST_PG_URL naming the server; see
+// src/db/testing/test_database.h). A global gtest Environment (registered by
+// test_server.cc) imports the real national division list ONCE per process
+// into a template database; each test suite copies that template
+// (CopyTemplateDb: a file copy, or CREATE DATABASE ... TEMPLATE on
+// PostgreSQL) and starts its own TestServer, so suites never see each
+// other's writes.
 #pragma once
 
 #include <sys/types.h>
@@ -30,15 +34,28 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // does; TestServer retries with a new port when the server exits early.
 int FindFreePort();
 
-// The per-process scratch folder and the template database holding the
-// imported division list. Valid only after the global Environment set up.
-const std::filesystem::path& TestDir();
-const std::filesystem::path& TemplateDb();
+// The engine under test: "sqlite" or "postgresql" (JICENG_TEST_ENGINE).
+const std::string& Engine();
 
-// Copies the template database (and its -wal/-shm files, if present) to
-// TestDir()/<name>.db and returns the new path, or an empty path with the
-// reason in *why.
-std::filesystem::path CopyTemplateDb(const std::string& name, std::string* why);
+// The per-process scratch folder and the template database (its --db URL)
+// holding the imported division list. Valid only after the global
+// Environment set up.
+const std::filesystem::path& TestDir();
+const std::string& TemplateDb();
+
+// A private copy of the template database named after `name`; returns its
+// --db URL (a file under TestDir(), or a PostgreSQL URL), or "" with the
+// reason in *why. Copies are deleted when the process's tests end.
+std::string CopyTemplateDb(const std::string& name, std::string* why);
+
+// A private copy of any database of the engine under test (a file copy, or
+// CREATE DATABASE ... TEMPLATE, which needs the source to have no
+// connections: stop its server first); "" with the reason in *why.
+std::string CopyDb(const std::string& source, const std::string& name, std::string* why);
+
+// A new, empty database of the engine under test (not migrated), deleted
+// when the process's tests end; "" with the reason in *why on failure.
+std::string CreateEmptyDb(const std::string& name, std::string* why);
 
 // The path of the jiceng binary under test (from JICENG_BINARY).
 std::string BinaryPath();
@@ -89,9 +106,10 @@ std::string TailOfFile(const std::filesystem::path& file, std::size_t max_bytes 
 // started it ends: start servers from a thread that outlives them.
 class TestServer {
  public:
+  // `db` is the --db argument: a SQLite file or a PostgreSQL URL.
   // `extra_args` are appended to the serve command line (e.g.
   // {"--session-idle-seconds", "2"}).
-  TestServer(std::filesystem::path db, std::filesystem::path log_file,
+  TestServer(std::string db, std::filesystem::path log_file,
              std::vector<std::string> extra_args = {});
   ~TestServer();
   TestServer(const TestServer&) = delete;
@@ -106,9 +124,13 @@ class TestServer {
   std::string ExitDescription();
   // Sends SIGTERM, waits up to 5 s, then SIGKILL. Returns the wait status.
   int Stop();
+  // Sends SIGKILL at once (a crash) and reaps the process. Start() may then
+  // start it again on the same database.
+  void Kill();
 
   int port() const { return port_; }
-  const std::filesystem::path& db() const { return db_; }
+  // The --db argument it serves.
+  const std::string& db() const { return db_; }
   const std::filesystem::path& log_file() const { return log_file_; }
   std::string LogTail(std::size_t max_bytes = 8000) const {
     return TailOfFile(log_file_, max_bytes);
@@ -117,7 +139,7 @@ class TestServer {
  private:
   std::string LaunchOnce();
 
-  std::filesystem::path db_;
+  std::string db_;
   std::filesystem::path log_file_;
   std::vector<std::string> extra_args_;
   int port_ = 0;

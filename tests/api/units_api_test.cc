@@ -52,6 +52,7 @@ TEST_F(UnitsApi, ReadyzReportsSchemaVersionAndUnitCount) {
   ASSERT_TRUE(r.json.contains("units") && r.json["units"].is_number_integer()) << r;
   EXPECT_GE(r.json["units"].get<long long>(), kMinNationalUnits)
       << "the whole national list should be imported" << r;
+  EXPECT_EQ(r.json.value("engine", ""), Engine()) << "the server must run on the engine under test" << r;
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 // scripts/fetch-divisions.sh; JICENG_DIVISIONS_DIR points at its dist
 // folder) and checks the counts the domain brief gives, idempotency, and
 // that a newer list renames and adds without losing what hangs on a unit.
+// On the engine JICENG_TEST_ENGINE names (import_test: SQLite,
+// pg.import_test: PostgreSQL).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -10,6 +12,7 @@
 
 #include "common/text.h"
 #include "db/migrations/migrations.h"
+#include "db/testing/test_database.h"
 #include "hierarchy/division_import.h"
 #include "hierarchy/hierarchy_service.h"
 
@@ -34,8 +37,11 @@ class RealDivisionsTest : public ::testing::Test {
     dir_ = new fs::path(fs::temp_directory_path() / ("jiceng_import_" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
-    auto db = db::Database::Open((*dir_ / "real.db").string());
-    ASSERT_TRUE(db.ok());
+    auto test_db = db::testing::TestDatabase::Create(db::testing::EngineFromEnv(), "import_real");
+    ASSERT_TRUE(test_db.ok()) << test_db.status().ToString();
+    test_db_ = test_db->release();
+    auto db = test_db_->Open();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = db->release();
     ASSERT_TRUE(db::Migrate(*db_).ok());
     auto report = ImportDivisions(*db_, DivisionsDir());
@@ -44,6 +50,7 @@ class RealDivisionsTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete db_;
+    delete test_db_;
     fs::remove_all(*dir_);
     delete dir_;
     delete first_;
@@ -60,9 +67,14 @@ class RealDivisionsTest : public ::testing::Test {
   }
 
   static inline fs::path* dir_ = nullptr;
+  static inline db::testing::TestDatabase* test_db_ = nullptr;
   static inline db::Database* db_ = nullptr;
   static inline DivisionImportReport* first_ = nullptr;
 };
+
+TEST_F(RealDivisionsTest, RunsOnTheEngineUnderTest) {
+  EXPECT_EQ(db_->engine(), db::testing::EngineFromEnv());
+}
 
 TEST_F(RealDivisionsTest, LoadsEveryLevelOfTheNationalList) {
   EXPECT_EQ(first_->read, 665'276u);
@@ -158,7 +170,9 @@ TEST_F(RealDivisionsTest, ABadRowFailsTheWholeImportNamingFileAndLine) {
   std::ofstream(bad / "provinces.csv") << "code,name\n11,\"北京市\"\n12,\"天津市\"\n";
   std::ofstream(bad / "cities.csv") << "code,name,provinceCode\n1101,\"市辖区\",11\n12x1,\"坏\",12\n";
   for (const char* f : {"areas.csv", "streets.csv", "villages.csv"}) std::ofstream(bad / f) << "code,name\n";
-  auto fresh = db::Database::Open((*dir_ / "bad.db").string());
+  auto fresh_db = db::testing::TestDatabase::Create(db::testing::EngineFromEnv(), "import_bad");
+  ASSERT_TRUE(fresh_db.ok()) << fresh_db.status().ToString();
+  auto fresh = (*fresh_db)->Open();
   ASSERT_TRUE(fresh.ok());
   ASSERT_TRUE(db::Migrate(**fresh).ok());
   auto report = ImportDivisions(**fresh, bad);

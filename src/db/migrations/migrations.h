@@ -4,7 +4,10 @@
 // database whose schema is newer than this binary knows is refused.
 //
 // To change the schema, append a Migration to the list in migrations.cc —
-// never edit one that has shipped.
+// never edit one that has shipped — with its SQL for both engines. The two
+// must create the same tables, columns, constraints and indexes (the tests
+// run the whole suite on both); docs/architecture.md lists the spelling
+// differences (ids, collation).
 #pragma once
 
 #include <span>
@@ -20,6 +23,11 @@ struct Migration {
   int version = {};
   std::string_view name = {};
   std::string_view sqlite_sql = {};
+  std::string_view postgres_sql = {};
+  // The SQL for `engine` ("sqlite" or "postgresql"); empty if none.
+  std::string_view SqlFor(std::string_view engine) const {
+    return engine == "postgresql" ? postgres_sql : sqlite_sql;
+  }
 };
 
 // The migrations this binary ships, in version order.
@@ -34,8 +42,16 @@ struct MigrationReport {
 
 // Applies every migration in `migrations` newer than the database's version.
 // Returns kFailedPrecondition when the database is newer than `migrations`.
+// Safe when several processes start at once: a migration another process
+// applied meanwhile is skipped.
 Result<MigrationReport> Migrate(Database& db,
                                 std::span<const Migration> migrations = ShippedMigrations());
+
+// Migrate() inside the caller's write transaction: every pending migration
+// commits or rolls back with the rest of the caller's work (used by the copy
+// tools, which rebuild a target's schema and fill it in one transaction).
+Result<MigrationReport> MigrateInTransaction(Session& s,
+                                             std::span<const Migration> migrations = ShippedMigrations());
 
 // The highest applied version, 0 for an empty database.
 Result<int> CurrentSchemaVersion(Database& db);

@@ -2,48 +2,132 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <algorithm>
+#include <thread>
+
+#include "db/testing/test_database.h"
 
 namespace jiceng::db {
 namespace {
 
-class MigrationsTest : public ::testing::Test {
+class MigrationsTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("jiceng_mig_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::Open((dir_ / "t.db").string());
+    auto t = testing::TestDatabase::Create(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    test_db_ = std::move(t).value();
+    auto db = test_db_->Open();
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
   }
   void TearDown() override {
     db_.reset();
-    std::filesystem::remove_all(dir_);
+    test_db_.reset();
   }
-  std::filesystem::path dir_;
+  bool TableExists(const std::string& name) {
+    bool exists = false;
+    Status st = db_->Read([&](Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(exists, s.TableExists(name));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return exists;
+  }
+  Status Exec(const std::string& sql, const Params& params = {}) {
+    return db_->Write([&](Session& s) { return s.Exec(sql, params).status(); });
+  }
+
+  std::unique_ptr<testing::TestDatabase> test_db_;
   std::unique_ptr<Database> db_;
 };
 
-TEST_F(MigrationsTest, AppliesAllShippedMigrationsOnAnEmptyDatabase) {
+// Test migrations whose SQL is the same on both engines.
+Migration Same(int version, std::string_view name, std::string_view sql) {
+  return {version, name, sql, sql};
+}
+
+TEST_P(MigrationsTest, AppliesAllShippedMigrationsOnAnEmptyDatabase) {
+  EXPECT_EQ(*CurrentSchemaVersion(*db_), 0);
   auto report = Migrate(*db_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->from_version, 0);
   EXPECT_EQ(report->to_version, LatestSchemaVersion());
   EXPECT_EQ(report->applied.size(), ShippedMigrations().size());
   EXPECT_EQ(*CurrentSchemaVersion(*db_), LatestSchemaVersion());
-  // The units table exists with its constraints.
+  for (const char* table : {"units", "unit_name_history", "division_imports", "schema_migrations"}) {
+    EXPECT_TRUE(TableExists(table)) << table;
+  }
   Status st = db_->Read([](Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COUNT(*) FROM units"));
     EXPECT_EQ(row->Int(0), 0);
+    // applied_at is an ISO-8601 UTC timestamp, as every timestamp is.
+    JICENG_ASSIGN_OR_RETURN(auto applied, s.QueryOne("SELECT applied_at FROM schema_migrations WHERE version = 1"));
+    const std::string at = applied->Text(0);
+    EXPECT_EQ(at.size(), 20u) << at;
+    EXPECT_EQ(at.back(), 'Z') << at;
+    EXPECT_EQ(at[10], 'T') << at;
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
-TEST_F(MigrationsTest, SecondRunAppliesNothing) {
+TEST_P(MigrationsTest, EveryShippedMigrationHasSqlForBothEngines) {
+  for (const Migration& m : ShippedMigrations()) {
+    EXPECT_FALSE(m.sqlite_sql.empty()) << m.version;
+    EXPECT_FALSE(m.postgres_sql.empty()) << m.version;
+  }
+}
+
+// Migration 1 enforces the same rules on both engines.
+TEST_P(MigrationsTest, UnitsConstraintsHoldOnEveryEngine) {
+  ASSERT_TRUE(Migrate(*db_).ok());
+  const std::string cols =
+      "INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, updated_at) ";
+  auto unit = [&](const std::string& code, const std::string& name, std::int64_t level, Value parent,
+                  const std::string& source = "division") {
+    return Exec(cols + "VALUES (?, ?, ?, ?, '54', ?, 'x', 'x')",
+                {Value(code), Value(name), Value(level), parent, Value(source)});
+  };
+  ASSERT_TRUE(unit("54", "西藏自治区", 1, nullptr).ok());
+  std::int64_t tibet = 0;
+  ASSERT_TRUE(db_->Read([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT id FROM units WHERE code = '54'"));
+    tibet = row->Int(0);
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(unit("54", "again", 1, nullptr).code(), ErrorCode::kConflict) << "code is unique";
+  EXPECT_EQ(unit("5404", "林芝市", 2, Value(tibet + 1000)).code(), ErrorCode::kFailedPrecondition)
+      << "parent must exist";
+  EXPECT_EQ(unit("5405", "x", 7, Value(tibet)).code(), ErrorCode::kInvalidArgument) << "level 1..6";
+  EXPECT_EQ(unit("5406", "x", 2, Value(tibet), "other").code(), ErrorCode::kInvalidArgument)
+      << "source is division or user";
+  // Active group names are unique per village; retired ones free the name.
+  ASSERT_TRUE(unit("540100000001001", "一组", 6, Value(tibet), "user").ok());
+  EXPECT_EQ(unit("540100000001002", "一组", 6, Value(tibet), "user").code(), ErrorCode::kConflict);
+  ASSERT_TRUE(Exec("UPDATE units SET retired_at = 'x' WHERE code = '540100000001001'").ok());
+  EXPECT_TRUE(unit("540100000001002", "一组", 6, Value(tibet), "user").ok());
+  // Ids are assigned by the engine and come back through RETURNING.
+  Status st = db_->Write([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto id, s.InsertReturningId(cols + "VALUES ('5407', '山南市', 2, ?, '54', "
+                                                                "'division', 'x', 'x') RETURNING id",
+                                                         {Value(tibet)}));
+    EXPECT_GT(id, tibet);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  // Codes order the same way on both engines (bytewise).
+  ASSERT_TRUE(db_->Read([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto rows, s.QueryAll("SELECT code FROM units WHERE code >= '5401' ORDER BY code"));
+    EXPECT_EQ(rows.size(), 3u);
+    if (rows.size() == 3u) {
+      EXPECT_EQ(rows[0].Text(0), "540100000001001");
+    }
+    return Status::Ok();
+  }).ok());
+}
+
+TEST_P(MigrationsTest, SecondRunAppliesNothing) {
   ASSERT_TRUE(Migrate(*db_).ok());
   auto again = Migrate(*db_);
   ASSERT_TRUE(again.ok());
@@ -51,10 +135,25 @@ TEST_F(MigrationsTest, SecondRunAppliesNothing) {
   EXPECT_EQ(again->from_version, LatestSchemaVersion());
 }
 
-TEST_F(MigrationsTest, PendingMigrationsApplyInOrderAndAreRecorded) {
-  const Migration first[] = {{1, "one", "CREATE TABLE a (x INTEGER);"}};
-  const Migration both[] = {{1, "one", "CREATE TABLE a (x INTEGER);"},
-                            {2, "two", "CREATE TABLE b (y INTEGER); INSERT INTO b VALUES (7);"}};
+TEST_P(MigrationsTest, ConcurrentStartsApplyEachMigrationOnce) {
+  // Two processes opening a new database at once (two Database objects here).
+  auto second = test_db_->Open();
+  ASSERT_TRUE(second.ok());
+  Result<MigrationReport> a = Status::Internal("not run"), b = Status::Internal("not run");
+  std::thread t1([&] { a = Migrate(*db_); });
+  std::thread t2([&] { b = Migrate(**second); });
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(a->applied.size() + b->applied.size(), ShippedMigrations().size());
+  EXPECT_EQ(*CurrentSchemaVersion(*db_), LatestSchemaVersion());
+}
+
+TEST_P(MigrationsTest, PendingMigrationsApplyInOrderAndAreRecorded) {
+  const Migration first[] = {Same(1, "one", "CREATE TABLE a (x INTEGER);")};
+  const Migration both[] = {Same(1, "one", "CREATE TABLE a (x INTEGER);"),
+                            Same(2, "two", "CREATE TABLE b (y INTEGER); INSERT INTO b VALUES (7);")};
   ASSERT_TRUE(Migrate(*db_, first).ok());
   auto report = Migrate(*db_, both);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -68,30 +167,110 @@ TEST_F(MigrationsTest, PendingMigrationsApplyInOrderAndAreRecorded) {
   EXPECT_TRUE(st.ok());
 }
 
-TEST_F(MigrationsTest, FailingMigrationLeavesNoTrace) {
-  const Migration broken[] = {{1, "one", "CREATE TABLE a (x INTEGER);"},
-                              {2, "bad", "CREATE TABLE c (z INTEGER); THIS IS NOT SQL;"}};
+TEST_P(MigrationsTest, EachEngineRunsItsOwnSql) {
+  // Deliberately different SQL per engine: the engine's own must run.
+  const Migration m[] = {{1, "split", "CREATE TABLE only_sqlite (x INTEGER);",
+                          "CREATE TABLE only_postgres (x INTEGER);"}};
+  ASSERT_TRUE(Migrate(*db_, m).ok());
+  const bool pg = std::string_view(GetParam()) == "postgresql";
+  EXPECT_EQ(TableExists("only_postgres"), pg);
+  EXPECT_EQ(TableExists("only_sqlite"), !pg);
+}
+
+TEST_P(MigrationsTest, AMigrationWithoutSqlForTheEngineIsRefusedBeforeAnythingRuns) {
+  const bool pg = std::string_view(GetParam()) == "postgresql";
+  const Migration m[] = {Same(1, "one", "CREATE TABLE a (x INTEGER);"),
+                         {2, "half", pg ? "CREATE TABLE b (x INTEGER);" : "",
+                          pg ? "" : "CREATE TABLE b (x INTEGER);"}};
+  auto report = Migrate(*db_, m);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), ErrorCode::kInternal);
+  EXPECT_FALSE(TableExists("a"));
+}
+
+TEST_P(MigrationsTest, FailingMigrationLeavesNoTrace) {
+  const Migration broken[] = {Same(1, "one", "CREATE TABLE a (x INTEGER);"),
+                              Same(2, "bad", "CREATE TABLE c (z INTEGER); THIS IS NOT SQL;")};
   auto report = Migrate(*db_, broken);
   EXPECT_FALSE(report.ok());
   EXPECT_EQ(*CurrentSchemaVersion(*db_), 1);
-  Status st = db_->Read([](Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COUNT(*) FROM sqlite_master WHERE name = 'c'"));
-    EXPECT_EQ(row->Int(0), 0) << "table c of the failed migration must be rolled back";
-    return Status::Ok();
-  });
-  EXPECT_TRUE(st.ok());
+  EXPECT_TRUE(TableExists("a"));
+  EXPECT_FALSE(TableExists("c")) << "table c of the failed migration must be rolled back";
 }
 
-TEST_F(MigrationsTest, DatabaseNewerThanBinaryIsRefused) {
-  const Migration future[] = {{1, "one", "CREATE TABLE a (x INTEGER);"},
-                              {2, "two", "CREATE TABLE b (y INTEGER);"}};
-  const Migration older[] = {{1, "one", "CREATE TABLE a (x INTEGER);"}};
+TEST_P(MigrationsTest, DatabaseNewerThanBinaryIsRefused) {
+  const Migration future[] = {Same(1, "one", "CREATE TABLE a (x INTEGER);"),
+                              Same(2, "two", "CREATE TABLE b (y INTEGER);")};
+  const Migration older[] = {Same(1, "one", "CREATE TABLE a (x INTEGER);")};
   ASSERT_TRUE(Migrate(*db_, future).ok());
   auto report = Migrate(*db_, older);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), ErrorCode::kFailedPrecondition);
   EXPECT_NE(report.status().message_en().find("newer than this binary"), std::string::npos);
   EXPECT_NE(report.status().message_zh().find("升级"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, MigrationsTest, ::testing::ValuesIn(testing::kEngines),
+                         [](const auto& info) { return std::string(info.param); });
+
+}  // namespace
+}  // namespace jiceng::db
+
+namespace jiceng::db {
+namespace {
+
+// Both spellings of every shipped migration must build the same schema: the
+// same tables in the same order, the same columns, engine-assigned ids and
+// foreign keys. (Needs the PostgreSQL test server: suite PostgresServer*,
+// run by CTest's pg.unit_test.) Also the list of indexes, by name.
+TEST(PostgresServerMigrations, BothEnginesGetTheSameTablesColumnsKeysAndIndexes) {
+  auto sqlite = testing::TestDatabase::Create("sqlite", "parity");
+  auto pg = testing::TestDatabase::Create("postgresql", "parity");
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status().ToString();
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto a = (*sqlite)->Open();
+  auto b = (*pg)->Open();
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(Migrate(**a).ok());
+  ASSERT_TRUE(Migrate(**b).ok());
+  auto tables_of = [](Database& db) {
+    std::vector<TableInfo> tables;
+    EXPECT_TRUE(db.Read([&](Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(tables, s.Tables());
+      return Status::Ok();
+    }).ok());
+    for (TableInfo& t : tables) std::sort(t.references.begin(), t.references.end());
+    return tables;
+  };
+  const auto ta = tables_of(**a);
+  const auto tb = tables_of(**b);
+  ASSERT_EQ(ta.size(), tb.size());
+  for (std::size_t i = 0; i < ta.size(); ++i) {
+    SCOPED_TRACE(ta[i].name);
+    EXPECT_EQ(ta[i].name, tb[i].name);
+    EXPECT_EQ(ta[i].columns, tb[i].columns);
+    // schema_migrations.version is given explicitly, always; on SQLite its
+    // INTEGER PRIMARY KEY merely happens to be a rowid alias.
+    if (ta[i].name != "schema_migrations") {
+      EXPECT_EQ(ta[i].id_column, tb[i].id_column);
+    }
+    EXPECT_EQ(ta[i].references, tb[i].references);
+  }
+  // Named indexes (the engines' own automatic ones aside).
+  auto indexes_of = [](Database& db, const char* sql) {
+    std::vector<std::string> names;
+    EXPECT_TRUE(db.Read([&](Session& s) {
+      return s.Query(sql, {}, [&](const Row& r) {
+        names.push_back(r.Text(0));
+        return Status::Ok();
+      });
+    }).ok());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  EXPECT_EQ(indexes_of(**a, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"),
+            indexes_of(**b, "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                            "AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'"));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "db/sqlite/sqlite_database.h"
 
+#include <cctype>
 #include <cstring>
+#include <filesystem>
 
 namespace jiceng::db {
 namespace {
@@ -58,11 +60,44 @@ Result<StmtPtr> PrepareStmt(sqlite3* conn, std::string_view sql) {
   return StmtPtr(raw);
 }
 
+// The first error in a session. Once set, every later call of the session or
+// its statements returns it again (see Session in database.h: PostgreSQL
+// cannot continue an aborted transaction, so SQLite does not either).
+class FailureLatch {
+ public:
+  const Status& first() const { return first_; }
+  bool failed() const { return !first_.ok(); }
+  // Records `st` if it is the first error; returns `st`.
+  Status Record(Status st) {
+    if (!st.ok() && first_.ok()) first_ = st;
+    return st;
+  }
+
+ private:
+  Status first_;
+};
+
 class SqliteStatement final : public Statement {
  public:
-  SqliteStatement(sqlite3* conn, StmtPtr stmt) : conn_(conn), stmt_(std::move(stmt)) {}
+  SqliteStatement(sqlite3* conn, StmtPtr stmt, FailureLatch* latch)
+      : conn_(conn), stmt_(std::move(stmt)), latch_(latch) {}
 
   Result<std::int64_t> Run(const Params& params) override {
+    if (latch_->failed()) return latch_->first();
+    auto r = RunOnce(params);
+    if (!r.ok()) latch_->Record(r.status());
+    return r;
+  }
+
+  Result<std::int64_t> RunReturningId(const Params& params) override {
+    if (latch_->failed()) return latch_->first();
+    auto r = RunReturningIdOnce(params);
+    if (!r.ok()) latch_->Record(r.status());
+    return r;
+  }
+
+ private:
+  Result<std::int64_t> RunOnce(const Params& params) {
     sqlite3_reset(stmt_.get());
     sqlite3_clear_bindings(stmt_.get());
     JICENG_RETURN_IF_ERROR(BindParams(conn_, stmt_.get(), params));
@@ -73,7 +108,7 @@ class SqliteStatement final : public Statement {
     return static_cast<std::int64_t>(sqlite3_changes64(conn_));
   }
 
-  Result<std::int64_t> RunReturningId(const Params& params) override {
+  Result<std::int64_t> RunReturningIdOnce(const Params& params) {
     sqlite3_reset(stmt_.get());
     sqlite3_clear_bindings(stmt_.get());
     JICENG_RETURN_IF_ERROR(BindParams(conn_, stmt_.get(), params));
@@ -89,16 +124,137 @@ class SqliteStatement final : public Statement {
     return id;
   }
 
- private:
   sqlite3* conn_;
   StmtPtr stmt_;
+  FailureLatch* latch_;  // the session's, which outlives the statement
 };
+
+// Double-quotes an identifier (table and column names from code or the
+// catalog, never from input).
+std::string QuoteIdent(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
 
 class SqliteSession final : public Session {
  public:
   explicit SqliteSession(sqlite3* conn) : conn_(conn) {}
 
+  std::string_view engine() const override { return "sqlite"; }
+  const FailureLatch& latch() const { return latch_; }
+
   Result<std::int64_t> Exec(std::string_view sql, const Params& params) override {
+    if (latch_.failed()) return latch_.first();
+    auto r = ExecOnce(sql, params);
+    if (!r.ok()) latch_.Record(r.status());
+    return r;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    if (latch_.failed()) return latch_.first();
+    std::string copy(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(conn_, copy.c_str(), nullptr, nullptr, &err);
+    if (err != nullptr) sqlite3_free(err);
+    if (rc != SQLITE_OK) return latch_.Record(SqliteError(conn_, rc, "script"));
+    return Status::Ok();
+  }
+
+  Status Query(std::string_view sql, const Params& params, const RowFn& on_row) override {
+    if (latch_.failed()) return latch_.first();
+    // An error from `on_row` is the caller's (it stops the query early); only
+    // the engine's errors end the session.
+    Status from_callback;
+    Status st = QueryOnce(sql, params, [&](const Row& row) {
+      from_callback = on_row(row);
+      return from_callback;
+    });
+    if (!from_callback.ok()) return from_callback;
+    return latch_.Record(st);
+  }
+
+  Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
+    if (latch_.failed()) return latch_.first();
+    auto stmt = PrepareStmt(conn_, sql);
+    if (!stmt.ok()) return latch_.Record(stmt.status());
+    return std::unique_ptr<Statement>(
+        std::make_unique<SqliteStatement>(conn_, std::move(stmt).value(), &latch_));
+  }
+
+  Result<std::int64_t> BulkInsert(std::string_view table, std::span<const std::string> columns,
+                                  std::span<const Params> rows) override {
+    if (latch_.failed()) return latch_.first();
+    for (const Params& row : rows) {
+      if (row.size() != columns.size()) {
+        return latch_.Record(Status::Internal(
+            "BulkInsert into " + std::string(table) + ": a row has " + std::to_string(row.size()) +
+            " values for " + std::to_string(columns.size()) + " columns"));
+      }
+    }
+    // SQLite has no faster path than a prepared INSERT inside a transaction.
+    std::string sql = "INSERT INTO " + QuoteIdent(table) + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(columns[i]);
+    sql += ") VALUES (";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+    JICENG_ASSIGN_OR_RETURN(auto insert, Prepare(sql));
+    return insert->RunBatch(rows);
+  }
+
+  Result<bool> TableExists(std::string_view name) override {
+    JICENG_ASSIGN_OR_RETURN(
+        auto row, QueryOne("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           {Value(std::string(name))}));
+    return row.has_value();
+  }
+
+  Result<std::vector<TableInfo>> Tables() override {
+    std::vector<TableInfo> tables;
+    // sqlite_master lists tables in creation order (rowid order).
+    JICENG_ASSIGN_OR_RETURN(
+        auto names, QueryAll("SELECT name FROM sqlite_master WHERE type = 'table' "
+                             "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid"));
+    for (const Row& n : names) {
+      TableInfo t;
+      t.name = n.Text(0);
+      JICENG_ASSIGN_OR_RETURN(
+          auto cols, QueryAll("SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid",
+                              {Value(t.name)}));
+      int pk_columns = 0;
+      std::string pk_name, pk_type;
+      for (const Row& c : cols) {
+        t.columns.push_back(c.Text(0));
+        if (c.Int(2) > 0) {
+          ++pk_columns;
+          pk_name = c.Text(0);
+          pk_type = c.Text(1);
+        }
+      }
+      // Only a single-column "INTEGER PRIMARY KEY" aliases the rowid, which
+      // SQLite fills in.
+      for (char& ch : pk_type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (pk_columns == 1 && pk_type == "INTEGER") t.id_column = pk_name;
+      JICENG_ASSIGN_OR_RETURN(
+          auto fks, QueryAll("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)",
+                             {Value(t.name)}));
+      for (const Row& f : fks) t.references.push_back(f.Text(0));
+      tables.push_back(std::move(t));
+    }
+    return tables;
+  }
+
+  Status AdvanceIdPastMax(const TableInfo&) override {
+    // SQLite picks max(rowid) + 1 by itself, and an AUTOINCREMENT table's
+    // sqlite_sequence is raised by every insert of a larger explicit id.
+    return latch_.failed() ? latch_.first() : Status::Ok();
+  }
+
+ private:
+  Result<std::int64_t> ExecOnce(std::string_view sql, const Params& params) {
     JICENG_ASSIGN_OR_RETURN(auto stmt, PrepareStmt(conn_, sql));
     JICENG_RETURN_IF_ERROR(BindParams(conn_, stmt.get(), params));
     int rc;
@@ -108,16 +264,7 @@ class SqliteSession final : public Session {
     return static_cast<std::int64_t>(sqlite3_changes64(conn_));
   }
 
-  Status ExecScript(std::string_view sql) override {
-    std::string copy(sql);
-    char* err = nullptr;
-    int rc = sqlite3_exec(conn_, copy.c_str(), nullptr, nullptr, &err);
-    if (err != nullptr) sqlite3_free(err);
-    if (rc != SQLITE_OK) return SqliteError(conn_, rc, "script");
-    return Status::Ok();
-  }
-
-  Status Query(std::string_view sql, const Params& params, const RowFn& on_row) override {
+  Status QueryOnce(std::string_view sql, const Params& params, const RowFn& on_row) {
     JICENG_ASSIGN_OR_RETURN(auto stmt, PrepareStmt(conn_, sql));
     JICENG_RETURN_IF_ERROR(BindParams(conn_, stmt.get(), params));
     int rc;
@@ -128,13 +275,8 @@ class SqliteSession final : public Session {
     return Status::Ok();
   }
 
-  Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
-    JICENG_ASSIGN_OR_RETURN(auto stmt, PrepareStmt(conn_, sql));
-    return std::unique_ptr<Statement>(std::make_unique<SqliteStatement>(conn_, std::move(stmt)));
-  }
-
- private:
   sqlite3* conn_;
+  FailureLatch latch_;
 };
 
 Status ExecSimple(sqlite3* conn, const char* sql) {
@@ -153,6 +295,8 @@ Status RunTransaction(sqlite3* conn, const char* begin, const SessionFn& fn) {
   } catch (const std::exception& e) {
     st = Status::Internal(std::string("exception in transaction: ") + e.what());
   }
+  // A callback that swallowed an error must not commit a half-done write.
+  if (st.ok() && session.latch().failed()) st = session.latch().first();
   if (st.ok()) st = ExecSimple(conn, "COMMIT");
   if (!st.ok() && !sqlite3_get_autocommit(conn)) {
     sqlite3_exec(conn, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -257,6 +401,53 @@ void SqliteDatabase::ReturnReader(sqlite3* conn) {
   } else {
     sqlite3_close_v2(conn);
   }
+}
+
+Status SqliteDatabase::BackupTo(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Status::FailedPrecondition("备份文件 " + path + " 已存在；请换一个文件名或先删除它。",
+                                      "The backup file " + path +
+                                          " exists already; choose another name or remove it first.",
+                                      "to");
+  }
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    sqlite3_close_v2(dest);
+    return Status::IoError("无法创建备份文件 " + path + "：" + msg + "。",
+                           "Cannot create the backup file " + path + ": " + msg + ".");
+  }
+  sqlite3* src = TakeReader();
+  if (src == nullptr) {
+    auto conn = Connect(/*read_only=*/true);
+    if (!conn.ok()) {
+      sqlite3_close_v2(dest);
+      return conn.status();
+    }
+    src = *conn;
+  }
+  // One step copies every page under one read lock: a consistent snapshot.
+  Status st;
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", src, "main");
+  if (backup == nullptr) {
+    st = SqliteError(dest, sqlite3_errcode(dest), "backup init");
+  } else {
+    rc = sqlite3_backup_step(backup, -1);
+    const int finish = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      st = SqliteError(dest, rc, "backup step");
+    } else if (finish != SQLITE_OK) {
+      st = SqliteError(dest, finish, "backup finish");
+    }
+  }
+  ReturnReader(src);
+  if (sqlite3_close_v2(dest) != SQLITE_OK && st.ok()) {
+    st = Status::IoError("写入备份文件 " + path + " 失败。", "Writing the backup file " + path + " failed.");
+  }
+  if (!st.ok()) std::filesystem::remove(path, ec);
+  return st;
 }
 
 Status SqliteDatabase::Read(const SessionFn& fn) {

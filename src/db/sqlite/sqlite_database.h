@@ -26,6 +26,12 @@ class SqliteDatabase final : public Database {
   Status Write(const SessionFn& fn) override;
   Status Read(const SessionFn& fn) override;
 
+  // Writes a consistent snapshot of the whole database into a new file at
+  // `path` with SQLite's online backup API, in one read transaction: writers
+  // carry on meanwhile (WAL) and are not in the copy. kFailedPrecondition
+  // when `path` exists; kIoError when it cannot be written.
+  Status BackupTo(const std::string& path);
+
  private:
   explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
   Result<sqlite3*> Connect(bool read_only);

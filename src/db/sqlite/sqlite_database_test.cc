@@ -16,46 +16,8 @@ std::filesystem::path TempFile(const std::string& name) {
   return path;
 }
 
-TEST(SqliteDatabase, WriteCommitsAndFailedWriteRollsBack) {
-  auto db = SqliteDatabase::Open(TempFile("rollback.db").string());
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->Write([](Session& s) { return s.ExecScript("CREATE TABLE t (v TEXT UNIQUE)"); }).ok());
-  ASSERT_TRUE((*db)->Write([](Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto n, s.Exec("INSERT INTO t VALUES (?)", {Value(std::string("a"))}));
-    EXPECT_EQ(n, 1);
-    return Status::Ok();
-  }).ok());
-  // A write that fails half-way leaves nothing behind.
-  Status st = (*db)->Write([](Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto n, s.Exec("INSERT INTO t VALUES (?)", {Value(std::string("b"))}));
-    (void)n;
-    return Status::Conflict("stop", "stop");
-  });
-  EXPECT_EQ(st.code(), ErrorCode::kConflict);
-  // A unique violation is reported as a conflict.
-  st = (*db)->Write([](Session& s) { return s.Exec("INSERT INTO t VALUES ('a')").status(); });
-  EXPECT_EQ(st.code(), ErrorCode::kConflict);
-  (*db)->Read([](Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto rows, s.QueryAll("SELECT v FROM t ORDER BY v"));
-    EXPECT_EQ(rows.size(), 1u);
-    EXPECT_EQ(rows[0].Text(0), "a");
-    return Status::Ok();
-  });
-}
-
-TEST(SqliteDatabase, PreparedStatementReturnsIds) {
-  auto db = SqliteDatabase::Open(TempFile("prepared.db").string());
-  ASSERT_TRUE(db.ok());
-  Status st = (*db)->Write([](Session& s) -> Status {
-    JICENG_RETURN_IF_ERROR(s.ExecScript("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"));
-    JICENG_ASSIGN_OR_RETURN(auto stmt, s.Prepare("INSERT INTO t (v) VALUES (?) RETURNING id"));
-    JICENG_ASSIGN_OR_RETURN(auto a, stmt->RunReturningId({Value(std::string("x"))}));
-    JICENG_ASSIGN_OR_RETURN(auto b, stmt->RunReturningId({Value(std::string("y"))}));
-    EXPECT_EQ(b, a + 1);
-    return Status::Ok();
-  });
-  EXPECT_TRUE(st.ok()) << st.ToString();
-}
+// The engine-neutral contract (transactions, errors, statements, catalog) is
+// tested on both engines in db/database_test.cc; these are SQLite's own cases.
 
 TEST(SqliteDatabase, AFileThatIsNotADatabaseIsRefusedClearly) {
   auto path = TempFile("garbage.db");
