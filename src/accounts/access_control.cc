@@ -86,6 +86,22 @@ Status AccessControl::CheckCanGrant(const Principal& principal, const Role& role
   return Status::Ok();
 }
 
+Status AccessControl::CheckCanActOn(const Principal& principal, const std::vector<Grant>& target_grants) const {
+  for (const Grant& g : target_grants) {
+    const Role* role = roles_.FindRole(g.role);
+    if (role == nullptr) continue;
+    for (const std::string& p : role->permissions) {
+      if (!Allows(principal, p, g.unit_code)) {
+        return Status::Error(ErrorCode::kPermissionDenied,
+                             "该账号拥有“" + role->name_zh + "”角色，权限超出您的范围，您不能修改它。",
+                             "This account holds the role \"" + role->name_en +
+                                 "\", beyond what you hold; you cannot change it.");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status PermissionDenied(const RoleRegistry& roles, std::string_view permission) {
   const Permission* p = roles.FindPermission(permission);
   const std::string zh = p ? p->name_zh : std::string(permission);

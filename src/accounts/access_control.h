@@ -42,6 +42,11 @@ class AccessControl {
   Status CheckCanGrant(const Principal& principal, const Role& role,
                        std::optional<std::uint64_t> unit) const;
 
+  // Acting on another account (editing, disabling, resetting its password,
+  // changing its roles) needs every permission that account holds, on every
+  // unit it holds it: nobody takes over someone with more power than they have.
+  Status CheckCanActOn(const Principal& principal, const std::vector<Grant>& target_grants) const;
+
   const RoleRegistry& roles() const { return roles_; }
   const hierarchy::UnitTree& tree() const { return tree_; }
 

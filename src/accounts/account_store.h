@@ -15,37 +15,37 @@
 namespace jiceng::accounts {
 
 struct Credentials {
-  std::int64_t user_id;
-  std::string password_hash;
-  bool enabled;
+  std::int64_t user_id = {};
+  std::string password_hash = {};
+  bool enabled = {};
 };
 
 struct SessionRecord {
   std::int64_t id = 0;
   std::int64_t user_id = 0;
-  std::string csrf_token;
-  std::string created_at;
-  std::string last_seen_at;
-  std::string expires_at;
-  std::string ip;
-  std::string user_agent;
+  std::string csrf_token = {};
+  std::string created_at = {};
+  std::string last_seen_at = {};
+  std::string expires_at = {};
+  std::string ip = {};
+  std::string user_agent = {};
 };
 
 struct TokenRecord {
   std::int64_t id = 0;
   std::int64_t user_id = 0;
-  std::string name;
-  std::string prefix;
-  std::optional<std::uint64_t> unit_code;
-  std::string created_at;
-  std::optional<std::string> last_used_at;
-  std::optional<std::string> expires_at;
+  std::string name = {};
+  std::string prefix = {};
+  std::optional<std::uint64_t> unit_code = {};
+  std::string created_at = {};
+  std::optional<std::string> last_used_at = {};
+  std::optional<std::string> expires_at = {};
 };
 
 struct UserFilter {
-  std::string text;                          // username or display name contains
+  std::string text = {};                          // username or display name contains
   bool nationwide = false;                   // all users
-  std::vector<std::string> unit_prefixes;    // else: home unit code starts with one of these
+  std::vector<std::string> unit_prefixes = {};    // else: home unit code starts with one of these
   std::size_t offset = 0;
   std::size_t limit = 50;
 };

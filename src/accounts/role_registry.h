@@ -16,18 +16,18 @@
 namespace jiceng::accounts {
 
 struct Permission {
-  std::string id;  // "units.read"
-  std::string name_zh;
-  std::string name_en;
+  std::string id = {};  // "units.read"
+  std::string name_zh = {};
+  std::string name_en = {};
 };
 
 struct Role {
-  std::string id;  // "township_staff"
-  std::string name_zh;
-  std::string name_en;
-  std::set<std::string> permissions;
+  std::string id = {};  // "township_staff"
+  std::string name_zh = {};
+  std::string name_en = {};
+  std::set<std::string> permissions = {};
   bool grantable_nationwide = false;          // level "nation": no unit
-  std::set<hierarchy::Level> grantable_levels;
+  std::set<hierarchy::Level> grantable_levels = {};
 };
 
 class RoleRegistry {

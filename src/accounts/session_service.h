@@ -45,11 +45,11 @@ class PrincipalCache {
   static constexpr std::size_t kMaxEntries = 20000;
 
   struct Entry {
-    Principal principal;
-    SystemTime last_seen;                   // sessions: for the idle timeout
-    std::optional<SystemTime> expires;      // absolute expiry, if any
-    std::chrono::steady_clock::time_point cached_at;
-    std::uint64_t generation;
+    Principal principal = {};
+    SystemTime last_seen = {};                   // sessions: for the idle timeout
+    std::optional<SystemTime> expires = {};      // absolute expiry, if any
+    std::chrono::steady_clock::time_point cached_at = {};
+    std::uint64_t generation = {};
   };
 
   std::optional<Entry> Get(const std::string& digest);
@@ -65,14 +65,14 @@ class PrincipalCache {
 };
 
 struct LoginResult {
-  std::string token;  // the cookie value; shown to no one else
-  SessionRecord session;
-  User user;
+  std::string token = {};  // the cookie value; shown to no one else
+  SessionRecord session = {};
+  User user = {};
 };
 
 struct NewToken {
-  TokenRecord token;
-  std::string secret;  // "jct_..."; shown once
+  TokenRecord token = {};
+  std::string secret = {};  // "jct_..."; shown once
 };
 
 class SessionService {

@@ -14,14 +14,14 @@ namespace jiceng::accounts {
 
 struct User {
   std::int64_t id = 0;
-  std::string username;
-  std::string display_name;
-  std::optional<std::string> phone;
-  std::optional<std::uint64_t> unit_code;  // home unit; std::nullopt: national level
+  std::string username = {};
+  std::string display_name = {};
+  std::optional<std::string> phone = {};
+  std::optional<std::uint64_t> unit_code = {};  // home unit; std::nullopt: national level
   bool enabled = true;
   std::int64_t version = 1;
-  std::string created_at;
-  std::vector<Grant> grants;  // active role grants
+  std::string created_at = {};
+  std::vector<Grant> grants = {};  // active role grants
 };
 
 }  // namespace jiceng::accounts

@@ -77,6 +77,10 @@ Result<std::optional<std::int64_t>> UserService::UnitIdOf(const std::optional<st
 Status UserService::CheckScope(const Principal* actor, std::string_view permission, const User& user) const {
   if (actor == nullptr) return Status::Ok();
   if (!access_.Allows(*actor, permission, user.unit_code)) return PermissionDenied(access_.roles(), permission);
+  // Changing an account (not merely reading it) also needs at least the power it holds.
+  if (permission != "users.read" && actor->user_id != user.id) {
+    JICENG_RETURN_IF_ERROR(access_.CheckCanActOn(*actor, user.grants));
+  }
   return Status::Ok();
 }
 

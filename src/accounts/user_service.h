@@ -20,17 +20,17 @@
 namespace jiceng::accounts {
 
 struct NewUser {
-  std::string username;
-  std::string display_name;
-  std::optional<std::string> phone;
-  std::optional<std::string> unit_code;  // home unit; none: national level
-  std::string password;
+  std::string username = {};
+  std::string display_name = {};
+  std::optional<std::string> phone = {};
+  std::optional<std::string> unit_code = {};  // home unit; none: national level
+  std::string password = {};
 };
 
 struct UserPatch {
-  std::optional<std::string> display_name;
-  std::optional<std::optional<std::string>> phone;  // set, or clear with nullopt inside
-  std::optional<bool> enabled;
+  std::optional<std::string> display_name = {};
+  std::optional<std::optional<std::string>> phone = {};  // set, or clear with nullopt inside
+  std::optional<bool> enabled = {};
 };
 
 class UserService {

@@ -19,24 +19,24 @@
 namespace jiceng::api {
 
 struct ApiRequest {
-  std::string method;
-  std::string path;
-  std::map<std::string, std::string, std::less<>> path_params;   // e.g. code -> "540424"
-  std::map<std::string, std::string, std::less<>> query;         // decoded query string
-  std::string body;
-  std::string content_type;
+  std::string method = {};
+  std::string path = {};
+  std::map<std::string, std::string, std::less<>> path_params = {};   // e.g. code -> "540424"
+  std::map<std::string, std::string, std::less<>> query = {};         // decoded query string
+  std::string body = {};
+  std::string content_type = {};
   Lang lang = Lang::kZh;
-  std::string ip;
-  std::string user_agent;
+  std::string ip = {};
+  std::string user_agent = {};
   // The signed-in caller; nullptr on public routes when nobody is signed in.
   const accounts::Principal* principal = nullptr;
 
   // Set by handlers for the audit log when the path does not say what was
   // acted on: e.g. the code of a group just created, or "user:12"; and, for
   // a sign-in, who signed in.
-  mutable std::string audit_target;
-  mutable std::optional<std::int64_t> audit_user_id;
-  mutable std::string audit_username;
+  mutable std::string audit_target = {};
+  mutable std::optional<std::int64_t> audit_user_id = {};
+  mutable std::string audit_username = {};
 
   // The named path parameter; REQUIRES: the route declares it.
   const std::string& Param(std::string_view name) const;
@@ -51,7 +51,7 @@ struct ApiRequest {
 struct Reply {
   int status = 200;
   nlohmann::json body;  // null: no body (204)
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 using HandlerFn = std::function<Result<Reply>(const ApiRequest&)>;

@@ -451,7 +451,9 @@ class Server {
     const std::string path(req->header().path());
     const bool is_get = req->header().method() == restinio::http_method_get() ||
                         req->header().method() == restinio::http_method_head();
-    if (!web_root_.empty() && is_get && !path.starts_with("/api/")) {
+    // Hidden files and folders (.vite/manifest.json ...) are never served.
+    const bool hidden = path.find("/.") != std::string::npos;
+    if (!web_root_.empty() && is_get && !hidden && !path.starts_with("/api/")) {
       if (ServeStatic(req, path, start)) return restinio::request_accepted();
     }
     Status st = Status::NotFound("没有这个地址：" + path + "。API 都在 /api/v1 之下。",

@@ -26,7 +26,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
   std::size_t threads = 2;
-  std::filesystem::path web_dir;  // empty: no UI is served
+  std::filesystem::path web_dir = {};  // empty: no UI is served
   std::string access_log = "-";   // "-" stdout, "off", or a file path
 };
 

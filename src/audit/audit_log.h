@@ -22,20 +22,20 @@ namespace jiceng::audit {
 
 struct AuditEntry {
   std::int64_t id = 0;              // assigned by Append
-  std::string at;                   // UTC ISO-8601; set by Append when empty
-  std::optional<std::int64_t> user_id;
+  std::string at = {};                   // UTC ISO-8601; set by Append when empty
+  std::optional<std::int64_t> user_id = {};
   std::string username;             // the account's login name ("" for anonymous)
-  std::string action;               // e.g. "units.groups.add", "session.login"
-  std::string method;               // HTTP method or "CLI"
+  std::string action = {};               // e.g. "units.groups.add", "session.login"
+  std::string method = {};               // HTTP method or "CLI"
   std::string path;                 // request path (ids and codes only, no query)
-  std::string target;               // what was acted on: a unit code, "user:12", ...
-  std::optional<std::int64_t> unit_id;  // the unit the action concerns, for scoped reading
+  std::string target = {};               // what was acted on: a unit code, "user:12", ...
+  std::optional<std::int64_t> unit_id = {};  // the unit the action concerns, for scoped reading
   std::string unit_code;            // filled by Query (not stored: derived from unit_id)
-  std::string ip;
+  std::string ip = {};
   int status = 0;                   // HTTP status (0 for CLI)
-  std::string result;               // "ok" or an error code
-  std::string prev_hash;
-  std::string hash;
+  std::string result = {};               // "ok" or an error code
+  std::string prev_hash = {};
+  std::string hash = {};
 };
 
 struct AuditFilter {
@@ -52,7 +52,7 @@ struct AuditFilter {
 struct AuditVerifyReport {
   std::int64_t entries = 0;
   std::string head_hash;                    // hash of the last entry ("" when empty)
-  std::optional<std::int64_t> first_broken; // id of the first entry that fails
+  std::optional<std::int64_t> first_broken = {}; // id of the first entry that fails
   std::string reason;                       // why it fails (English, for the CLI)
   bool ok() const { return !first_broken; }
 };

@@ -22,20 +22,20 @@
 namespace jiceng::cli {
 
 struct App {
-  std::unique_ptr<db::Database> db;
-  std::unique_ptr<hierarchy::HierarchyService> hierarchy;
-  std::unique_ptr<accounts::RoleRegistry> roles;
-  std::unique_ptr<accounts::AccessControl> access;
-  std::unique_ptr<accounts::SessionService> sessions;
-  std::unique_ptr<accounts::UserService> users;
-  std::unique_ptr<api::AccountDeps> account_deps;
-  std::unique_ptr<members::MembershipRules> membership_rules;
-  std::unique_ptr<orgs::OrgService> orgs;
-  std::unique_ptr<members::MemberService> members;
-  std::unique_ptr<members::DuesService> dues;
-  std::unique_ptr<members::MeetingService> meetings;
-  std::unique_ptr<api::MembersDeps> members_deps;
-  api::RouteTable routes;
+  std::unique_ptr<db::Database> db = {};
+  std::unique_ptr<hierarchy::HierarchyService> hierarchy = {};
+  std::unique_ptr<accounts::RoleRegistry> roles = {};
+  std::unique_ptr<accounts::AccessControl> access = {};
+  std::unique_ptr<accounts::SessionService> sessions = {};
+  std::unique_ptr<accounts::UserService> users = {};
+  std::unique_ptr<api::AccountDeps> account_deps = {};
+  std::unique_ptr<members::MembershipRules> membership_rules = {};
+  std::unique_ptr<orgs::OrgService> orgs = {};
+  std::unique_ptr<members::MemberService> members = {};
+  std::unique_ptr<members::DuesService> dues = {};
+  std::unique_ptr<members::MeetingService> meetings = {};
+  std::unique_ptr<api::MembersDeps> members_deps = {};
+  api::RouteTable routes = {};
 };
 
 // Opens and migrates the database, loads the hierarchy and the role

@@ -18,7 +18,7 @@
 namespace jiceng::hierarchy {
 
 struct DivisionImportReport {
-  std::string list_version;  // the package version, or "unknown"
+  std::string list_version = {};  // the package version, or "unknown"
   std::size_t read = 0;      // units in the list
   std::size_t added = 0;
   std::size_t renamed = 0;

@@ -39,10 +39,10 @@ Level LevelOfCode(std::uint64_t code);
 // A copy of one unit as the tree holds it, safe to keep after the call.
 struct UnitView {
   std::int64_t id = 0;
-  std::string code;
-  std::string name;
+  std::string code = {};
+  std::string name = {};
   Level level = Level::kProvince;
-  std::string parent_code;   // empty for a province
+  std::string parent_code = {};   // empty for a province
   bool retired = false;
   bool user_defined = false;  // a villager group added by a user
   bool placeholder = false;   // 市辖区 / 省直辖县级行政区划: a list placeholder

@@ -28,14 +28,14 @@ namespace jiceng::hierarchy {
 struct UnitRecord {
   std::int64_t id = 0;
   std::uint64_t code = 0;
-  std::string name;
+  std::string name = {};
   bool retired = false;
   bool user_defined = false;
   std::int64_t version = 1;
 };
 
 struct UnitPage {
-  std::vector<UnitView> items;
+  std::vector<UnitView> items = {};
   std::size_t total = 0;  // matches before paging
 };
 
@@ -92,18 +92,18 @@ class UnitTree {
 
  private:
   struct Node {
-    std::int64_t id;
-    std::uint64_t code;
-    std::int64_t version;
-    std::uint32_t name_offset;  // into arena_
-    std::uint32_t name_length;
-    std::int32_t parent;        // node index; -1 for the root
-    std::uint32_t rank;         // preorder
-    std::uint32_t end;          // one past the last rank of the subtree
-    Level level;
-    bool retired;
-    bool user_defined;
-    bool placeholder;
+    std::int64_t id = {};
+    std::uint64_t code = {};
+    std::int64_t version = {};
+    std::uint32_t name_offset = {};  // into arena_
+    std::uint32_t name_length = {};
+    std::int32_t parent = {};        // node index; -1 for the root
+    std::uint32_t rank = {};         // preorder
+    std::uint32_t end = {};          // one past the last rank of the subtree
+    Level level = {};
+    bool retired = {};
+    bool user_defined = {};
+    bool placeholder = {};
   };
 
   UnitTree() = default;

@@ -21,16 +21,16 @@
 namespace jiceng::members {
 
 struct DuesMonth {
-  std::string month;  // YYYY-MM
+  std::string month = {};  // YYYY-MM
   std::int64_t due_fen = 0;
   std::int64_t paid_fen = 0;
-  std::optional<std::string> paid_on;
+  std::optional<std::string> paid_on = {};
   std::int64_t arrears_fen() const { return due_fen > paid_fen ? due_fen - paid_fen : 0; }
 };
 
 struct DuesSummary {
   std::int64_t member_id = 0;
-  std::string member_name;
+  std::string member_name = {};
   std::int64_t due_fen = 0;
   std::int64_t paid_fen = 0;
   std::int64_t arrears_fen = 0;
@@ -40,9 +40,9 @@ struct DuesSummary {
 struct Card {
   std::int64_t id = 0;
   std::int64_t member_id = 0;
-  std::string number;
-  std::string issued_on;
-  std::string status;  // valid, needs_correction, withdrawn
+  std::string number = {};
+  std::string issued_on = {};
+  std::string status = {};  // valid, needs_correction, withdrawn
 };
 
 struct CardFigures {

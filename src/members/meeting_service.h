@@ -19,28 +19,28 @@ namespace jiceng::members {
 
 struct Attendance {
   std::int64_t member_id = 0;
-  std::string status;  // present, absent, leave
+  std::string status = {};  // present, absent, leave
 };
 
 struct Meeting {
   std::int64_t id = 0;
   std::int64_t org_id = 0;
-  std::string kind;
-  std::string held_on;
-  std::string topic;
-  std::vector<Attendance> attendance;
+  std::string kind = {};
+  std::string held_on = {};
+  std::string topic = {};
+  std::vector<Attendance> attendance = {};
 };
 
 // One period of one kind of meeting for one organization.
 struct ComplianceCell {
-  std::string period;  // "2026-03" or "2026-Q1"
+  std::string period = {};  // "2026-03" or "2026-Q1"
   int held = 0;
   std::string state;   // held, missed (past, none held), due (current, none yet)
 };
 
 struct ComplianceRow {
-  std::string kind;
-  std::vector<ComplianceCell> cells;
+  std::string kind = {};
+  std::vector<ComplianceCell> cells = {};
   int due = 0;     // periods so far
   int held = 0;    // periods with at least one meeting
   int missed = 0;  // past periods without one
@@ -49,9 +49,9 @@ struct ComplianceRow {
 struct MeetingReview {
   std::int64_t org_id = 0;
   int year = 0;
-  std::string result;  // compliant, needs_improvement
-  std::string note;
-  std::string reviewed_on;
+  std::string result = {};  // compliant, needs_improvement
+  std::string note = {};
+  std::string reviewed_on = {};
 };
 
 class MeetingService {

@@ -23,17 +23,17 @@ struct Member {
   std::int64_t id = 0;
   std::int64_t org_id = 0;
   std::uint64_t unit_code = 0;  // the organization's unit
-  std::string name;
-  std::string gender;      // male, female
-  std::string birth_date;  // YYYY-MM-DD
-  std::optional<std::string> phone;
-  std::optional<std::string> id_number;  // never leaves the service unmasked unless asked
-  std::string stage;        // a stage id from definitions/membership.yaml
-  std::string stage_since;  // YYYY-MM-DD
-  std::string situation;
-  std::string status;       // active, in_transit, left
+  std::string name = {};
+  std::string gender = {};      // male, female
+  std::string birth_date = {};  // YYYY-MM-DD
+  std::optional<std::string> phone = {};
+  std::optional<std::string> id_number = {};  // never leaves the service unmasked unless asked
+  std::string stage = {};        // a stage id from definitions/membership.yaml
+  std::string stage_since = {};  // YYYY-MM-DD
+  std::string situation = {};
+  std::string status = {};       // active, in_transit, left
   std::int64_t version = 1;
-  std::string created_at;
+  std::string created_at = {};
 };
 
 // "540424199001011234" -> "5404**********1234".

@@ -22,23 +22,23 @@ namespace jiceng::members {
 
 struct MemberInput {
   std::int64_t org_id = 0;
-  std::string name;
-  std::string gender;
-  std::string birth_date;
-  std::optional<std::string> phone;
-  std::optional<std::string> id_number;
-  std::string stage;                        // where the person is now
-  std::optional<std::string> stage_since;   // default: today
-  std::string situation;
+  std::string name = {};
+  std::string gender = {};
+  std::string birth_date = {};
+  std::optional<std::string> phone = {};
+  std::optional<std::string> id_number = {};
+  std::string stage = {};                        // where the person is now
+  std::optional<std::string> stage_since = {};   // default: today
+  std::string situation = {};
 };
 
 struct MemberPatch {
-  std::optional<std::string> name;
-  std::optional<std::string> gender;
-  std::optional<std::string> birth_date;
-  std::optional<std::optional<std::string>> phone;
-  std::optional<std::optional<std::string>> id_number;
-  std::optional<std::string> situation;
+  std::optional<std::string> name = {};
+  std::optional<std::string> gender = {};
+  std::optional<std::string> birth_date = {};
+  std::optional<std::optional<std::string>> phone = {};
+  std::optional<std::optional<std::string>> id_number = {};
+  std::optional<std::string> situation = {};
 };
 
 struct MemberFilter {
@@ -55,31 +55,31 @@ struct MemberFilter {
 
 struct StageEvent {
   std::int64_t id = 0;
-  std::optional<std::string> from_stage;
-  std::string to_stage;
-  std::string on_date;
-  std::optional<std::int64_t> approved_by;
-  std::string note;
+  std::optional<std::string> from_stage = {};
+  std::string to_stage = {};
+  std::string on_date = {};
+  std::optional<std::int64_t> approved_by = {};
+  std::string note = {};
 };
 
 struct Transfer {
   std::int64_t id = 0;
   std::int64_t member_id = 0;
-  std::string member_name;
+  std::string member_name = {};
   std::int64_t from_org_id = 0;
   std::int64_t to_org_id = 0;
   std::uint64_t from_unit = 0;
   std::uint64_t to_unit = 0;
-  std::string status;  // pending, confirmed, rejected, cancelled
-  std::string requested_on;
-  std::optional<std::string> decided_on;
-  std::optional<std::string> reason;
+  std::string status = {};  // pending, confirmed, rejected, cancelled
+  std::string requested_on = {};
+  std::optional<std::string> decided_on = {};
+  std::optional<std::string> reason = {};
   bool overdue = false;
 };
 
 struct PipelineFigures {
   std::map<std::string, std::int64_t> by_stage;  // current counts (not left)
-  std::map<std::string, std::int64_t> entered;   // steps into each stage within the period
+  std::map<std::string, std::int64_t> entered = {};   // steps into each stage within the period
 };
 
 class MemberService {

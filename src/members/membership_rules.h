@@ -16,18 +16,18 @@
 namespace jiceng::members {
 
 struct Stage {
-  std::string id;  // "activist"
-  std::string name_zh;
-  std::string name_en;
+  std::string id = {};  // "activist"
+  std::string name_zh = {};
+  std::string name_en = {};
   int min_days = 0;  // least days in this stage before the next
   int order = 0;     // 0 for the first stage
 };
 
 struct MeetingKind {
-  std::string id;     // "committee"
-  std::string name_zh;
-  std::string name_en;
-  std::string every;  // "month" or "quarter"
+  std::string id = {};     // "committee"
+  std::string name_zh = {};
+  std::string name_en = {};
+  std::string every = {};  // "month" or "quarter"
 };
 
 class MembershipRules {

@@ -21,29 +21,29 @@ std::string_view OrgKindZh(std::string_view kind);
 struct Organization {
   std::int64_t id = 0;
   std::uint64_t unit_code = 0;
-  std::optional<std::int64_t> parent_id;
-  std::string kind;
-  std::string name;
-  std::optional<std::int64_t> two_new_id;
-  std::optional<std::string> temp_reason;
-  std::optional<std::string> starts_on;
-  std::optional<std::string> ends_on;
-  std::string established_on;
+  std::optional<std::int64_t> parent_id = {};
+  std::string kind = {};
+  std::string name = {};
+  std::optional<std::int64_t> two_new_id = {};
+  std::optional<std::string> temp_reason = {};
+  std::optional<std::string> starts_on = {};
+  std::optional<std::string> ends_on = {};
+  std::string established_on = {};
   std::string status = "active";  // active, dissolved, merged
-  std::optional<std::string> ended_on;
-  std::optional<std::int64_t> successor_id;
+  std::optional<std::string> ended_on = {};
+  std::optional<std::int64_t> successor_id = {};
   std::int64_t version = 1;
   std::int64_t member_count = 0;  // active and in-transit members
-  std::vector<std::uint64_t> covered_units;  // joint branches: the other units they cover
+  std::vector<std::uint64_t> covered_units = {};  // joint branches: the other units they cover
 };
 
 // A two-new organization (两新组织) registered in a unit.
 struct TwoNewOrg {
   std::int64_t id = 0;
   std::uint64_t unit_code = 0;
-  std::string name;
-  std::string kind;  // enterprise, social
-  std::string registered_on;
+  std::string name = {};
+  std::string kind = {};  // enterprise, social
+  std::string registered_on = {};
 };
 
 }  // namespace jiceng::orgs

@@ -1201,16 +1201,14 @@ TEST_F(AuthApi, TransfersAreDecidedByTheReceivingSideAndCancelledByTheSendingSid
 }
 
 // ---------------------------------------------------------------------------
-// Known deviations, reported and disabled until the server is fixed (run
-// with --gtest_also_run_disabled_tests). Each passes once the server keeps
-// the rule that nobody reaches further than their own grants.
+// Nobody reaches further than their own grants: not by taking over a more
+// powerful account, not by minting a wider token (both found by this suite
+// and fixed in the server).
 
-// A county's org_department may reset the password of (and disable) any
-// account homed in the county — including one holding a NATIONWIDE role,
-// and then sign in as it. Account writes should need the acting user to
-// hold, where they hold users.write, every permission of the target's grants
-// (as granting a role already does).
-TEST_F(AuthApi, DISABLED_ACountyCannotTakeOverANationwideAccountHomedInIt) {
+// A county's org_department must not reset the password of (or disable) an
+// account homed in the county that holds a NATIONWIDE role: account writes
+// need the acting user to hold every permission of the target's grants.
+TEST_F(AuthApi, ACountyCannotTakeOverANationwideAccountHomedInIt) {
   std::string why;
   const std::string id = CreateUser(http(), Unique("nation.homed"), village1_, &why);
   ASSERT_TRUE(why.empty()) << why;
@@ -1222,9 +1220,9 @@ TEST_F(AuthApi, DISABLED_ACountyCannotTakeOverANationwideAccountHomedInIt) {
   ExpectError(org.PatchJson(UserPath(id), {{"enabled", false}}), 403, "permission_denied", "");
 }
 
-// A token narrowed to a village can create a new token without that
-// narrowing, which then reaches the whole county of its user.
-TEST_F(AuthApi, DISABLED_ANarrowedTokenCannotMintAWiderOne) {
+// A token narrowed to a village must not create a token without that
+// narrowing (which would reach the whole county of its user).
+TEST_F(AuthApi, ANarrowedTokenCannotMintAWiderOne) {
   Http session(port(), User("org_department").session.AuthHeaders());
   HttpResponse narrow =
       session.PostJson("/api/v1/tokens", {{"name", "只限本村"}, {"unit_code", village1_}});

@@ -71,6 +71,14 @@ export async function startServer() {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'jiceng-e2e-'))
   const db = join(tmp, 'e2e.db')
+  let child = null
+  // Never leave the server or the temp database behind, whatever way this process ends.
+  const killOnExit = () => {
+    if (child && child.exitCode === null) child.kill('SIGTERM')
+    rmSync(tmp, { recursive: true, force: true })
+  }
+  process.on('exit', killOnExit)
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130))
   const t0 = Date.now()
   run(['import-divisions', '--db', db, '--from', divisions])
   for (const u of Object.values(USERS)) {
@@ -81,15 +89,20 @@ export async function startServer() {
   }
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(
+  child = spawn(
     BINARY,
     ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', DIST, '--access-log', 'off'],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   )
   child.on('error', (e) => fail(`cannot start ${BINARY} serve: ${e.message} (is a build running?)`))
+  let stopping = false
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`e2e: jiceng serve exited unexpectedly (code ${code}, signal ${signal})`)
+  })
   await waitHealthy(base, child)
   console.log(`e2e: server at ${base} (database ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   const stop = async () => {
+    stopping = true
     if (child.exitCode === null) {
       child.kill('SIGTERM')
       await new Promise((r) => {
@@ -104,6 +117,7 @@ export async function startServer() {
       })
     }
     rmSync(tmp, { recursive: true, force: true })
+    process.off('exit', killOnExit)
   }
   return { base, stop }
 }

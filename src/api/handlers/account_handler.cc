@@ -186,12 +186,17 @@ Result<Reply> CreateToken(const ApiRequest& req, const AccountDeps& d) {
   std::optional<std::uint64_t> unit;
   if (unit_text && !unit_text->empty()) {
     JICENG_ASSIGN_OR_RETURN(unit, hierarchy::ParseUnitCode(*unit_text, "unit_code"));
-    // A token is never wider than its user: the unit must be one the user reaches.
+  } else {
+    // A token made with a narrowed token is narrowed the same way.
+    unit = req.principal->token_unit;
+  }
+  if (unit) {
+    // A token is never wider than what creates it: the unit must lie within
+    // a grant of the user, and within the calling token's unit if any.
     bool reachable = false;
     for (const Grant& g : req.principal->grants) {
       accounts::Principal one = *req.principal;
       one.grants = {g};
-      one.token_unit.reset();
       const accounts::Role* role = d.access.roles().FindRole(g.role);
       if (role && !role->permissions.empty() && d.access.Allows(one, *role->permissions.begin(), unit)) reachable = true;
     }

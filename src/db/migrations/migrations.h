@@ -20,10 +20,10 @@
 namespace jiceng::db {
 
 struct Migration {
-  int version;
-  std::string_view name;
-  std::string_view sqlite_sql;
-  std::string_view postgres_sql;
+  int version = {};
+  std::string_view name = {};
+  std::string_view sqlite_sql = {};
+  std::string_view postgres_sql = {};
   // The SQL for `engine` ("sqlite" or "postgresql"); empty if none.
   std::string_view SqlFor(std::string_view engine) const {
     return engine == "postgresql" ? postgres_sql : sqlite_sql;
@@ -37,7 +37,7 @@ int LatestSchemaVersion();
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
-  std::vector<int> applied;
+  std::vector<int> applied = {};
 };
 
 // Applies every migration in `migrations` newer than the database's version.
