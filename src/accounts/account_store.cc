@@ -1,6 +1,7 @@
 #include "accounts/account_store.h"
 
 #include "common/clock.h"
+#include "db/sql_filters.h"
 
 namespace jiceng::accounts {
 
@@ -104,22 +105,10 @@ Result<std::pair<std::vector<User>, std::size_t>> AccountStore::ListUsers(db::Se
   if (!f.nationwide) {
     // A unit's subtree is the set of codes that start with its code.
     if (f.unit_prefixes.empty()) return std::make_pair(std::vector<User>{}, std::size_t{0});
-    where += " AND (";
-    for (std::size_t i = 0; i < f.unit_prefixes.size(); ++i) {
-      where += (i ? " OR " : "") + std::string("substr(un.code, 1, ?) = ?");
-      params.emplace_back(static_cast<std::int64_t>(f.unit_prefixes[i].size()));
-      params.emplace_back(f.unit_prefixes[i]);
-    }
-    where += ")";
+    where += " AND " + db::CodePrefixCondition("un.code", f.unit_prefixes, params);
   }
   if (!f.text.empty()) {
-    // LIKE with the user's text escaped, so % and _ match themselves.
-    std::string pattern = "%";
-    for (char c : f.text) {
-      if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-      pattern.push_back(c);
-    }
-    pattern.push_back('%');
+    const std::string pattern = db::ContainsPattern(f.text);
     where += " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')";
     params.emplace_back(pattern);
     params.emplace_back(pattern);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
+#include "db/sql_filters.h"
 
 namespace jiceng::audit {
 
@@ -121,13 +122,7 @@ Result<std::pair<std::vector<AuditEntry>, std::size_t>> AuditLog::Query(db::Data
   db::Params params;
   if (!f.nationwide) {
     if (f.unit_prefixes.empty()) return std::make_pair(std::vector<AuditEntry>{}, std::size_t{0});
-    where += " AND (";
-    for (std::size_t i = 0; i < f.unit_prefixes.size(); ++i) {
-      where += (i ? " OR " : "") + std::string("substr(un.code, 1, ?) = ?");
-      params.emplace_back(static_cast<std::int64_t>(f.unit_prefixes[i].size()));
-      params.emplace_back(f.unit_prefixes[i]);
-    }
-    where += ")";
+    where += " AND " + db::CodePrefixCondition("un.code", f.unit_prefixes, params);
   }
   if (f.username) {
     where += " AND a.username = ?";

@@ -1,6 +1,7 @@
 #include "members/member_service.h"
 
 #include "common/clock.h"
+#include "db/sql_filters.h"
 #include "common/text.h"
 
 namespace jiceng::members {
@@ -256,13 +257,7 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
   db::Params params;
   if (!f.nationwide) {
     if (f.unit_prefixes.empty()) return std::make_pair(std::vector<Member>{}, std::size_t{0});
-    where += " AND (";
-    for (std::size_t i = 0; i < f.unit_prefixes.size(); ++i) {
-      where += (i ? " OR " : "") + std::string("substr(un.code, 1, ?) = ?");
-      params.emplace_back(static_cast<std::int64_t>(f.unit_prefixes[i].size()));
-      params.emplace_back(f.unit_prefixes[i]);
-    }
-    where += ")";
+    where += " AND " + db::CodePrefixCondition("un.code", f.unit_prefixes, params);
   }
   if (f.org_id) {
     where += " AND m.org_id = ?";
@@ -283,12 +278,7 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     where += " AND m.status <> 'left'";
   }
   if (!f.name.empty()) {
-    std::string pattern = "%";
-    for (char c : f.name) {
-      if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-      pattern.push_back(c);
-    }
-    pattern.push_back('%');
+    const std::string pattern = db::ContainsPattern(f.name);
     where += " AND m.name LIKE ? ESCAPE '\\'";
     params.emplace_back(pattern);
   }
