@@ -12,6 +12,17 @@ const std::string& ApiRequest::Param(std::string_view name) const {
   return it->second;
 }
 
+Result<std::int64_t> ApiRequest::ParamId(std::string_view name) const {
+  const std::string& text = Param(name);
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
+    return Status::InvalidArgument(std::string(name), "编号 " + text + " 无效：应为正整数。",
+                                   "Id " + text + " is not valid: it must be a positive whole number.");
+  }
+  return id;
+}
+
 std::optional<std::string> ApiRequest::QueryText(std::string_view name) const {
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;

@@ -40,6 +40,8 @@ struct ApiRequest {
 
   // The named path parameter; REQUIRES: the route declares it.
   const std::string& Param(std::string_view name) const;
+  // The named path parameter as a positive record id; kInvalidArgument naming it otherwise.
+  Result<std::int64_t> ParamId(std::string_view name = "id") const;
 
   // Query parameters, checked: an error names the parameter and the range.
   Result<std::size_t> QueryUint(std::string_view name, std::size_t fallback, std::size_t min,

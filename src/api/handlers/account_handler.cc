@@ -67,17 +67,6 @@ nlohmann::json PermissionsOf(const AccountDeps& d, const std::vector<Grant>& gra
   return perms;
 }
 
-Result<std::int64_t> PathId(const ApiRequest& req, std::string_view name) {
-  const std::string& text = req.Param(name);
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
-    return Status::InvalidArgument(std::string(name), "编号 " + text + " 无效：应为正整数。",
-                                   "Id " + text + " is not valid: it must be a positive whole number.");
-  }
-  return id;
-}
-
 Reply NoContent() { return Reply{204, nullptr, {}}; }
 
 std::string SessionCookie(const ApiRequest& req, const std::string& token, std::int64_t max_age_seconds) {
@@ -154,7 +143,7 @@ Result<Reply> ListSessions(const ApiRequest& req, const AccountDeps& d) {
 }
 
 Result<Reply> RevokeSession(const ApiRequest& req, const AccountDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
   req.audit_target = "session:" + std::to_string(id);
   JICENG_RETURN_IF_ERROR(d.sessions.RevokeSession(req.principal->user_id, id));
   return NoContent();
@@ -213,7 +202,7 @@ Result<Reply> CreateToken(const ApiRequest& req, const AccountDeps& d) {
 }
 
 Result<Reply> RevokeToken(const ApiRequest& req, const AccountDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
   req.audit_target = "token:" + std::to_string(id);
   JICENG_RETURN_IF_ERROR(d.sessions.RevokeToken(req.principal->user_id, id));
   return NoContent();
@@ -233,7 +222,7 @@ Result<Reply> ChangeOwnPassword(const ApiRequest& req, const AccountDeps& d) {
 
 TargetFn UserHomeUnit(const AccountDeps& d) {
   return [&d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
+    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
     JICENG_ASSIGN_OR_RETURN(auto unit, d.users.HomeUnitOf(id));
     return unit ? Target::Unit(*unit) : Target::Nation();
   };
@@ -250,7 +239,7 @@ Result<Reply> ListUsers(const ApiRequest& req, const AccountDeps& d) {
 }
 
 Result<Reply> GetUser(const ApiRequest& req, const AccountDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
   req.audit_target = "user:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto user, d.users.Get(req.principal, id));
   return Reply{200, {{"user", UserJson(req, d, user, /*mask_phone=*/false)}}, {}};
@@ -273,7 +262,7 @@ Result<Reply> CreateUser(const ApiRequest& req, const AccountDeps& d) {
 }
 
 Result<Reply> PatchUser(const ApiRequest& req, const AccountDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
   req.audit_target = "user:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   accounts::UserPatch patch;
@@ -287,7 +276,7 @@ Result<Reply> PatchUser(const ApiRequest& req, const AccountDeps& d) {
 }
 
 Result<Reply> ResetPassword(const ApiRequest& req, const AccountDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
   req.audit_target = "user:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto password, body.RequiredString("password"));
@@ -297,7 +286,7 @@ Result<Reply> ResetPassword(const ApiRequest& req, const AccountDeps& d) {
 }
 
 Result<Reply> GrantRole(const ApiRequest& req, const AccountDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
   req.audit_target = "user:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto role, body.RequiredString("role"));
@@ -308,8 +297,8 @@ Result<Reply> GrantRole(const ApiRequest& req, const AccountDeps& d) {
 }
 
 Result<Reply> RevokeRole(const ApiRequest& req, const AccountDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req, "id"));
-  JICENG_ASSIGN_OR_RETURN(auto grant_id, PathId(req, "grant_id"));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
+  JICENG_ASSIGN_OR_RETURN(auto grant_id, req.ParamId("grant_id"));
   req.audit_target = "user:" + std::to_string(id) + "/grant:" + std::to_string(grant_id);
   JICENG_RETURN_IF_ERROR(d.users.RevokeRole(req.principal, id, grant_id));
   return NoContent();

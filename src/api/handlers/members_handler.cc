@@ -13,17 +13,6 @@ using orgs::Organization;
 
 namespace {
 
-Result<std::int64_t> PathId(const ApiRequest& req, std::string_view name = "id") {
-  const std::string& text = req.Param(name);
-  std::int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
-    return Status::InvalidArgument(std::string(name), "编号 " + text + " 无效：应为正整数。",
-                                   "Id " + text + " is not valid: it must be a positive whole number.");
-  }
-  return id;
-}
-
 nlohmann::json Opt(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 nlohmann::json Opt(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 
@@ -158,13 +147,13 @@ Result<Reply> CreateOrg(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> GetOrg(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   JICENG_ASSIGN_OR_RETURN(auto org, d.orgs.Get(id));
   return Reply{200, {{"org", OrgJson(d, org)}}, {}};
 }
 
 Result<Reply> RenameOrg(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "org:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto name, body.RequiredString("name"));
@@ -175,7 +164,7 @@ Result<Reply> RenameOrg(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> DissolveOrg(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "org:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto on, body.RequiredString("on_date"));
@@ -186,7 +175,7 @@ Result<Reply> DissolveOrg(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> MergeOrg(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "org:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto into, body.OptionalInt("into"));
@@ -299,7 +288,7 @@ Result<Reply> CreateMember(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> GetMember(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto m, d.members.Get(id));
   JICENG_ASSIGN_OR_RETURN(auto timeline, d.members.Timeline(id));
@@ -312,14 +301,14 @@ Result<Reply> GetMember(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> UnmaskIdNumber(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id) + "/id_number";
   JICENG_ASSIGN_OR_RETURN(auto m, d.members.Get(id));
   return Reply{200, {{"id_number", m.id_number ? nlohmann::json(*m.id_number) : nlohmann::json(nullptr)}}, {}};
 }
 
 Result<Reply> PatchMember(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   members::MemberPatch p;
@@ -336,7 +325,7 @@ Result<Reply> PatchMember(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> AdvanceMember(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto to, body.RequiredString("to_stage"));
@@ -400,7 +389,7 @@ Result<Reply> ListTransfers(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> DecideTransfer(const ApiRequest& req, const MembersDeps& d, const std::string& decision) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "transfer:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req, /*allow_empty=*/true));
   JICENG_ASSIGN_OR_RETURN(auto reason, body.OptionalString("reason"));
@@ -423,7 +412,7 @@ Result<int> QueryYear(const ApiRequest& req) {
 }
 
 Result<Reply> SetDuesStandard(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto fen, body.OptionalInt("monthly_fen"));
@@ -444,7 +433,7 @@ nlohmann::json DuesMonthsJson(const std::vector<members::DuesMonth>& months) {
 }
 
 Result<Reply> RecordDues(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto month, body.RequiredString("month"));
@@ -457,7 +446,7 @@ Result<Reply> RecordDues(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> MemberDues(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
   JICENG_ASSIGN_OR_RETURN(auto months, d.dues.MemberYear(id, year));
@@ -474,7 +463,7 @@ Result<Reply> MemberDues(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> OrgDues(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "org:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
   JICENG_ASSIGN_OR_RETURN(auto rows, d.dues.OrgYear(id, year));
@@ -499,7 +488,7 @@ nlohmann::json CardJson(const members::Card& c) {
 }
 
 Result<Reply> IssueCard(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto number, body.RequiredString("number"));
@@ -510,7 +499,7 @@ Result<Reply> IssueCard(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> ReviewCard(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "card:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto year, body.OptionalInt("year"));
@@ -548,7 +537,7 @@ nlohmann::json ComplianceJson(const std::vector<members::ComplianceRow>& rows, c
 }
 
 Result<Reply> RecordMeeting(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto kind, body.RequiredString("kind"));
   JICENG_ASSIGN_OR_RETURN(auto held_on, body.RequiredString("held_on"));
@@ -571,7 +560,7 @@ Result<Reply> RecordMeeting(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> ListMeetings(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
   JICENG_ASSIGN_OR_RETURN(auto list, d.meetings.ListForOrg(id, year));
   nlohmann::json items = nlohmann::json::array();
@@ -587,7 +576,7 @@ Result<Reply> ListMeetings(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> OrgCompliance(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
   JICENG_ASSIGN_OR_RETURN(auto rows, d.meetings.Compliance(id, year));
   JICENG_ASSIGN_OR_RETURN(auto review, d.meetings.ReviewOf(id, year));
@@ -597,7 +586,7 @@ Result<Reply> OrgCompliance(const ApiRequest& req, const MembersDeps& d) {
 }
 
 Result<Reply> ReviewMeetings(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "org:" + std::to_string(id);
   JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
   JICENG_ASSIGN_OR_RETURN(auto year, body.OptionalInt("year"));
@@ -627,17 +616,17 @@ Result<Reply> SubtreeMeetings(const ApiRequest& req, const MembersDeps& d) {
 void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps) {
   const MembersDeps* d = &deps;
   auto member_unit = [d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->members.UnitOf(id));
     return Target::Unit(unit);
   };
   auto org_unit = [d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(id));
     return Target::Unit(unit);
   };
   auto card_unit = [d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->dues.UnitOfCard(id));
     return Target::Unit(unit);
   };
@@ -670,7 +659,7 @@ void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps) {
 void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps) {
   const MembersDeps* d = &deps;
   auto org_unit = [d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(id));
     return Target::Unit(unit);
   };
@@ -695,7 +684,7 @@ void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps) {
 void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps) {
   const MembersDeps* d = &deps;
   auto member_unit = [d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->members.UnitOf(id));
     return Target::Unit(unit);
   };
@@ -716,7 +705,7 @@ void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps) {
   // The receiving side confirms or rejects; the sending side cancels.
   auto transfer_side = [d](bool receiving) {
     return [d, receiving](const ApiRequest& req) -> Result<Target> {
-      JICENG_ASSIGN_OR_RETURN(auto id, PathId(req));
+      JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
       JICENG_ASSIGN_OR_RETURN(auto t, d->members.GetTransfer(id));
       return Target::Unit(receiving ? t.to_unit : t.from_unit);
     };
