@@ -127,12 +127,23 @@ class Session {
   // A no-op for tables without an id column.
   virtual Status AdvanceIdPastMax(const TableInfo& table) = 0;
 
+  // Runs `fn` once the transaction this session belongs to has committed,
+  // still inside Database::Write (so before the next writer of this process
+  // starts); never when it rolls back. The roll-up engine applies changes
+  // this way, so that a rolled-back write leaves no trace in any figure.
+  void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
+  // For engine implementations: the callbacks registered so far.
+  std::vector<std::function<void()>> TakeAfterCommit() { return std::move(after_commit_); }
+
   // Helpers built on Query.
   Result<std::vector<Row>> QueryAll(std::string_view sql, const Params& params = {});
   // Returns std::nullopt when the query yields no row.
   Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});
   // Runs a statement ending in `RETURNING <integer>` and returns that value.
   Result<std::int64_t> InsertReturningId(std::string_view sql, const Params& params);
+
+ private:
+  std::vector<std::function<void()>> after_commit_;
 };
 
 using SessionFn = std::function<Status(Session&)>;

@@ -553,6 +553,10 @@ Status RunTransaction(PGconn* conn, const char* begin, const SessionFn& fn, bool
   if (session.prepared_any() && PQstatus(conn) == CONNECTION_OK) {
     ResultPtr r(PQexec(conn, "DEALLOCATE ALL"));
   }
+  auto after_commit = session.TakeAfterCommit();
+  if (st.ok()) {
+    for (auto& callback : after_commit) callback();
+  }
   return st;
 }
 

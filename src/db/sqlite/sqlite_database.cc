@@ -301,6 +301,10 @@ Status RunTransaction(sqlite3* conn, const char* begin, const SessionFn& fn) {
   if (!st.ok() && !sqlite3_get_autocommit(conn)) {
     sqlite3_exec(conn, "ROLLBACK", nullptr, nullptr, nullptr);
   }
+  auto after_commit = session.TakeAfterCommit();
+  if (st.ok()) {
+    for (auto& callback : after_commit) callback();
+  }
   return st;
 }
 
