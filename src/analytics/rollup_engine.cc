@@ -65,9 +65,10 @@ Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::
   // One snapshot: the units, every indicator's records and the change log's
   // position agree, so following the log from there misses nothing.
   JICENG_RETURN_IF_ERROR(db.Read([&](db::Session& s) -> Status {
-    JICENG_RETURN_IF_ERROR(engine->LoadUnits(s));
     JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM change_log"));
     engine->followed_ = row ? row->Int(0) : 0;
+    if (engine->states_.empty()) return Status::Ok();  // nothing to count
+    JICENG_RETURN_IF_ERROR(engine->LoadUnits(s));
     return engine->LoadAll(s, progress);
   }));
   engine->NoteApplied(engine->followed_);
@@ -352,7 +353,7 @@ RollupEngine::AsOf RollupEngine::as_of() const {
 }
 
 Status RollupEngine::Changed(db::Session& session, std::string_view table, std::int64_t id) {
-  if (!by_table_.contains(std::string(table))) return Status::Ok();
+  if (!by_table_.contains(std::string(table)) && !followers_.contains(std::string(table))) return Status::Ok();
   std::int64_t change = 0;
   JICENG_ASSIGN_OR_RETURN(change, session.InsertReturningId(
                                       "INSERT INTO change_log (table_name, row_id, created_at) VALUES (?, ?, ?) "
@@ -373,7 +374,9 @@ Status RollupEngine::Changed(db::Session& session, std::string_view table, std::
 }
 
 Status RollupEngine::ChangedMany(db::Session& session, std::string_view table, std::span<const std::int64_t> ids) {
-  if (!by_table_.contains(std::string(table)) || ids.empty()) return Status::Ok();
+  if ((!by_table_.contains(std::string(table)) && !followers_.contains(std::string(table))) || ids.empty()) {
+    return Status::Ok();
+  }
   const std::string now = NowUtcIso();
   std::vector<db::Params> rows;
   rows.reserve(ids.size());
@@ -414,6 +417,7 @@ Result<std::int64_t> RollupEngine::FollowChangeLog() {
     for (auto& [table, ids] : by_table) {
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      if (auto f = followers_.find(table); f != followers_.end()) JICENG_RETURN_IF_ERROR(f->second(ids));
       JICENG_RETURN_IF_ERROR(Apply(table, ids));
     }
     followed_ = last;

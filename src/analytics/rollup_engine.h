@@ -72,6 +72,12 @@ class RollupEngine final : public ChangeSink {
   // were read. A server calls it from a background thread.
   Result<std::int64_t> FollowChangeLog();
 
+  // Also publish changes of `table` to the change log, and call `fn` with the
+  // ids of its rows that other processes changed, as FollowChangeLog finds
+  // them (the hierarchy follows villager groups this way). Set at start.
+  using FollowFn = std::function<Status(std::span<const std::int64_t> ids)>;
+  void FollowTable(const std::string& table, FollowFn fn) { followers_[table] = std::move(fn); }
+
   const std::vector<IndicatorDef>& indicators() const { return defs_; }
   const IndicatorDef* Find(std::string_view id) const;
 
@@ -167,6 +173,7 @@ class RollupEngine final : public ChangeSink {
   std::vector<IndicatorDef> defs_;
   std::vector<std::unique_ptr<State>> states_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_table_;  // table -> states reading it
+  std::unordered_map<std::string, FollowFn> followers_;
   std::vector<std::uint32_t> parent_;  // by unit id; parent of a province is kNation
   std::mutex apply_mutex_;             // one re-read + apply at a time
   mutable std::shared_mutex data_mutex_;

@@ -5,13 +5,10 @@
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
 
-#include <spdlog/spdlog.h>
-
-#include <chrono>
-
 namespace jiceng::cli {
 
-Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings) {
+Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
+                                     bool with_figures) {
   accounts::InitCrypto();
   auto app = std::make_unique<App>();
   JICENG_ASSIGN_OR_RETURN(app->db, OpenDatabase(db_url));
@@ -29,13 +26,12 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
   JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
-  const auto started = std::chrono::steady_clock::now();
+  if (!with_figures) indicators.clear();
   JICENG_ASSIGN_OR_RETURN(app->engine, analytics::RollupEngine::Load(*app->db, std::move(indicators)));
-  spdlog::info("roll-up engine loaded in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                      std::chrono::steady_clock::now() - started)
-                                                      .count());
   analytics::ChangeSink& changes = *app->engine;
   app->hierarchy->PublishTo(&changes);
+  hierarchy::HierarchyService* units = app->hierarchy.get();
+  app->engine->FollowTable("units", [units](std::span<const std::int64_t> ids) { return units->Refresh(ids); });
   app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes);
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes);
   app->dues = std::make_unique<members::DuesService>(*app->db, changes);

@@ -45,6 +45,9 @@ struct App {
 // Opens and migrates the database, loads the hierarchy, the role and
 // indicator definitions and every figure (the roll-up engine), and builds
 // the route table.
-Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings);
+// `with_figures` false (tools that only write or list): the roll-up engine
+// starts with no indicators, which skips reading every figure.
+Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
+                                     bool with_figures = true);
 
 }  // namespace jiceng::cli

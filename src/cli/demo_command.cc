@@ -142,7 +142,7 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
                 added, added);
 
     // Accounts, each with a generated password shown once.
-    auto app = LoadApp(*db_path, accounts::SessionSettings{});
+    auto app = LoadApp(*db_path, accounts::SessionSettings{}, /*with_figures=*/false);
     if (!app.ok()) {
       PrintError(app.status());
       exit_code = 1;

@@ -56,6 +56,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       return;
     }
     App& a = **app;
+    for (const auto& use : a.engine->MemoryUsage()) {
+      spdlog::info("指标 {}: {} 条记录, {} 个序列, {:.1f} MiB / indicator {}: {} records, {} series", use.indicator,
+                   use.records, use.series, use.bytes / 1048576.0, use.indicator, use.records, use.series);
+    }
     const std::size_t units = a.hierarchy->tree().size();
     spdlog::info("已载入 {} 个单位 / {} units loaded", units, units);
     if (units == 0) {

@@ -72,7 +72,7 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
     c->add_option("--db", o->db, kDbOptionHelp)->capture_default_str();
   };
   auto run = [o, &exit_code](const std::function<int(App&)>& body) {
-    auto loaded = LoadApp(o->db, accounts::SessionSettings{});
+    auto loaded = LoadApp(o->db, accounts::SessionSettings{}, /*with_figures=*/false);
     if (!loaded.ok()) {
       exit_code = Fail(loaded.status());
       return;
@@ -244,7 +244,7 @@ void AddRoutesCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("routes", "列出所有 API 路由及其权限（JSON）/ print every API route and its permission as JSON");
   cmd->add_option("--db", *db_path, kDbOptionHelp)->capture_default_str();
   cmd->callback([db_path, &exit_code] {
-    auto loaded = LoadApp(*db_path, accounts::SessionSettings{});
+    auto loaded = LoadApp(*db_path, accounts::SessionSettings{}, /*with_figures=*/false);
     if (!loaded.ok()) {
       exit_code = Fail(loaded.status());
       return;

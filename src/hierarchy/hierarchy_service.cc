@@ -109,6 +109,36 @@ Result<UnitView> HierarchyService::AddGroup(std::string_view village_code, std::
   return *tree_->Find(code);
 }
 
+Status HierarchyService::Refresh(std::span<const std::int64_t> unit_ids) {
+  std::lock_guard lock(write_mutex_);
+  for (std::int64_t id : unit_ids) {
+    std::optional<db::Row> row;
+    JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(row, s.QueryOne("SELECT u.code, u.name, u.retired_at IS NOT NULL, u.source = 'user', "
+                                              "u.version, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+                                              "WHERE u.id = ?",
+                                              {db::Value(id)}));
+      return Status::Ok();
+    }));
+    if (!row) continue;
+    const std::uint64_t code = std::stoull(row->Text(0));
+    const std::string name = row->Text(1);
+    const bool retired = row->Int(2) != 0;
+    const std::int64_t version = row->Int(4);
+    auto known = tree_->Find(code);
+    if (!known) {
+      if (row->IsNull(5)) continue;  // a new province comes with an import, not from another server
+      UnitRecord record{id, code, name, retired, row->Int(3) != 0, version};
+      JICENG_RETURN_IF_ERROR(tree_->AddChild(std::stoull(row->Text(5)), std::move(record)));
+      continue;
+    }
+    if (known->version >= version) continue;  // this process made the change, or a later one
+    if (known->name != name) JICENG_RETURN_IF_ERROR(tree_->Rename(code, name, version));
+    if (known->retired != retired) JICENG_RETURN_IF_ERROR(tree_->SetRetired(code, retired, version));
+  }
+  return Status::Ok();
+}
+
 Result<UnitView> HierarchyService::RenameGroup(std::string_view group_code, std::string_view name,
                                                std::optional<std::int64_t> expected_version) {
   JICENG_ASSIGN_OR_RETURN(std::string clean, NormalizeGroupName(name));

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,11 @@ class HierarchyService {
   // From now on, every change of a villager group is published to `changes`
   // (the roll-up engine) in its transaction. Set once at start.
   void PublishTo(analytics::ChangeSink* changes) { changes_ = changes; }
+
+  // Brings units another process changed (their ids, from the change log)
+  // into the tree: a new villager group is added, a rename or retirement
+  // applied. Units unknown to the database are skipped.
+  Status Refresh(std::span<const std::int64_t> unit_ids);
 
   // Looks a unit up by its code text; kInvalidArgument for a malformed
   // code, kNotFound (naming the code) for an unknown one.

@@ -133,6 +133,22 @@ TEST_F(MembersApi, LudingAcceptanceScenario) {
   // Other tests of this suite also register people in Luding: compare with
   // the figures before the scenario.
   const int members_before = http().Get("/api/v1/members?under=513322&limit=1").json["total"].get<int>();
+  // The live roll-up figures of the county, before and after (issue: live roll-up engine).
+  auto figure = [&](const std::string& query) -> std::int64_t {
+    auto r = http().Get("/api/v1/figures?unit=513322&" + query);
+    EXPECT_EQ(r.status, 200) << r;
+    return r.status == 200 ? r.json["figures"][0]["total"].get<std::int64_t>() : -1;
+  };
+  const std::vector<std::string> figure_queries = {
+      "indicator=pipeline.steps&where=to_stage%3Aactivist&period=" + last,
+      "indicator=pipeline.steps&where=to_stage%3Aprobationary&period=" + y,
+      "indicator=cards.issued&period=" + y,
+      "indicator=cards&where=status%3Avalid",
+      "indicator=members",
+      "indicator=meetings.held&where=kind%3Acommittee&period=" + y,
+      "indicator=meetings.reviewed&where=result%3Aneeds_improvement&period=" + y};
+  std::vector<std::int64_t> figures_before;
+  for (const auto& q : figure_queries) figures_before.push_back(figure(q));
   const auto county = CreateOrg(http(), {{"unit_code", "513322"}, {"kind", "committee"}, {"name", "中共泸定县委员会（验收）"}});
   const auto town = CreateOrg(http(), {{"unit_code", "513322100"}, {"kind", "committee"}, {"name", "中共泸桥镇委员会"},
                                        {"parent_id", county}});
@@ -237,6 +253,23 @@ TEST_F(MembersApi, LudingAcceptanceScenario) {
   EXPECT_GE(meetings.json["organizations"].get<int>(), static_cast<int>(branches.size()) + 2);
   auto members = http().Get("/api/v1/members?under=513322&limit=1");
   EXPECT_EQ(members.json["total"].get<int>() - members_before, 234 + 4144);
+
+  // The same figures from the roll-up engine, as of the last write.
+  const std::int64_t n = static_cast<std::int64_t>(branches.size());
+  const std::vector<std::int64_t> added = {234, 184, 4144, 4144, 184 + 4144, n, n};
+  for (std::size_t i = 0; i < figure_queries.size(); ++i) {
+    EXPECT_EQ(figure(figure_queries[i]) - figures_before[i], added[i]) << figure_queries[i];
+  }
+  // The county's figure is its townships' sum, and it is in the prefecture's.
+  auto towns = http().Get("/api/v1/figures/breakdown?indicator=members&unit=513322");
+  ASSERT_EQ(towns.status, 200) << towns;
+  std::int64_t sum = 0;
+  for (const auto& row : towns.json["rows"]) sum += row["total"].get<std::int64_t>();
+  EXPECT_EQ(sum, towns.json["whole"]["total"].get<std::int64_t>());
+  auto counties = http().Get("/api/v1/figures/breakdown?indicator=members&unit=5133");
+  for (const auto& row : counties.json["rows"]) {
+    if (row["code"] == "513322") EXPECT_EQ(row["total"], towns.json["whole"]["total"]);
+  }
 }
 
 }  // namespace

@@ -450,7 +450,7 @@ std::string TestServer::LaunchOnce() {
   if (pid_ < 0) return std::string("fork failed: ") + std::strerror(errno);
 
   Http http(port_);
-  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (Clock::now() < deadline) {
     if (!Running()) return "the server " + ExitDescription() + " before answering /healthz";
     HttpResponse r = http.Request("GET", "/healthz", std::nullopt, {}, /*check_invariants=*/false);
@@ -458,7 +458,7 @@ std::string TestServer::LaunchOnce() {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   Stop();
-  return "GET /healthz did not answer 200 within 20 s";
+  return "GET /healthz did not answer 200 within 60 s";
 }
 
 std::string TestServer::Start() {

@@ -100,7 +100,7 @@ std::string TailOfFile(const std::filesystem::path& file, std::size_t max_bytes 
 
 // A running `jiceng serve` process. Start() launches
 //   jiceng serve --db <db> --listen 127.0.0.1:<port> --access-log off
-// and waits (up to 20 s) for GET /healthz to answer 200. The destructor sends
+// and waits (up to 60 s: a loaded 2-core machine starts slowly) for GET /healthz to answer 200. The destructor sends
 // SIGTERM, waits up to 5 s, then SIGKILLs; the process is also killed if the
 // test process dies (PR_SET_PDEATHSIG) — or rather when the THREAD that
 // started it ends: start servers from a thread that outlives them.
