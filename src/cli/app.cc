@@ -28,8 +28,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules);
   app->dues = std::make_unique<members::DuesService>(*app->db);
   app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules);
+  app->officers = std::make_unique<orgs::OfficerService>(*app->db);
+  app->pairings = std::make_unique<orgs::PairingService>(*app->db);
+  app->teams = std::make_unique<members::TaskTeamService>(*app->db);
   app->members_deps = std::make_unique<api::MembersDeps>(
-      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->access});
+      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->teams, *app->access});
+  app->org_work_deps = std::make_unique<api::OrgWorkDeps>(api::OrgWorkDeps{
+      *app->orgs, *app->officers, *app->pairings, *app->members, *app->teams, *app->access});
   api::AddHealthRoutes(app->routes, *app->db, *app->hierarchy);
   api::AddUnitRoutes(app->routes, *app->hierarchy, *app->access);
   api::AddSessionRoutes(app->routes, *app->account_deps);
@@ -38,6 +43,9 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddOrgRoutes(app->routes, *app->members_deps);
   api::AddMemberRoutes(app->routes, *app->members_deps);
   api::AddMemberLifeRoutes(app->routes, *app->members_deps);
+  api::AddOfficerRoutes(app->routes, *app->org_work_deps);
+  api::AddPairingRoutes(app->routes, *app->org_work_deps);
+  api::AddTaskTeamRoutes(app->routes, *app->org_work_deps);
   return app;
 }
 
