@@ -36,8 +36,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes);
   app->dues = std::make_unique<members::DuesService>(*app->db, changes);
   app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules, changes);
+  app->officers = std::make_unique<orgs::OfficerService>(*app->db);
+  app->pairings = std::make_unique<orgs::PairingService>(*app->db);
+  app->teams = std::make_unique<members::TaskTeamService>(*app->db);
   app->members_deps = std::make_unique<api::MembersDeps>(
-      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->access});
+      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->teams, *app->access});
+  app->org_work_deps = std::make_unique<api::OrgWorkDeps>(api::OrgWorkDeps{
+      *app->orgs, *app->officers, *app->pairings, *app->members, *app->teams, *app->access});
   api::AddHealthRoutes(app->routes, *app->db, *app->hierarchy);
   api::AddUnitRoutes(app->routes, *app->hierarchy, *app->access);
   api::AddSessionRoutes(app->routes, *app->account_deps);
@@ -49,6 +54,9 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->figures_deps =
       std::make_unique<api::FiguresDeps>(api::FiguresDeps{*app->engine, *app->hierarchy, *app->access});
   api::AddFigureRoutes(app->routes, *app->figures_deps);
+  api::AddOfficerRoutes(app->routes, *app->org_work_deps);
+  api::AddPairingRoutes(app->routes, *app->org_work_deps);
+  api::AddTaskTeamRoutes(app->routes, *app->org_work_deps);
   return app;
 }
 

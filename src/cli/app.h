@@ -13,9 +13,13 @@
 #include "api/handlers/account_handler.h"
 #include "api/handlers/figures_handler.h"
 #include "api/handlers/members_handler.h"
+#include "api/handlers/org_work_handler.h"
 #include "members/member_service.h"
 #include "members/membership_rules.h"
+#include "members/task_team_service.h"
+#include "orgs/officer_service.h"
 #include "orgs/org_service.h"
+#include "orgs/pairing_service.h"
 #include "api/route.h"
 #include "common/result.h"
 #include "db/database.h"
@@ -37,8 +41,12 @@ struct App {
   std::unique_ptr<members::MemberService> members = {};
   std::unique_ptr<members::DuesService> dues = {};
   std::unique_ptr<members::MeetingService> meetings = {};
+  std::unique_ptr<orgs::OfficerService> officers = {};
+  std::unique_ptr<orgs::PairingService> pairings = {};
+  std::unique_ptr<members::TaskTeamService> teams = {};
   std::unique_ptr<api::MembersDeps> members_deps = {};
   std::unique_ptr<api::FiguresDeps> figures_deps = {};
+  std::unique_ptr<api::OrgWorkDeps> org_work_deps = {};
   api::RouteTable routes = {};
 };
 

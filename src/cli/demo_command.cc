@@ -96,6 +96,78 @@ Status AddDemoOrganizations(App& app, const std::vector<hierarchy::UnitView>& vi
   return Status::Ok();
 }
 
+// Officers, a pairing and a task team for the Bomi branches: in each
+// village branch a secretary, a deputy secretary and a committee member
+// (in the first, the secretary elected in 2023 was succeeded by the deputy
+// in 2025, so the history shows); the first two branches paired as adjacent
+// areas with one shared activity; and a task team (一事一团) of the first
+// branch, one of whose members has left it. Skipped when the first branch
+// already has officers (safe to rerun, also on a database whose demo
+// organizations were made before officers existed).
+Status AddDemoOrgWork(App& app) {
+  orgs::OrgFilter filter{{kDemoTownship}, false, std::string("branch"), false, 0, 3};
+  JICENG_ASSIGN_OR_RETURN(auto found, app.orgs->List(filter));
+  const std::vector<orgs::Organization>& branches = found.first;
+  if (branches.empty()) return Status::Ok();
+  JICENG_ASSIGN_OR_RETURN(auto existing, app.officers->ListForOrg(branches[0].id));
+  if (!existing.empty()) return Status::Ok();
+  // Full members of each branch, in the order the demo registered them.
+  auto full_members = [&](std::int64_t org) -> Result<std::vector<members::Member>> {
+    members::MemberFilter f;
+    f.unit_prefixes = {kDemoTownship};
+    f.org_id = org;
+    f.stage = "full";
+    f.limit = 20;
+    JICENG_ASSIGN_OR_RETURN(auto page, app.members->List(f));
+    return page.first;
+  };
+  int appointed = 0;
+  std::vector<std::int64_t> first_branch_people;
+  for (std::size_t b = 0; b < branches.size(); ++b) {
+    JICENG_ASSIGN_OR_RETURN(auto people, full_members(branches[b].id));
+    if (people.size() < 4) continue;
+    const std::int64_t org = branches[b].id;
+    auto appoint = [&](std::size_t who, const char* position, const char* start) -> Status {
+      ++appointed;
+      return app.officers->Appoint({org, people[who].id, position, start, "2028-01-09"}, std::nullopt).status();
+    };
+    JICENG_RETURN_IF_ERROR(appoint(0, "secretary", "2023-01-10"));
+    JICENG_RETURN_IF_ERROR(appoint(1, "deputy_secretary", "2023-01-10"));
+    JICENG_RETURN_IF_ERROR(appoint(2, "committee_member", "2023-01-10"));
+    if (b == 0) {
+      // The deputy is elected secretary: the old secretary's term and the
+      // deputy's own end that day; another member becomes deputy.
+      JICENG_RETURN_IF_ERROR(appoint(1, "secretary", "2025-04-01"));
+      JICENG_RETURN_IF_ERROR(appoint(3, "deputy_secretary", "2025-04-01"));
+      for (const auto& p : people) first_branch_people.push_back(p.id);
+    }
+  }
+  if (branches.size() >= 2) {
+    JICENG_ASSIGN_OR_RETURN(auto pairing, app.pairings->Create({branches[0].id, branches[1].id, "adjacent_area",
+                                                                "2025-03-01", std::nullopt, "相邻两村党支部结对共建"},
+                                                               std::nullopt));
+    JICENG_RETURN_IF_ERROR(app.pairings
+                               ->AddActivity(pairing.id,
+                                             {"2025-07-01", "七一联合主题党日",
+                                              "两村党员共同重温入党誓词，交流茶叶种植和民宿经营经验。", 26},
+                                             std::nullopt)
+                               .status());
+  }
+  JICENG_ASSIGN_OR_RETURN(auto team, app.teams->Create({branches[0].id, "茶产业发展服务团",
+                                                        "茶叶种植技术帮扶与合作社运营", "2025-03-01", std::nullopt},
+                                                       std::nullopt));
+  for (std::size_t i = 0; i < first_branch_people.size() && i < 4; ++i) {
+    JICENG_RETURN_IF_ERROR(app.teams->Join(team.id, first_branch_people[i], "2025-03-01").status());
+  }
+  if (first_branch_people.size() >= 4) {
+    JICENG_RETURN_IF_ERROR(app.teams->Leave(team.id, first_branch_people[3], "2025-10-31").status());
+  }
+  std::printf("演示数据：已为 %zu 个村党支部任命 %d 人次书记、副书记和委员，建立 1 个结对和 1 个任务团队。\n"
+              "Demo data: %d appointments in %zu village branches, 1 pairing and 1 task team.\n",
+              branches.size(), appointed, appointed, branches.size());
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddDemoCommand(CLI::App& app, int& exit_code) {
@@ -180,6 +252,11 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
                   "Demo accounts exist already; reset a forgotten password with `jiceng user passwd <name>`.\n");
     }
     if (Status st = AddDemoOrganizations(**app, villages->items); !st.ok()) {
+      PrintError(st);
+      exit_code = 1;
+      return;
+    }
+    if (Status st = AddDemoOrgWork(**app); !st.ok()) {
       PrintError(st);
       exit_code = 1;
     }

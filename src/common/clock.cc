@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <utility>
 
 #include "common/text.h"
 
@@ -47,10 +48,18 @@ std::optional<SystemTime> ParseUtcIso(std::string_view text) {
 namespace jiceng {
 
 std::optional<Date> ParseDate(std::string_view text) {
-  if (text.size() != 10) return std::nullopt;
-  auto t = ParseUtcIso(text);
-  if (!t) return std::nullopt;
-  return std::chrono::floor<std::chrono::days>(*t);
+  // Straight to days, not through SystemTime: its nanoseconds overflow after
+  // the year 2262, which turned a date such as 2999-01-01 into garbage.
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (auto [pos, n] : {std::pair{0, 4}, std::pair{5, 2}, std::pair{8, 2}}) {
+    if (!IsDigits(text.substr(pos, n))) return std::nullopt;
+  }
+  const int y = std::stoi(std::string(text.substr(0, 4)));
+  const unsigned mo = static_cast<unsigned>(std::stoi(std::string(text.substr(5, 2))));
+  const unsigned d = static_cast<unsigned>(std::stoi(std::string(text.substr(8, 2))));
+  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo), std::chrono::day(d)};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days(ymd);
 }
 
 std::string FormatDate(Date d) {

@@ -536,6 +536,53 @@ class AuthApi : public ApiSuite<AuthApi> {
     const std::string id = IdOf(r.json.value("card", json::object()));
     return id.empty() ? "0" : id;
   }
+  // Officers, pairings and task teams made by the administrator just to be
+  // acted on (terms ended, pairings ended or given activities, teams joined).
+  std::string ThrowawayFullMember(const std::string& org) {
+    HttpResponse r = http().PostJson("/api/v1/members", {{"org_id", std::stoll(org)},
+                                                         {"name", Unique("任职党员")},
+                                                         {"gender", "male"},
+                                                         {"birth_date", "1975-05-05"},
+                                                         {"stage", "full"},
+                                                         {"stage_since", "2001-07-01"},
+                                                         {"situation", "rural_labour"}});
+    EXPECT_EQ(r.status, 201) << r;
+    const std::string id = IdOf(r.json.value("member", json::object()));
+    return id.empty() ? "0" : id;
+  }
+  std::string ThrowawayOfficer(const std::string& org) {
+    HttpResponse r = http().PostJson("/api/v1/orgs/" + org + "/officers",
+                                     {{"member_id", std::stoll(ThrowawayFullMember(org))},
+                                      {"position", "committee_member"},
+                                      {"term_start", "2024-01-01"},
+                                      {"term_end", "2028-12-31"}});
+    EXPECT_EQ(r.status, 201) << r;
+    const std::string id = IdOf(r.json.value("officer", json::object()));
+    return id.empty() ? "0" : id;
+  }
+  // A pairing of `org` with a new organization in `village`.
+  std::string ThrowawayPairing(const std::string& village, const std::string& org) {
+    HttpResponse r = http().PostJson("/api/v1/pairings", {{"org_id", std::stoll(ThrowawayOrg(village))},
+                                                          {"partner_org_id", std::stoll(org)},
+                                                          {"kind", "adjacent_area"},
+                                                          {"starts_on", "2024-01-01"}});
+    EXPECT_EQ(r.status, 201) << r;
+    const std::string id = IdOf(r.json.value("pairing", json::object()));
+    return id.empty() ? "0" : id;
+  }
+  // A task team of `org`; with `member`, who joined it on 2024-06-01.
+  std::string ThrowawayTeam(const std::string& org, const std::string& member = "") {
+    HttpResponse r = http().PostJson("/api/v1/orgs/" + org + "/task-teams",
+                                     {{"name", Unique("矩阵任务团")}, {"purpose", "矩阵测试"}, {"starts_on", "2024-01-01"}});
+    EXPECT_EQ(r.status, 201) << r;
+    const std::string id = IdOf(r.json.value("task_team", json::object()));
+    if (!member.empty() && !id.empty()) {
+      HttpResponse j = http().PostJson("/api/v1/task-teams/" + id + "/members",
+                                       {{"member_id", std::stoll(member)}, {"joined_on", "2024-06-01"}});
+      EXPECT_EQ(j.status, 201) << j;
+    }
+    return id.empty() ? "0" : id;
+  }
   // A month not used before, for dues payments (one per member and month).
   static std::string FreshMonth() {
     const int n = ++counter_;
@@ -978,6 +1025,79 @@ class AuthApi : public ApiSuite<AuthApi> {
     });
     rules["GET /api/v1/units/:code/meetings"] = Both([](const Where& w) {
       return MatrixRequest{UnitPath(w.village) + "/meetings", {}, {}, 200};
+    });
+
+    // -- officers, pairings, task teams ---------------------------------------
+    rules["GET /api/v1/orgs/:id/officers"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/officers", {}, {}, 200};
+    });
+    rules["POST /api/v1/orgs/:id/officers"] = Both([this, orgs](const Where& w) {
+      MatrixRequest m{orgs + w.org + "/officers",
+                      json{{"member_id", std::stoll(ThrowawayFullMember(w.org))},
+                           {"position", "committee_member"},
+                           {"term_start", "2024-01-01"},
+                           {"term_end", "2028-12-31"}},
+                      {}, 201};
+      m.must_contain = "\"position\":\"committee_member\"";
+      return m;
+    });
+    rules["POST /api/v1/officers/:id/end"] = Both([this](const Where& w) {
+      MatrixRequest m{"/api/v1/officers/" + ThrowawayOfficer(w.org) + "/end", json{{"on_date", kPastDate}}, {}, 200};
+      m.must_contain = "\"ended_on\":\"" + std::string(kPastDate) + "\"";
+      return m;
+    });
+    rules["GET /api/v1/orgs/:id/pairings"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/pairings", {}, {}, 200};
+    });
+    // Both sides in the user's village (or both in Luding); a pairing with
+    // only one side in the area is tested in org_work_api_test.cc.
+    rules["POST /api/v1/pairings"] = Both([this](const Where& w) {
+      return MatrixRequest{"/api/v1/pairings",
+                           json{{"org_id", std::stoll(ThrowawayOrg(w.village))},
+                                {"partner_org_id", std::stoll(w.org)},
+                                {"kind", "adjacent_area"},
+                                {"starts_on", "2024-01-01"}},
+                           {}, 201};
+    });
+    const std::string pairings = "/api/v1/pairings/";
+    rules["POST /api/v1/pairings/:id/end"] = Both([this, pairings](const Where& w) {
+      MatrixRequest m{pairings + ThrowawayPairing(w.village, w.org) + "/end", json{{"on_date", kPastDate}}, {}, 200};
+      m.must_contain = "\"status\":\"ended\"";
+      return m;
+    });
+    rules["GET /api/v1/pairings/:id/activities"] = Both([this, pairings](const Where& w) {
+      return MatrixRequest{pairings + ThrowawayPairing(w.village, w.org) + "/activities", {}, {}, 200};
+    });
+    rules["POST /api/v1/pairings/:id/activities"] = Both([this, pairings](const Where& w) {
+      return MatrixRequest{pairings + ThrowawayPairing(w.village, w.org) + "/activities",
+                           json{{"held_on", kPastDate}, {"title", Unique("联合活动")}, {"participants", 12}}, {},
+                           201};
+    });
+    rules["GET /api/v1/orgs/:id/task-teams"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/task-teams", {}, {}, 200};
+    });
+    rules["POST /api/v1/orgs/:id/task-teams"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/task-teams",
+                           json{{"name", Unique("矩阵任务团")}, {"purpose", "政策宣讲"}, {"starts_on", "2024-01-01"}},
+                           {}, 201};
+    });
+    const std::string teams = "/api/v1/task-teams/";
+    rules["POST /api/v1/task-teams/:id/end"] = Both([this, teams](const Where& w) {
+      return MatrixRequest{teams + ThrowawayTeam(w.org) + "/end", json{{"on_date", kPastDate}}, {}, 200};
+    });
+    rules["GET /api/v1/task-teams/:id/members"] = Both([this, teams, with](const Where& w) {
+      return with(MatrixRequest{teams + ThrowawayTeam(w.org, w.member) + "/members", {}, {}, 200},
+                  "\"" + w.member_name + "\"");
+    });
+    rules["POST /api/v1/task-teams/:id/members"] = Both([this, teams](const Where& w) {
+      return MatrixRequest{teams + ThrowawayTeam(w.org) + "/members",
+                           json{{"member_id", std::stoll(w.member)}, {"joined_on", kPastDate}}, {}, 201};
+    });
+    rules["POST /api/v1/task-teams/:id/leave"] = Both([this, teams](const Where& w) {
+      MatrixRequest m{teams + ThrowawayTeam(w.org, w.member) + "/leave",
+                      json{{"member_id", std::stoll(w.member)}, {"left_on", kPastDate}}, {}, 200};
+      m.must_contain = "\"left_on\":\"" + std::string(kPastDate) + "\"";
+      return m;
     });
 
     // -- audit -------------------------------------------------------------

@@ -297,7 +297,15 @@ Result<Reply> GetMember(const ApiRequest& req, const MembersDeps& d) {
     events.push_back({{"id", e.id}, {"from_stage", Opt(e.from_stage)}, {"to_stage", e.to_stage}, {"on_date", e.on_date},
                       {"approved_by", Opt(e.approved_by)}, {"note", e.note}});
   }
-  return Reply{200, {{"member", MemberJson(d, m, true)}, {"timeline", std::move(events)}}, {}};
+  JICENG_ASSIGN_OR_RETURN(auto stays, d.teams.TeamsOf(id));
+  nlohmann::json teams = nlohmann::json::array();
+  for (const auto& t : stays) {
+    teams.push_back({{"team_id", t.team_id}, {"team_name", t.team_name}, {"joined_on", t.joined_on},
+                     {"left_on", Opt(t.left_on)}, {"current", !t.left_on.has_value()}});
+  }
+  return Reply{200,
+               {{"member", MemberJson(d, m, true)}, {"timeline", std::move(events)}, {"task_teams", std::move(teams)}},
+               {}};
 }
 
 Result<Reply> UnmaskIdNumber(const ApiRequest& req, const MembersDeps& d) {

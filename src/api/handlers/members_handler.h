@@ -7,6 +7,7 @@
 #include "members/dues_service.h"
 #include "members/meeting_service.h"
 #include "members/member_service.h"
+#include "members/task_team_service.h"
 #include "orgs/org_service.h"
 
 namespace jiceng::api {
@@ -16,6 +17,7 @@ struct MembersDeps {
   members::MemberService& members;
   members::DuesService& dues;
   members::MeetingService& meetings;
+  members::TaskTeamService& teams;  // a member's task teams, on the member record
   const accounts::AccessControl& access;
 };
 

@@ -665,6 +665,212 @@ CREATE TABLE meeting_reviews (
 );
 )sql";
 
+// Version 5: an organization's officers with terms (书记, 副书记, 委员),
+// pairings between organizations (结对共建) with their shared activities,
+// and task teams (一事一团) that members join and leave. Every row carries
+// the unit_id and province_code of its organization (for pairings: of the
+// side with the smaller id, org_a_id); nothing is deleted — terms,
+// pairings, teams and memberships end with a date.
+constexpr std::string_view kV5OfficersPairingsTeams = R"sql(
+CREATE TABLE org_officers (
+  id            INTEGER PRIMARY KEY,
+  org_id        INTEGER NOT NULL REFERENCES organizations(id),
+  member_id     INTEGER NOT NULL REFERENCES members(id),
+  unit_id       INTEGER NOT NULL REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  position      TEXT    NOT NULL CHECK (position IN ('secretary', 'deputy_secretary', 'committee_member')),
+  term_start    TEXT    NOT NULL,
+  term_end      TEXT    NOT NULL,
+  ended_on      TEXT,
+  end_reason    TEXT    CHECK (end_reason IN ('replaced', 'ended')),
+  appointed_by  INTEGER REFERENCES users(id),
+  created_at    TEXT    NOT NULL,
+  updated_at    TEXT    NOT NULL,
+  CHECK (term_end >= term_start),
+  CHECK (ended_on IS NULL OR ended_on >= term_start)
+);
+CREATE INDEX org_officers_org ON org_officers(org_id);
+CREATE INDEX org_officers_member ON org_officers(member_id);
+CREATE INDEX org_officers_unit ON org_officers(unit_id);
+-- One current secretary per organization; one current position per person.
+CREATE UNIQUE INDEX org_officers_one_secretary ON org_officers(org_id)
+  WHERE position = 'secretary' AND ended_on IS NULL;
+CREATE UNIQUE INDEX org_officers_one_position ON org_officers(org_id, member_id) WHERE ended_on IS NULL;
+
+CREATE TABLE org_pairings (
+  id            INTEGER PRIMARY KEY,
+  org_a_id      INTEGER NOT NULL REFERENCES organizations(id),
+  org_b_id      INTEGER NOT NULL REFERENCES organizations(id),
+  unit_id       INTEGER NOT NULL REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  kind          TEXT    NOT NULL CHECK (kind IN ('adjacent_area', 'office_enterprise', 'urban_rural')),
+  starts_on     TEXT    NOT NULL,
+  ends_on       TEXT,
+  ended_on      TEXT,
+  note          TEXT    NOT NULL,
+  created_by    INTEGER REFERENCES users(id),
+  created_at    TEXT    NOT NULL,
+  updated_at    TEXT    NOT NULL,
+  CHECK (org_a_id < org_b_id),
+  CHECK (ends_on IS NULL OR ends_on >= starts_on),
+  CHECK (ended_on IS NULL OR ended_on >= starts_on)
+);
+CREATE INDEX org_pairings_a ON org_pairings(org_a_id);
+CREATE INDEX org_pairings_b ON org_pairings(org_b_id);
+CREATE INDEX org_pairings_unit ON org_pairings(unit_id);
+CREATE UNIQUE INDEX org_pairings_one_active ON org_pairings(org_a_id, org_b_id) WHERE ended_on IS NULL;
+
+CREATE TABLE pairing_activities (
+  id            INTEGER PRIMARY KEY,
+  pairing_id    INTEGER NOT NULL REFERENCES org_pairings(id),
+  unit_id       INTEGER NOT NULL REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  held_on       TEXT    NOT NULL,
+  title         TEXT    NOT NULL,
+  summary       TEXT    NOT NULL,
+  participants  INTEGER NOT NULL CHECK (participants >= 0),
+  recorded_by   INTEGER REFERENCES users(id),
+  created_at    TEXT    NOT NULL
+);
+CREATE INDEX pairing_activities_pairing ON pairing_activities(pairing_id, held_on);
+CREATE INDEX pairing_activities_unit ON pairing_activities(unit_id, held_on);
+
+CREATE TABLE task_teams (
+  id            INTEGER PRIMARY KEY,
+  org_id        INTEGER NOT NULL REFERENCES organizations(id),
+  unit_id       INTEGER NOT NULL REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  name          TEXT    NOT NULL,
+  purpose       TEXT    NOT NULL,
+  starts_on     TEXT    NOT NULL,
+  ends_on       TEXT,
+  created_by    INTEGER REFERENCES users(id),
+  created_at    TEXT    NOT NULL,
+  updated_at    TEXT    NOT NULL,
+  CHECK (ends_on IS NULL OR ends_on >= starts_on)
+);
+CREATE INDEX task_teams_org ON task_teams(org_id);
+CREATE INDEX task_teams_unit ON task_teams(unit_id);
+
+CREATE TABLE task_team_members (
+  id            INTEGER PRIMARY KEY,
+  team_id       INTEGER NOT NULL REFERENCES task_teams(id),
+  member_id     INTEGER NOT NULL REFERENCES members(id),
+  unit_id       INTEGER NOT NULL REFERENCES units(id),
+  province_code TEXT    NOT NULL,
+  joined_on     TEXT    NOT NULL,
+  left_on       TEXT,
+  created_at    TEXT    NOT NULL,
+  updated_at    TEXT    NOT NULL,
+  CHECK (left_on IS NULL OR left_on >= joined_on)
+);
+CREATE INDEX task_team_members_team ON task_team_members(team_id);
+CREATE INDEX task_team_members_member ON task_team_members(member_id);
+CREATE INDEX task_team_members_unit ON task_team_members(unit_id);
+CREATE UNIQUE INDEX task_team_members_current ON task_team_members(team_id, member_id) WHERE left_on IS NULL;
+)sql";
+
+// PostgreSQL spelling of version 5, by the rules of versions 1–4.
+constexpr std::string_view kV5OfficersPairingsTeamsPostgres = R"sql(
+CREATE TABLE org_officers (
+  id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id        BIGINT NOT NULL REFERENCES organizations(id),
+  member_id     BIGINT NOT NULL REFERENCES members(id),
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  province_code TEXT COLLATE "C" NOT NULL,
+  position      TEXT COLLATE "C" NOT NULL CHECK (position IN ('secretary', 'deputy_secretary', 'committee_member')),
+  term_start    TEXT COLLATE "C" NOT NULL,
+  term_end      TEXT COLLATE "C" NOT NULL,
+  ended_on      TEXT COLLATE "C",
+  end_reason    TEXT COLLATE "C" CHECK (end_reason IN ('replaced', 'ended')),
+  appointed_by  BIGINT REFERENCES users(id),
+  created_at    TEXT COLLATE "C" NOT NULL,
+  updated_at    TEXT COLLATE "C" NOT NULL,
+  CHECK (term_end >= term_start),
+  CHECK (ended_on IS NULL OR ended_on >= term_start)
+);
+CREATE INDEX org_officers_org ON org_officers(org_id);
+CREATE INDEX org_officers_member ON org_officers(member_id);
+CREATE INDEX org_officers_unit ON org_officers(unit_id);
+-- One current secretary per organization; one current position per person.
+CREATE UNIQUE INDEX org_officers_one_secretary ON org_officers(org_id)
+  WHERE position = 'secretary' AND ended_on IS NULL;
+CREATE UNIQUE INDEX org_officers_one_position ON org_officers(org_id, member_id) WHERE ended_on IS NULL;
+
+CREATE TABLE org_pairings (
+  id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_a_id      BIGINT NOT NULL REFERENCES organizations(id),
+  org_b_id      BIGINT NOT NULL REFERENCES organizations(id),
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  province_code TEXT COLLATE "C" NOT NULL,
+  kind          TEXT COLLATE "C" NOT NULL CHECK (kind IN ('adjacent_area', 'office_enterprise', 'urban_rural')),
+  starts_on     TEXT COLLATE "C" NOT NULL,
+  ends_on       TEXT COLLATE "C",
+  ended_on      TEXT COLLATE "C",
+  note          TEXT COLLATE "C" NOT NULL,
+  created_by    BIGINT REFERENCES users(id),
+  created_at    TEXT COLLATE "C" NOT NULL,
+  updated_at    TEXT COLLATE "C" NOT NULL,
+  CHECK (org_a_id < org_b_id),
+  CHECK (ends_on IS NULL OR ends_on >= starts_on),
+  CHECK (ended_on IS NULL OR ended_on >= starts_on)
+);
+CREATE INDEX org_pairings_a ON org_pairings(org_a_id);
+CREATE INDEX org_pairings_b ON org_pairings(org_b_id);
+CREATE INDEX org_pairings_unit ON org_pairings(unit_id);
+CREATE UNIQUE INDEX org_pairings_one_active ON org_pairings(org_a_id, org_b_id) WHERE ended_on IS NULL;
+
+CREATE TABLE pairing_activities (
+  id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  pairing_id    BIGINT NOT NULL REFERENCES org_pairings(id),
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  province_code TEXT COLLATE "C" NOT NULL,
+  held_on       TEXT COLLATE "C" NOT NULL,
+  title         TEXT COLLATE "C" NOT NULL,
+  summary       TEXT COLLATE "C" NOT NULL,
+  participants  BIGINT NOT NULL CHECK (participants >= 0),
+  recorded_by   BIGINT REFERENCES users(id),
+  created_at    TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX pairing_activities_pairing ON pairing_activities(pairing_id, held_on);
+CREATE INDEX pairing_activities_unit ON pairing_activities(unit_id, held_on);
+
+CREATE TABLE task_teams (
+  id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id        BIGINT NOT NULL REFERENCES organizations(id),
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  province_code TEXT COLLATE "C" NOT NULL,
+  name          TEXT COLLATE "C" NOT NULL,
+  purpose       TEXT COLLATE "C" NOT NULL,
+  starts_on     TEXT COLLATE "C" NOT NULL,
+  ends_on       TEXT COLLATE "C",
+  created_by    BIGINT REFERENCES users(id),
+  created_at    TEXT COLLATE "C" NOT NULL,
+  updated_at    TEXT COLLATE "C" NOT NULL,
+  CHECK (ends_on IS NULL OR ends_on >= starts_on)
+);
+CREATE INDEX task_teams_org ON task_teams(org_id);
+CREATE INDEX task_teams_unit ON task_teams(unit_id);
+
+CREATE TABLE task_team_members (
+  id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  team_id       BIGINT NOT NULL REFERENCES task_teams(id),
+  member_id     BIGINT NOT NULL REFERENCES members(id),
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  province_code TEXT COLLATE "C" NOT NULL,
+  joined_on     TEXT COLLATE "C" NOT NULL,
+  left_on       TEXT COLLATE "C",
+  created_at    TEXT COLLATE "C" NOT NULL,
+  updated_at    TEXT COLLATE "C" NOT NULL,
+  CHECK (left_on IS NULL OR left_on >= joined_on)
+);
+CREATE INDEX task_team_members_team ON task_team_members(team_id);
+CREATE INDEX task_team_members_member ON task_team_members(member_id);
+CREATE INDEX task_team_members_unit ON task_team_members(unit_id);
+CREATE UNIQUE INDEX task_team_members_current ON task_team_members(team_id, member_id) WHERE left_on IS NULL;
+)sql";
+
+
 // Version 6: the change log. Every write a domain publishes to the roll-up
 // engine (analytics::ChangeSink) adds a row here in the same transaction, so
 // that other processes on the same database apply it too (FollowChangeLog);
@@ -687,13 +893,12 @@ CREATE TABLE change_log (
 );
 )sql";
 
-
 constexpr Migration kShipped[] = {
     {1, "units", kV1Units, kV1UnitsPostgres},
     {2, "accounts", kV2Accounts, kV2AccountsPostgres},
     {3, "organizations_members", kV3OrgsMembers, kV3OrgsMembersPostgres},
     {4, "dues_cards_meetings", kV4DuesCardsMeetings, kV4DuesCardsMeetingsPostgres},
-    // 5 is reserved for officers, pairings and task teams (issue #6).
+    {5, "officers_pairings_task_teams", kV5OfficersPairingsTeams, kV5OfficersPairingsTeamsPostgres},
     {6, "change_log", kV6ChangeLog, kV6ChangeLogPostgres},
 };
 

@@ -1,0 +1,343 @@
+// Store tests, on every engine, of the work organizations do with their
+// members: officers with terms (orgs/officer_service.h), pairings between
+// organizations with their activities (orgs/pairing_service.h) and task
+// teams (members/task_team_service.h). They live with the members layer
+// because every one of them needs members.
+#include <gtest/gtest.h>
+
+#include "db/migrations/migrations.h"
+#include "db/testing/test_database.h"
+#include "members/member_service.h"
+#include "members/task_team_service.h"
+#include "orgs/officer_service.h"
+#include "orgs/org_service.h"
+#include "orgs/pairing_service.h"
+
+namespace jiceng::members {
+namespace {
+
+using db::Value;
+using orgs::Position;
+
+const std::optional<std::int64_t> kNoUser;
+
+// Luding county with a town and two villages, Bomi county with a town.
+class OrgWorkTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    auto t = db::testing::TestDatabase::Create(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    test_db_ = std::move(t).value();
+    auto db = test_db_->Open();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(db::Migrate(*db_).ok());
+    const char* rows[][2] = {{"51", "四川省"},        {"5133", "甘孜藏族自治州"}, {"513322", "泸定县"},
+                             {"513322100", "泸桥镇"}, {"513322100201", "甲村"},  {"513322100202", "乙村"},
+                             {"54", "西藏自治区"},    {"5404", "林芝市"},        {"540424", "波密县"},
+                             {"540424100", "扎木镇"}};
+    ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
+      for (auto& r : rows) {
+        const std::string code = r[0];
+        Value parent = nullptr;
+        if (code.size() > 2) {
+          const std::size_t up = code.size() == 12 ? 9 : code.size() == 9 ? 6 : code.size() - 2;
+          JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT id FROM units WHERE code = ?", {Value(code.substr(0, up))}));
+          parent = Value(p->Int(0));
+        }
+        JICENG_RETURN_IF_ERROR(
+            s.Exec("INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, 'division', 'x', 'x')",
+                   {Value(code), Value(std::string(r[1])),
+                    Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent,
+                    Value(code.substr(0, 2))})
+                .status());
+      }
+      return Status::Ok();
+    }).ok());
+    hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
+    rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_);
+    officers_ = std::make_unique<orgs::OfficerService>(*db_);
+    pairings_ = std::make_unique<orgs::PairingService>(*db_);
+    teams_ = std::make_unique<TaskTeamService>(*db_);
+    town_ = Org({"513322100", std::nullopt, "committee", "中共泸桥镇委"});
+    village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
+    village_b_ = Org({"513322100202", town_, "branch", "乙村支部"});
+    bomi_ = Org({"540424100", std::nullopt, "committee", "中共扎木镇委"});
+  }
+  void TearDown() override {
+    teams_.reset();
+    pairings_.reset();
+    officers_.reset();
+    members_.reset();
+    orgs_.reset();
+    hierarchy_.reset();
+    db_.reset();
+    test_db_.reset();
+  }
+  std::int64_t Org(orgs::OrgInput in) {
+    auto o = orgs_->Create(in);
+    EXPECT_TRUE(o.ok()) << o.status().ToString();
+    return o.ok() ? o->id : 0;
+  }
+  std::int64_t Person(std::int64_t org, const std::string& name, const char* stage = "full") {
+    MemberInput in;
+    in.org_id = org;
+    in.name = name;
+    in.gender = "female";
+    in.birth_date = "1980-01-01";
+    in.stage = stage;
+    in.stage_since = "2012-07-01";
+    in.situation = "rural_labour";
+    auto m = members_->Create(in, kNoUser);
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return m.ok() ? m->id : 0;
+  }
+  Result<orgs::Officer> Appoint(std::int64_t org, std::int64_t member, const char* position, const char* start,
+                                const char* end = "2030-12-31") {
+    return officers_->Appoint({org, member, position, start, end}, kNoUser);
+  }
+  // Rows in `table` (to show what was, or was not, written).
+  std::int64_t Count(const std::string& table) {
+    std::int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COUNT(*) FROM " + table));
+      n = row->Int(0);
+      return Status::Ok();
+    }).ok());
+    return n;
+  }
+
+  std::unique_ptr<db::testing::TestDatabase> test_db_;
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
+  std::unique_ptr<MembershipRules> rules_;
+  analytics::NoChangeSink changes_;
+  std::unique_ptr<orgs::OrgService> orgs_;
+  std::unique_ptr<MemberService> members_;
+  std::unique_ptr<orgs::OfficerService> officers_;
+  std::unique_ptr<orgs::PairingService> pairings_;
+  std::unique_ptr<TaskTeamService> teams_;
+  std::int64_t town_ = 0, village_a_ = 0, village_b_ = 0, bomi_ = 0;
+};
+
+// ---- officers ---------------------------------------------------------------
+
+TEST_P(OrgWorkTest, ANewSecretaryEndsThePreviousTermTheSameDayAndKeepsHistory) {
+  const auto tsering = Person(village_a_, "次仁");
+  const auto drolma = Person(village_a_, "卓玛");
+  const auto tashi = Person(village_a_, "扎西");
+  auto first = Appoint(village_a_, tsering, "secretary", "2021-01-05", "2026-01-04");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(Appoint(village_a_, drolma, "deputy_secretary", "2021-01-05").ok());
+  ASSERT_TRUE(Appoint(village_a_, tashi, "committee_member", "2021-01-05").ok());
+
+  // The deputy is elected secretary: both the old secretary's term and her
+  // own deputy term end on the first day of the new term.
+  auto second = Appoint(village_a_, drolma, "secretary", "2024-03-01", "2029-02-28");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(second->current());
+  EXPECT_EQ(second->position, Position::kSecretary);
+
+  auto list = officers_->ListForOrg(village_a_);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 4u);
+  // Current first: the secretary, then the committee member; then the past.
+  EXPECT_EQ((*list)[0].member_id, drolma);
+  EXPECT_EQ((*list)[0].position, Position::kSecretary);
+  EXPECT_EQ((*list)[1].member_id, tashi);
+  EXPECT_TRUE((*list)[1].current());
+  int past_secretaries = 0;
+  for (std::size_t i = 2; i < list->size(); ++i) {
+    const orgs::Officer& o = (*list)[i];
+    EXPECT_FALSE(o.current());
+    EXPECT_EQ(o.ended_on.value_or(""), "2024-03-01") << o.member_name;
+    EXPECT_EQ(o.end_reason.value_or(""), "replaced");
+    if (o.position == Position::kSecretary) {
+      ++past_secretaries;
+      EXPECT_EQ(o.member_id, tsering);
+      EXPECT_EQ(o.term_start, "2021-01-05");
+      EXPECT_EQ(o.term_end, "2026-01-04") << "the planned end stays as it was";
+    }
+  }
+  EXPECT_EQ(past_secretaries, 1);
+
+  // The same member again in the same position is a duplicate; a term
+  // starting before the current secretary's is refused.
+  EXPECT_EQ(Appoint(village_a_, drolma, "secretary", "2024-05-01").status().code(), ErrorCode::kConflict);
+  auto early = Appoint(village_a_, tsering, "secretary", "2024-01-01");
+  EXPECT_EQ(early.status().field(), "term_start") << early.status().ToString();
+
+  // Ending a term: not before it began, and only once.
+  EXPECT_EQ(officers_->EndTerm(list->at(1).id, "2020-12-31").status().field(), "on_date");
+  auto ended = officers_->EndTerm(list->at(1).id, "2025-06-30");
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  EXPECT_EQ(ended->ended_on.value_or(""), "2025-06-30");
+  EXPECT_EQ(ended->end_reason.value_or(""), "ended");
+  EXPECT_EQ(officers_->EndTerm(list->at(1).id, "2025-07-01").status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(Count("org_officers"), 4) << "nothing is deleted";
+}
+
+TEST_P(OrgWorkTest, AppointmentsCheckDatesAndTheMemberNamingTheField) {
+  const auto full = Person(village_a_, "格桑");
+  const auto other_org = Person(village_b_, "央金");
+  const auto probationary = Person(village_a_, "旦增", "probationary");
+  auto field = [&](std::int64_t member, const char* position, const char* start, const char* end) {
+    return Appoint(village_a_, member, position, start, end).status().field();
+  };
+  EXPECT_EQ(field(full, "secretary", "2024-01-01", "2023-12-31"), "term_end") << "end before start";
+  EXPECT_EQ(field(full, "secretary", "2024-02-30", "2029-01-01"), "term_start");
+  EXPECT_EQ(field(full, "secretary", "2024-01-01", "someday"), "term_end");
+  EXPECT_EQ(field(full, "secretary", "2999-01-01", "2999-12-31"), "term_start") << "in the future";
+  EXPECT_EQ(field(full, "chairman", "2024-01-01", "2029-01-01"), "position");
+  EXPECT_EQ(field(424242, "committee_member", "2024-01-01", "2029-01-01"), "member_id");
+  EXPECT_EQ(field(probationary, "committee_member", "2024-01-01", "2029-01-01"), "member_id");
+  EXPECT_EQ(field(other_org, "secretary", "2024-01-01", "2029-01-01"), "member_id");
+  EXPECT_EQ(field(other_org, "deputy_secretary", "2024-01-01", "2029-01-01"), "member_id");
+  EXPECT_EQ(Count("org_officers"), 0) << "no refused appointment wrote anything";
+  // A committee member may come from another organization.
+  auto ok = Appoint(village_a_, other_org, "committee_member", "2024-01-01", "2024-01-01");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->term_end, "2024-01-01") << "end = start is allowed";
+  EXPECT_EQ(Appoint(424242, full, "secretary", "2024-01-01").status().code(), ErrorCode::kNotFound);
+}
+
+// ---- pairings ---------------------------------------------------------------
+
+TEST_P(OrgWorkTest, PairingRefusesSelfDuplicatesAndEndedOrganizations) {
+  auto self = pairings_->Create({village_a_, village_a_, "adjacent_area", "2025-01-01", std::nullopt, ""}, kNoUser);
+  EXPECT_EQ(self.status().field(), "partner_org_id");
+  auto kind = pairings_->Create({village_a_, bomi_, "sister", "2025-01-01", std::nullopt, ""}, kNoUser);
+  EXPECT_EQ(kind.status().field(), "kind");
+  auto ends = pairings_->Create({village_a_, bomi_, "urban_rural", "2025-01-01", "2024-12-31", ""}, kNoUser);
+  EXPECT_EQ(ends.status().field(), "ends_on");
+
+  auto p = pairings_->Create({bomi_, village_a_, "urban_rural", "2025-01-01", "2027-12-31", "县镇结对"}, kNoUser);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->a.org_id, std::min(bomi_, village_a_)) << "stored with the smaller id first";
+  EXPECT_EQ(p->ends_on.value_or(""), "2027-12-31");
+  EXPECT_TRUE(p->active());
+  // The same two, from either side, while the first is active.
+  for (auto [x, y] : {std::pair{bomi_, village_a_}, std::pair{village_a_, bomi_}}) {
+    auto dup = pairings_->Create({x, y, "adjacent_area", "2025-06-01", std::nullopt, ""}, kNoUser);
+    EXPECT_EQ(dup.status().code(), ErrorCode::kConflict);
+    EXPECT_EQ(dup.status().field(), "partner_org_id");
+  }
+  // A dissolved organization cannot pair.
+  const auto gone = Org({"513322100202", town_, "branch", "乙村第二支部"});
+  ASSERT_TRUE(orgs_->Dissolve(gone, "2025-03-01", std::nullopt).ok());
+  auto dissolved = pairings_->Create({village_a_, gone, "adjacent_area", "2025-06-01", std::nullopt, ""}, kNoUser);
+  EXPECT_EQ(dissolved.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(dissolved.status().field(), "partner_org_id");
+  EXPECT_EQ(pairings_->Create({424242, village_a_, "adjacent_area", "2025-06-01", std::nullopt, ""}, kNoUser)
+                .status()
+                .field(),
+            "org_id");
+  EXPECT_EQ(Count("org_pairings"), 1);
+
+  // Both sides list it; after it ends the two may pair again.
+  auto other = pairings_->Create({village_a_, village_b_, "adjacent_area", "2025-02-01", std::nullopt, ""}, kNoUser);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ(pairings_->ListForOrg(village_a_, false)->size(), 2u);
+  EXPECT_EQ(pairings_->ListForOrg(bomi_, false)->size(), 1u);
+  EXPECT_EQ(pairings_->End(p->id, "2024-12-31").status().field(), "on_date") << "before its start";
+  auto ended = pairings_->End(p->id, "2025-10-01");
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  EXPECT_FALSE(ended->active());
+  EXPECT_EQ(pairings_->End(p->id, "2025-10-02").status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(pairings_->ListForOrg(bomi_, false)->size(), 0u);
+  EXPECT_EQ(pairings_->ListForOrg(bomi_, true)->size(), 1u) << "ended pairings are kept";
+  auto again = pairings_->Create({village_a_, bomi_, "office_enterprise", "2025-11-01", std::nullopt, ""}, kNoUser);
+  EXPECT_TRUE(again.ok()) << again.status().ToString();
+}
+
+TEST_P(OrgWorkTest, PairingActivitiesAreLoggedWithinThePairing) {
+  auto p = pairings_->Create({village_a_, bomi_, "urban_rural", "2025-01-01", std::nullopt, ""}, kNoUser);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  auto add = [&](const char* on, const char* title, std::optional<std::int64_t> n) {
+    return pairings_->AddActivity(p->id, {on, title, "两支部党员共同参加。\n会后座谈。", n}, kNoUser);
+  };
+  ASSERT_TRUE(add("2025-05-04", "共上五四党课", 30).ok());
+  ASSERT_TRUE(add("2025-03-12", "植树", 18).ok());
+  EXPECT_EQ(add("2024-12-31", "早于结对", 5).status().field(), "held_on");
+  EXPECT_EQ(add("2025-13-01", "日期不对", 5).status().field(), "held_on");
+  EXPECT_EQ(add("2025-06-01", "", 5).status().field(), "title");
+  EXPECT_EQ(add("2025-06-01", "无人数", std::nullopt).status().field(), "participants");
+  EXPECT_EQ(add("2025-06-01", "负人数", -1).status().field(), "participants");
+  auto list = pairings_->Activities(p->id);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].held_on, "2025-03-12") << "oldest first";
+  EXPECT_EQ((*list)[0].participants, 18);
+  EXPECT_EQ((*list)[1].title, "共上五四党课");
+  EXPECT_NE((*list)[1].summary.find('\n'), std::string::npos) << "a summary may have several lines";
+  EXPECT_EQ(pairings_->Get(p->id)->activity_count, 2);
+  // After the pairing ends, activities up to its last day may still be logged.
+  ASSERT_TRUE(pairings_->End(p->id, "2025-09-30").ok());
+  EXPECT_EQ(add("2025-10-01", "结束以后", 5).status().field(), "held_on");
+  EXPECT_TRUE(add("2025-09-30", "最后一次", 12).ok());
+  EXPECT_EQ(pairings_->Activities(424242).status().code(), ErrorCode::kNotFound);
+}
+
+// ---- task teams -------------------------------------------------------------
+
+TEST_P(OrgWorkTest, TaskTeamMembersJoinAndLeaveWithHistory) {
+  const auto pema = Person(village_a_, "白玛");
+  const auto dorje = Person(village_b_, "多吉", "activist");
+  EXPECT_EQ(teams_->Create({village_a_, "", "x", "2025-01-01", std::nullopt}, kNoUser).status().field(), "name");
+  EXPECT_EQ(teams_->Create({village_a_, "团", "", "2025-01-01", std::nullopt}, kNoUser).status().field(), "purpose");
+  EXPECT_EQ(teams_->Create({village_a_, "团", "x", "2025-01-01", "2024-01-01"}, kNoUser).status().field(), "ends_on");
+  auto team = teams_->Create({village_a_, "虫草采挖服务团", "采挖季政策宣讲与安全巡查", "2025-04-01", std::nullopt}, kNoUser);
+  ASSERT_TRUE(team.ok()) << team.status().ToString();
+  EXPECT_EQ(team->unit_code, 513322100201u);
+
+  EXPECT_EQ(teams_->Join(team->id, pema, "2025-03-31").status().field(), "joined_on") << "before the team began";
+  EXPECT_EQ(teams_->Join(team->id, 424242, "2025-04-02").status().field(), "member_id");
+  ASSERT_TRUE(teams_->Join(team->id, pema, "2025-04-02").ok());
+  ASSERT_TRUE(teams_->Join(team->id, dorje, "2025-04-10").ok()) << "any member may join, of any organization";
+  EXPECT_EQ(teams_->Join(team->id, pema, "2025-04-05").status().code(), ErrorCode::kConflict);
+  EXPECT_EQ(teams_->Leave(team->id, pema, "2025-04-01").status().field(), "left_on") << "before joining";
+  auto left = teams_->Leave(team->id, pema, "2025-06-30");
+  ASSERT_TRUE(left.ok()) << left.status().ToString();
+  EXPECT_EQ(left->left_on.value_or(""), "2025-06-30");
+  EXPECT_EQ(teams_->Leave(team->id, pema, "2025-07-01").status().field(), "member_id") << "not in the team now";
+  EXPECT_EQ(teams_->Join(team->id, pema, "2025-06-01").status().field(), "joined_on") << "overlaps the last stay";
+  ASSERT_TRUE(teams_->Join(team->id, pema, "2025-08-01").ok()) << "rejoining opens a new stay";
+
+  auto current = teams_->Members(team->id, false);
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->size(), 2u);
+  auto all = teams_->Members(team->id, true);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ(all->back().member_id, pema) << "past stays after the current ones";
+  EXPECT_EQ(all->back().left_on.value_or(""), "2025-06-30");
+  auto of_pema = teams_->TeamsOf(pema);
+  ASSERT_TRUE(of_pema.ok());
+  ASSERT_EQ(of_pema->size(), 2u) << "two stays in one team";
+  EXPECT_EQ((*of_pema)[0].joined_on, "2025-08-01") << "the current stay first";
+  EXPECT_FALSE((*of_pema)[0].left_on.has_value());
+  EXPECT_EQ((*of_pema)[1].left_on.value_or(""), "2025-06-30");
+  EXPECT_EQ((*of_pema)[0].team_name, "虫草采挖服务团");
+  EXPECT_EQ(teams_->Get(team->id)->member_count, 2);
+
+  // Ending the team ends every current stay that day; history stays.
+  EXPECT_EQ(teams_->End(team->id, "2025-07-31").status().field(), "on_date") << "a member joined after that";
+  auto ended = teams_->End(team->id, "2025-10-31");
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  EXPECT_EQ(ended->ends_on.value_or(""), "2025-10-31");
+  EXPECT_EQ(ended->member_count, 0);
+  EXPECT_EQ(teams_->Members(team->id, true)->size(), 3u);
+  EXPECT_EQ(teams_->ListForOrg(village_a_, false)->size(), 0u);
+  EXPECT_EQ(teams_->ListForOrg(village_a_, true)->size(), 1u);
+  EXPECT_EQ(teams_->Join(team->id, dorje, "2025-11-01").status().field(), "joined_on") << "after the team ended";
+  EXPECT_EQ(Count("task_team_members"), 3) << "nothing is deleted";
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, OrgWorkTest, ::testing::ValuesIn(db::testing::kEngines),
+                         [](const auto& info) { return std::string(info.param); });
+
+}  // namespace
+}  // namespace jiceng::members
