@@ -92,8 +92,8 @@ Status DuesService::RecordPayment(std::int64_t member_id, const std::string& mon
     JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
     return s.Exec("INSERT INTO dues_payments (member_id, province_code, unit_id, month, amount_fen, paid_on, "
                   "recorded_by, created_at) VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?, ?, ?, ?)",
-                  {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen), Value(FormatDate(*paid)),
-                   by_user ? Value(*by_user) : Value(nullptr), Value(NowUtcIso())})
+                  {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen),
+                   Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr), Value(NowUtcIso())})
         .status();
   });
   if (st.code() == ErrorCode::kConflict) {
@@ -192,8 +192,8 @@ Result<Card> DuesService::IssueCard(std::int64_t member_id, const std::string& r
                                                     "number, issued_on, status, created_at) VALUES (?, (SELECT "
                                                     "province_code FROM members WHERE id = ?), ?, ?, ?, 'valid', ?) "
                                                     "RETURNING id",
-                                                    {Value(member_id), Value(member_id), Value(unit), Value(number), Value(FormatDate(*on)),
-                                                     Value(NowUtcIso())}));
+                                                    {Value(member_id), Value(member_id), Value(unit), Value(number),
+                                                     Value(FormatDate(*on)), Value(NowUtcIso())}));
     return Status::Ok();
   });
   if (st.code() == ErrorCode::kConflict) {
@@ -224,8 +224,8 @@ Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::
     JICENG_RETURN_IF_ERROR(s.Exec("INSERT INTO card_reviews (card_id, province_code, unit_id, year, result, "
                                   "reviewed_on, note, created_at) VALUES (?, (SELECT province_code FROM member_cards "
                                   "WHERE id = ?), ?, ?, ?, ?, ?, ?)",
-                                  {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}), Value(result),
-                                   Value(FormatDate(Today())), Value(Trim(note)), Value(NowUtcIso())})
+                                  {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
+                                   Value(result), Value(FormatDate(Today())), Value(Trim(note)), Value(NowUtcIso())})
                                .status());
     JICENG_RETURN_IF_ERROR(
         s.Exec("UPDATE member_cards SET status = ? WHERE id = ?", {Value(result), Value(card_id)}).status());

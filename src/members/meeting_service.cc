@@ -88,8 +88,8 @@ Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& k
                                                       "held_on, topic, recorded_by, created_at) VALUES (?, (SELECT "
                                                       "province_code FROM organizations WHERE id = ?), ?, ?, ?, ?, ?, ?) "
                                                       "RETURNING id",
-                                                      {Value(org_id), Value(org_id), Value(unit), Value(kind), Value(m.held_on),
-                                                       Value(topic), by_user ? Value(*by_user) : Value(nullptr),
+                                                      {Value(org_id), Value(org_id), Value(unit), Value(kind),
+                                                       Value(m.held_on), Value(topic), by_user ? Value(*by_user) : Value(nullptr),
                                                        Value(NowUtcIso())}));
     for (const Attendance& a : attendance) {
       JICENG_ASSIGN_OR_RETURN(auto member, s.QueryOne("SELECT org_id FROM members WHERE id = ?", {Value(a.member_id)}));
@@ -242,8 +242,8 @@ Result<MeetingReview> MeetingService::Review(std::int64_t org_id, int year, cons
     if (!unit) return Status::NotFound("没有这个组织。", "No such organization.", "id");
     return s.Exec("INSERT INTO meeting_reviews (org_id, province_code, unit_id, year, result, note, reviewed_by, "
                   "reviewed_on) VALUES (?, (SELECT province_code FROM organizations WHERE id = ?), ?, ?, ?, ?, ?, ?)",
-                  {Value(org_id), Value(org_id), Value(unit->Int(0)), Value(std::int64_t{year}), Value(result), Value(r.note),
-                   by_user ? Value(*by_user) : Value(nullptr), Value(r.reviewed_on)})
+                  {Value(org_id), Value(org_id), Value(unit->Int(0)), Value(std::int64_t{year}), Value(result),
+                   Value(r.note), by_user ? Value(*by_user) : Value(nullptr), Value(r.reviewed_on)})
         .status();
   });
   if (st.code() == ErrorCode::kConflict) {

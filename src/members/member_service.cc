@@ -245,7 +245,8 @@ Result<Member> MemberService::Create(const MemberInput& in, std::optional<std::i
                  Value(m.situation), Value(now), Value(now)}));
     return s.Exec("INSERT INTO member_stage_events (member_id, province_code, unit_id, from_stage, to_stage, on_date, "
                   "approved_by, note, created_at) VALUES (?, ?, ?, NULL, ?, ?, ?, '', ?)",
-                  {Value(id), Value(org.second.substr(0, 2)), Value(org.first), Value(m.stage), Value(m.stage_since), OptInt(by_user), Value(now)})
+                  {Value(id), Value(org.second.substr(0, 2)), Value(org.first), Value(m.stage), Value(m.stage_since),
+                   OptInt(by_user), Value(now)})
         .status();
   });
   if (st.code() == ErrorCode::kConflict) return DuplicateId();
@@ -465,10 +466,11 @@ Result<Transfer> MemberService::RequestTransfer(std::int64_t member_id, std::int
     (void)to;
     const std::string now = NowUtcIso();
     JICENG_ASSIGN_OR_RETURN(
-        id, s.InsertReturningId("INSERT INTO transfers (member_id, province_code, from_org_id, to_org_id, unit_id, status, "
-                                "requested_on, requested_by, reason, created_at) VALUES (?, (SELECT province_code FROM "
-                                "members WHERE id = ?), ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id",
-                                {Value(member_id), Value(member_id), Value(m.org_id), Value(to_org_id), Value(from_unit->Int(0)),
+        id, s.InsertReturningId("INSERT INTO transfers (member_id, province_code, from_org_id, to_org_id, unit_id, "
+                                "status, requested_on, requested_by, reason, created_at) VALUES (?, (SELECT "
+                                "province_code FROM members WHERE id = ?), ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id",
+                                {Value(member_id), Value(member_id), Value(m.org_id), Value(to_org_id),
+                                 Value(from_unit->Int(0)),
                                  Value(FormatDate(Today())), OptInt(by_user), Value(Trim(reason)), Value(now)}));
     return s.Exec("UPDATE members SET status = 'in_transit', version = version + 1, updated_at = ? WHERE id = ?",
                   {Value(now), Value(member_id)})

@@ -107,10 +107,9 @@ Result<std::optional<Organization>> FindOrg(db::Session& s, std::int64_t id) {
 Status FollowMembersProvince(db::Session& s, const std::string& member_ids_sql, const db::Params& params) {
   for (const char* table : {"member_stage_events", "transfers", "dues_standards", "dues_payments", "member_cards"}) {
     const std::string t = table;
-    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE " + t + " SET province_code = (SELECT m.province_code FROM members m WHERE m.id = " +
-                                      t + ".member_id) WHERE member_id IN (" + member_ids_sql +
-                                      ") AND province_code <> (SELECT m.province_code FROM members m WHERE m.id = " + t +
-                                      ".member_id)",
+    const std::string owner = "(SELECT m.province_code FROM members m WHERE m.id = " + t + ".member_id)";
+    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE " + t + " SET province_code = " + owner + " WHERE member_id IN (" +
+                                      member_ids_sql + ") AND province_code <> " + owner,
                                   params)
                                .status());
   }
