@@ -5,6 +5,10 @@
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
 namespace jiceng::cli {
 
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings) {
@@ -24,10 +28,18 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
       api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db});
   JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
-  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy);
-  app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules);
-  app->dues = std::make_unique<members::DuesService>(*app->db);
-  app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules);
+  JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
+  const auto started = std::chrono::steady_clock::now();
+  JICENG_ASSIGN_OR_RETURN(app->engine, analytics::RollupEngine::Load(*app->db, std::move(indicators)));
+  spdlog::info("roll-up engine loaded in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      std::chrono::steady_clock::now() - started)
+                                                      .count());
+  analytics::ChangeSink& changes = *app->engine;
+  app->hierarchy->PublishTo(&changes);
+  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes);
+  app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes);
+  app->dues = std::make_unique<members::DuesService>(*app->db, changes);
+  app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules, changes);
   app->members_deps = std::make_unique<api::MembersDeps>(
       api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->access});
   api::AddHealthRoutes(app->routes, *app->db, *app->hierarchy);
@@ -38,6 +50,9 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddOrgRoutes(app->routes, *app->members_deps);
   api::AddMemberRoutes(app->routes, *app->members_deps);
   api::AddMemberLifeRoutes(app->routes, *app->members_deps);
+  app->figures_deps =
+      std::make_unique<api::FiguresDeps>(api::FiguresDeps{*app->engine, *app->hierarchy, *app->access});
+  api::AddFigureRoutes(app->routes, *app->figures_deps);
   return app;
 }
 

@@ -9,7 +9,9 @@
 #include "accounts/role_registry.h"
 #include "accounts/session_service.h"
 #include "accounts/user_service.h"
+#include "analytics/rollup_engine.h"
 #include "api/handlers/account_handler.h"
+#include "api/handlers/figures_handler.h"
 #include "api/handlers/members_handler.h"
 #include "members/member_service.h"
 #include "members/membership_rules.h"
@@ -29,17 +31,20 @@ struct App {
   std::unique_ptr<accounts::SessionService> sessions = {};
   std::unique_ptr<accounts::UserService> users = {};
   std::unique_ptr<api::AccountDeps> account_deps = {};
+  std::unique_ptr<analytics::RollupEngine> engine = {};
   std::unique_ptr<members::MembershipRules> membership_rules = {};
   std::unique_ptr<orgs::OrgService> orgs = {};
   std::unique_ptr<members::MemberService> members = {};
   std::unique_ptr<members::DuesService> dues = {};
   std::unique_ptr<members::MeetingService> meetings = {};
   std::unique_ptr<api::MembersDeps> members_deps = {};
+  std::unique_ptr<api::FiguresDeps> figures_deps = {};
   api::RouteTable routes = {};
 };
 
-// Opens and migrates the database, loads the hierarchy and the role
-// definitions, and builds the route table.
+// Opens and migrates the database, loads the hierarchy, the role and
+// indicator definitions and every figure (the roll-up engine), and builds
+// the route table.
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings);
 
 }  // namespace jiceng::cli

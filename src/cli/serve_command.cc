@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <thread>
 
 #include "api/server.h"
@@ -61,11 +62,24 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       spdlog::warn("数据库中还没有区划：请先运行 jiceng import-divisions / no units yet: run "
                    "`jiceng import-divisions` first");
     }
+    // Other processes on the same database (PostgreSQL deployments with
+    // several servers) write too: follow their changes a few times a second.
+    std::atomic<bool> stop{false};
+    std::thread follower([&] {
+      while (!stop.load()) {
+        if (auto n = a.engine->FollowChangeLog(); !n.ok()) {
+          spdlog::warn("roll-up: following the change log failed: {}", n.status().ToString());
+        }
+        for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(40));
+      }
+    });
     api::Security security{*a.sessions, *a.access, *a.db};
     if (Status st = api::RunServer(server, std::move(a.routes), security); !st.ok()) {
       PrintError(st);
       exit_code = 1;
     }
+    stop = true;
+    follower.join();
   });
 }
 

@@ -102,7 +102,7 @@ Result<UnitView> HierarchyService::AddGroup(std::string_view village_code, std::
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(id, UnitStore::InsertGroup(s, village.id, code_text, clean,
                                                        village.code.substr(0, 2)));
-    return Status::Ok();
+    return Publish(s, id);
   }));
   UnitRecord record{id, code, clean, false, true, 1};
   JICENG_RETURN_IF_ERROR(tree_->AddChild(std::stoull(village.code), std::move(record)));
@@ -126,8 +126,9 @@ Result<UnitView> HierarchyService::RenameGroup(std::string_view group_code, std:
                             "The village already has a villager group named \"" + clean + "\".",
                             "name");
   }
-  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) {
-    return UnitStore::Rename(s, group.id, group.version, group.name, clean, "user");
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_RETURN_IF_ERROR(UnitStore::Rename(s, group.id, group.version, group.name, clean, "user"));
+    return Publish(s, group.id);
   }));
   JICENG_RETURN_IF_ERROR(tree_->Rename(std::stoull(group.code), clean, group.version + 1));
   return *tree_->Find(std::stoull(group.code));
@@ -150,8 +151,10 @@ Result<UnitView> HierarchyService::SetRetired(std::string_view group_code, bool 
                                 "\"; rename one of them first.",
                             "name");
   }
-  JICENG_RETURN_IF_ERROR(db_.Write(
-      [&](db::Session& s) { return UnitStore::SetRetired(s, group.id, group.version, retired); }));
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_RETURN_IF_ERROR(UnitStore::SetRetired(s, group.id, group.version, retired));
+    return Publish(s, group.id);
+  }));
   JICENG_RETURN_IF_ERROR(tree_->SetRetired(std::stoull(group.code), retired, group.version + 1));
   return *tree_->Find(std::stoull(group.code));
 }

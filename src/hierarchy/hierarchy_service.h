@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "analytics/change_sink.h"
 #include "common/result.h"
 #include "db/database.h"
 #include "hierarchy/unit_tree.h"
@@ -29,6 +30,10 @@ class HierarchyService {
   static Result<std::unique_ptr<HierarchyService>> Load(db::Database& db);
 
   const UnitTree& tree() const { return *tree_; }
+
+  // From now on, every change of a villager group is published to `changes`
+  // (the roll-up engine) in its transaction. Set once at start.
+  void PublishTo(analytics::ChangeSink* changes) { changes_ = changes; }
 
   // Looks a unit up by its code text; kInvalidArgument for a malformed
   // code, kNotFound (naming the code) for an unknown one.
@@ -52,7 +57,12 @@ class HierarchyService {
   Result<UnitView> SetRetired(std::string_view group_code, bool retired,
                               std::optional<std::int64_t> expected_version);
 
+  Status Publish(db::Session& s, std::int64_t unit_id) {
+    return changes_ ? changes_->Changed(s, "units", unit_id) : Status::Ok();
+  }
+
   db::Database& db_;
+  analytics::ChangeSink* changes_ = nullptr;
   std::unique_ptr<UnitTree> tree_;
   std::mutex write_mutex_;  // serializes changes: database write, then tree
 };

@@ -337,6 +337,27 @@ std::vector<std::uint64_t> UnitTree::CodesInSubtree(std::uint64_t code, Level le
   return out;
 }
 
+UnitPage UnitTree::UnitsAt(std::optional<std::uint64_t> root, Level level, std::size_t offset,
+                           std::size_t limit) const {
+  std::shared_lock lock(mutex_);
+  UnitPage page;
+  std::size_t begin = 0;
+  std::size_t end = by_rank_.size();
+  if (root) {
+    auto index = IndexOf(*root);
+    if (!index) return page;
+    begin = nodes_[*index].rank;
+    end = nodes_[*index].end;
+  }
+  for (std::size_t r = begin; r < end; ++r) {
+    const Node& n = nodes_[by_rank_[r]];
+    if (n.level != level || n.retired) continue;
+    if (page.total >= offset && page.items.size() < limit) page.items.push_back(ViewOf(by_rank_[r]));
+    ++page.total;
+  }
+  return page;
+}
+
 Result<std::uint64_t> UnitTree::NextGroupCode(std::uint64_t village_code) const {
   std::shared_lock lock(mutex_);
   auto index = IndexOf(village_code);

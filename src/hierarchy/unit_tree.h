@@ -76,6 +76,9 @@ class UnitTree {
   // Codes of the units of `level` in the subtree of `code` (itself
   // included), in code order; retired units only when asked.
   std::vector<std::uint64_t> CodesInSubtree(std::uint64_t code, Level level, bool include_retired) const;
+  // Active units of `level` under `root` (the whole country when nullopt), in
+  // code order, paged; total counts them all.
+  UnitPage UnitsAt(std::optional<std::uint64_t> root, Level level, std::size_t offset, std::size_t limit) const;
 
   // The next unused villager-group code under a village: village code x 1000
   // + (highest existing group number + 1), retired groups included so codes

@@ -90,11 +90,14 @@ Status DuesService::RecordPayment(std::int64_t member_id, const std::string& mon
   }
   Status st = db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
-    return s.Exec("INSERT INTO dues_payments (member_id, province_code, unit_id, month, amount_fen, paid_on, "
-                  "recorded_by, created_at) VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?, ?, ?, ?)",
-                  {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen),
-                   Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr), Value(NowUtcIso())})
-        .status();
+    JICENG_ASSIGN_OR_RETURN(
+        auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, province_code, unit_id, month, amount_fen, "
+                                     "paid_on, recorded_by, created_at) VALUES (?, (SELECT province_code FROM members "
+                                     "WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                     {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen),
+                                      Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr),
+                                      Value(NowUtcIso())}));
+    return changes_.Changed(s, "dues_payments", id);
   });
   if (st.code() == ErrorCode::kConflict) {
     return Status::Conflict(month + " 的党费已登记过。", "Dues for " + month + " are already recorded.", "month");
@@ -194,7 +197,7 @@ Result<Card> DuesService::IssueCard(std::int64_t member_id, const std::string& r
                                                     "RETURNING id",
                                                     {Value(member_id), Value(member_id), Value(unit), Value(number),
                                                      Value(FormatDate(*on)), Value(NowUtcIso())}));
-    return Status::Ok();
+    return changes_.Changed(s, "member_cards", id);
   });
   if (st.code() == ErrorCode::kConflict) {
     return Status::Conflict("党员证编号 " + number + " 已被使用。", "Card number " + number + " is already used.", "number");
@@ -221,14 +224,17 @@ Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::
     if (row->Text(4) == "withdrawn") {
       return Status::FailedPrecondition("这张党员证已收回。", "This card has been withdrawn.", "id");
     }
-    JICENG_RETURN_IF_ERROR(s.Exec("INSERT INTO card_reviews (card_id, province_code, unit_id, year, result, "
-                                  "reviewed_on, note, created_at) VALUES (?, (SELECT province_code FROM member_cards "
-                                  "WHERE id = ?), ?, ?, ?, ?, ?, ?)",
-                                  {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
-                                   Value(result), Value(FormatDate(Today())), Value(Trim(note)), Value(NowUtcIso())})
-                               .status());
+    JICENG_ASSIGN_OR_RETURN(
+        auto review, s.InsertReturningId("INSERT INTO card_reviews (card_id, province_code, unit_id, year, result, "
+                                         "reviewed_on, note, created_at) VALUES (?, (SELECT province_code FROM "
+                                         "member_cards WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                         {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
+                                          Value(result), Value(FormatDate(Today())), Value(Trim(note)),
+                                          Value(NowUtcIso())}));
     JICENG_RETURN_IF_ERROR(
         s.Exec("UPDATE member_cards SET status = ? WHERE id = ?", {Value(result), Value(card_id)}).status());
+    JICENG_RETURN_IF_ERROR(changes_.Changed(s, "card_reviews", review));
+    JICENG_RETURN_IF_ERROR(changes_.Changed(s, "member_cards", card_id));
     card = ReadCard(*row);
     card->status = result;
     return Status::Ok();

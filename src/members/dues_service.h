@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/change_sink.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -55,7 +56,8 @@ struct CardFigures {
 
 class DuesService {
  public:
-  explicit DuesService(db::Database& db) : db_(db) {}
+  // Every write is published to `changes` (the roll-up engine) in its transaction.
+  DuesService(db::Database& db, analytics::ChangeSink& changes) : db_(db), changes_(changes) {}
 
   // Sets the member's standard from `from_month` (YYYY-MM) on.
   Status SetStandard(std::int64_t member_id, std::int64_t monthly_fen, const std::string& from_month);
@@ -76,6 +78,7 @@ class DuesService {
 
  private:
   db::Database& db_;
+  analytics::ChangeSink& changes_;
 };
 
 // Checks "YYYY-MM"; the error names `field`.

@@ -103,7 +103,7 @@ Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& k
                                     {Value(m.id), Value(m.id), Value(a.member_id), Value(a.status)})
                                  .status());
     }
-    return Status::Ok();
+    return changes_.Changed(s, "meetings", m.id);
   }));
   return m;
 }
@@ -240,11 +240,14 @@ Result<MeetingReview> MeetingService::Review(std::int64_t org_id, int year, cons
   Status st = db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto unit, s.QueryOne("SELECT unit_id FROM organizations WHERE id = ?", {Value(org_id)}));
     if (!unit) return Status::NotFound("没有这个组织。", "No such organization.", "id");
-    return s.Exec("INSERT INTO meeting_reviews (org_id, province_code, unit_id, year, result, note, reviewed_by, "
-                  "reviewed_on) VALUES (?, (SELECT province_code FROM organizations WHERE id = ?), ?, ?, ?, ?, ?, ?)",
-                  {Value(org_id), Value(org_id), Value(unit->Int(0)), Value(std::int64_t{year}), Value(result),
-                   Value(r.note), by_user ? Value(*by_user) : Value(nullptr), Value(r.reviewed_on)})
-        .status();
+    JICENG_ASSIGN_OR_RETURN(
+        auto id, s.InsertReturningId("INSERT INTO meeting_reviews (org_id, province_code, unit_id, year, result, note, "
+                                     "reviewed_by, reviewed_on) VALUES (?, (SELECT province_code FROM organizations "
+                                     "WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                     {Value(org_id), Value(org_id), Value(unit->Int(0)), Value(std::int64_t{year}),
+                                      Value(result), Value(r.note), by_user ? Value(*by_user) : Value(nullptr),
+                                      Value(r.reviewed_on)}));
+    return changes_.Changed(s, "meeting_reviews", id);
   });
   if (st.code() == ErrorCode::kConflict) {
     return Status::Conflict("该组织 " + std::to_string(year) + " 年的记录已审核过。",

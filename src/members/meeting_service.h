@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/change_sink.h"
 #include "common/result.h"
 #include "db/database.h"
 #include "members/membership_rules.h"
@@ -56,7 +57,9 @@ struct MeetingReview {
 
 class MeetingService {
  public:
-  MeetingService(db::Database& db, const MembershipRules& rules) : db_(db), rules_(rules) {}
+  // Every write is published to `changes` (the roll-up engine) in its transaction.
+  MeetingService(db::Database& db, const MembershipRules& rules, analytics::ChangeSink& changes)
+      : db_(db), rules_(rules), changes_(changes) {}
 
   Result<Meeting> Record(std::int64_t org_id, const std::string& kind, const std::string& held_on,
                          const std::string& topic, const std::vector<Attendance>& attendance,
@@ -74,6 +77,7 @@ class MeetingService {
   std::vector<ComplianceRow> Rows(const std::map<std::string, std::map<std::string, int>>& held, int year) const;
 
   db::Database& db_;
+  analytics::ChangeSink& changes_;
   const MembershipRules& rules_;
 };
 

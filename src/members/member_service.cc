@@ -243,11 +243,14 @@ Result<Member> MemberService::Create(const MemberInput& in, std::optional<std::i
                 {Value(in.org_id), Value(org.first), Value(org.second.substr(0, 2)), Value(m.name), Value(m.gender),
                  Value(m.birth_date), OptText(m.phone), OptText(m.id_number), Value(m.stage), Value(m.stage_since),
                  Value(m.situation), Value(now), Value(now)}));
-    return s.Exec("INSERT INTO member_stage_events (member_id, province_code, unit_id, from_stage, to_stage, on_date, "
-                  "approved_by, note, created_at) VALUES (?, ?, ?, NULL, ?, ?, ?, '', ?)",
-                  {Value(id), Value(org.second.substr(0, 2)), Value(org.first), Value(m.stage), Value(m.stage_since),
-                   OptInt(by_user), Value(now)})
-        .status();
+    JICENG_ASSIGN_OR_RETURN(
+        auto event, s.InsertReturningId("INSERT INTO member_stage_events (member_id, province_code, unit_id, "
+                                        "from_stage, to_stage, on_date, approved_by, note, created_at) "
+                                        "VALUES (?, ?, ?, NULL, ?, ?, ?, '', ?) RETURNING id",
+                                        {Value(id), Value(org.second.substr(0, 2)), Value(org.first), Value(m.stage),
+                                         Value(m.stage_since), OptInt(by_user), Value(now)}));
+    JICENG_RETURN_IF_ERROR(changes_.Changed(s, "members", id));
+    return changes_.Changed(s, "member_stage_events", event);
   });
   if (st.code() == ErrorCode::kConflict) return DuplicateId();
   JICENG_RETURN_IF_ERROR(st);
@@ -339,7 +342,7 @@ Result<Member> MemberService::Update(std::int64_t id, const MemberPatch& p, std:
                        {Value(m.name), Value(m.gender), Value(m.birth_date), OptText(m.phone), OptText(m.id_number),
                         Value(m.situation), Value(NowUtcIso()), Value(id), Value(current)}));
     if (n == 0) return VersionConflict();
-    return Status::Ok();
+    return changes_.Changed(s, "members", id);
   });
   if (st.code() == ErrorCode::kConflict && st.field() != "version") return DuplicateId();
   JICENG_RETURN_IF_ERROR(st);
@@ -391,12 +394,15 @@ Result<Member> MemberService::Advance(std::int64_t id, const std::string& to_sta
                                   "WHERE id = ?",
                                   {Value(to->id), Value(FormatDate(*on)), Value(now), Value(id)})
                                .status());
-    return s.Exec("INSERT INTO member_stage_events (member_id, province_code, unit_id, from_stage, to_stage, on_date, "
-                  "approved_by, note, created_at) VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?, "
-                  "?, ?, ?, ?)",
-                  {Value(id), Value(id), Value(unit->Int(0)), Value(from->id), Value(to->id), Value(FormatDate(*on)),
-                   OptInt(by_user), Value(Trim(note)), Value(now)})
-        .status();
+    JICENG_ASSIGN_OR_RETURN(
+        auto event, s.InsertReturningId("INSERT INTO member_stage_events (member_id, province_code, unit_id, "
+                                        "from_stage, to_stage, on_date, approved_by, note, created_at) VALUES (?, "
+                                        "(SELECT province_code FROM members WHERE id = ?), ?, ?, ?, ?, ?, ?, ?) "
+                                        "RETURNING id",
+                                        {Value(id), Value(id), Value(unit->Int(0)), Value(from->id), Value(to->id),
+                                         Value(FormatDate(*on)), OptInt(by_user), Value(Trim(note)), Value(now)}));
+    JICENG_RETURN_IF_ERROR(changes_.Changed(s, "members", id));
+    return changes_.Changed(s, "member_stage_events", event);
   }));
   return Get(id);
 }
@@ -472,9 +478,11 @@ Result<Transfer> MemberService::RequestTransfer(std::int64_t member_id, std::int
                                 {Value(member_id), Value(member_id), Value(m.org_id), Value(to_org_id),
                                  Value(from_unit->Int(0)),
                                  Value(FormatDate(Today())), OptInt(by_user), Value(Trim(reason)), Value(now)}));
-    return s.Exec("UPDATE members SET status = 'in_transit', version = version + 1, updated_at = ? WHERE id = ?",
-                  {Value(now), Value(member_id)})
-        .status();
+    JICENG_RETURN_IF_ERROR(
+        s.Exec("UPDATE members SET status = 'in_transit', version = version + 1, updated_at = ? WHERE id = ?",
+               {Value(now), Value(member_id)})
+            .status());
+    return changes_.Changed(s, "members", member_id);
   });
   if (st.code() == ErrorCode::kConflict) {
     return Status::Conflict("该党员已有一项转接正在办理。", "This person already has a transfer under way.", "member_id");
@@ -510,11 +518,15 @@ Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool co
                                     {Value(t.to_org_id), Value(to.first), Value(to.second.substr(0, 2)), Value(now),
                                      Value(t.member_id)})
                                  .status());
-      return orgs::FollowMembersProvince(s, "SELECT id FROM members WHERE id = ?", {Value(t.member_id)});
+      JICENG_RETURN_IF_ERROR(
+          orgs::FollowMembersProvince(s, "SELECT id FROM members WHERE id = ?", {Value(t.member_id)}));
+    } else {
+      JICENG_RETURN_IF_ERROR(
+          s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
+                 {Value(now), Value(t.member_id)})
+              .status());
     }
-    return s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
-                  {Value(now), Value(t.member_id)})
-        .status();
+    return changes_.Changed(s, "members", t.member_id);
   }));
   return GetTransfer(transfer_id);
 }
@@ -526,9 +538,11 @@ Result<Transfer> MemberService::CancelTransfer(std::int64_t transfer_id, std::op
                                            "WHERE id = ? AND status = 'pending'",
                                            {Value(FormatDate(Today())), OptInt(by_user), Value(transfer_id)}));
     if (n == 0) return Status::FailedPrecondition("这项转接已经办结。", "This transfer has already been decided.", "id");
-    return s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
-                  {Value(NowUtcIso()), Value(t.member_id)})
-        .status();
+    JICENG_RETURN_IF_ERROR(
+        s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
+               {Value(NowUtcIso()), Value(t.member_id)})
+            .status());
+    return changes_.Changed(s, "members", t.member_id);
   }));
   return GetTransfer(transfer_id);
 }

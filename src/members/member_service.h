@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/change_sink.h"
 #include "common/result.h"
 #include "db/database.h"
 #include "hierarchy/hierarchy_service.h"
@@ -84,8 +85,10 @@ struct PipelineFigures {
 
 class MemberService {
  public:
-  MemberService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const MembershipRules& rules)
-      : db_(db), hierarchy_(hierarchy), rules_(rules) {}
+  // Every write is published to `changes` (the roll-up engine) in its transaction.
+  MemberService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const MembershipRules& rules,
+                analytics::ChangeSink& changes)
+      : db_(db), hierarchy_(hierarchy), rules_(rules), changes_(changes) {}
 
   const MembershipRules& rules() const { return rules_; }
 
@@ -121,6 +124,7 @@ class MemberService {
   db::Database& db_;
   const hierarchy::HierarchyService& hierarchy_;
   const MembershipRules& rules_;
+  analytics::ChangeSink& changes_;
 };
 
 }  // namespace jiceng::members

@@ -58,8 +58,8 @@ class MemberServiceTest : public ::testing::TestWithParam<const char*> {
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
     rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_);
     county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
     town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
@@ -94,6 +94,7 @@ class MemberServiceTest : public ::testing::TestWithParam<const char*> {
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
+  analytics::NoChangeSink changes_;
   std::unique_ptr<orgs::OrgService> orgs_;
   std::unique_ptr<MemberService> members_;
   std::int64_t county_ = 0, town_ = 0, village_a_ = 0, village_b_ = 0;
@@ -184,8 +185,8 @@ TEST_P(MemberServiceTest, TransfersMoveMembersOnlyWhenConfirmed) {
 // records follow the member across a provincial border; the organization's
 // records (meetings and their attendance) stay with the organization.
 TEST_P(MemberServiceTest, ACrossProvinceTransferMovesTheMembersRecordsToTheNewProvince) {
-  DuesService dues(*db_);
-  MeetingService meetings(*db_, *rules_);
+  DuesService dues(*db_, changes_);
+  MeetingService meetings(*db_, *rules_, changes_);
   const auto bomi = Org({"540424100", std::nullopt, "committee", "中共扎木镇委"});
   auto m = *members_->Create(Person(village_a_, "张三", "activist", "2024-06-01"), kNoUser);
   const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
@@ -321,7 +322,7 @@ TEST_P(MemberServiceTest, OrganizationRulesAreEnforced) {
 }
 
 TEST_P(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
-  DuesService dues(*db_);
+  DuesService dues(*db_, changes_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
   const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
   const std::string y = std::to_string(year);
@@ -350,7 +351,7 @@ TEST_P(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
 }
 
 TEST_P(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
-  DuesService cards(*db_);
+  DuesService cards(*db_, changes_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
   auto other = *members_->Create(Person(village_b_, "李四"), kNoUser);
   const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
@@ -371,7 +372,7 @@ TEST_P(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
 }
 
 TEST_P(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
-  MeetingService meetings(*db_, *rules_);
+  MeetingService meetings(*db_, *rules_, changes_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
   const auto today = std::chrono::year_month_day(Today());
   const int year = static_cast<int>(today.year());

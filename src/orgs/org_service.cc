@@ -233,7 +233,7 @@ Result<Organization> OrgService::Create(const OrgInput& in) {
                  {Value(id), Value(unit.code.substr(0, 2)), Value(u)})
               .status());
     }
-    return Status::Ok();
+    return changes_.Changed(s, "organizations", id);
   }));
   return Get(id);
 }
@@ -276,7 +276,7 @@ Result<Organization> OrgService::Rename(std::int64_t id, const std::string& raw,
                                            "WHERE id = ? AND version = ?",
                                            {Value(name), Value(NowUtcIso()), Value(id), Value(org.version)}));
     if (n == 0) return VersionConflict();
-    return Status::Ok();
+    return changes_.Changed(s, "organizations", id);
   }));
   return Get(id);
 }
@@ -304,10 +304,11 @@ Result<Organization> OrgService::Dissolve(std::int64_t id, const std::string& on
       return Status::FailedPrecondition("该组织还有下级组织，请先调整它们的上级。",
                                         "This organization still has child organizations; re-parent them first.", "id");
     }
-    return s.Exec("UPDATE organizations SET status = 'dissolved', ended_on = ?, version = version + 1, updated_at = ? "
-                  "WHERE id = ?",
-                  {Value(FormatDate(on)), Value(NowUtcIso()), Value(id)})
-        .status();
+    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'dissolved', ended_on = ?, version = version + 1, "
+                                  "updated_at = ? WHERE id = ?",
+                                  {Value(FormatDate(on)), Value(NowUtcIso()), Value(id)})
+                               .status());
+    return changes_.Changed(s, "organizations", id);
   }));
   return Get(id);
 }
@@ -329,6 +330,13 @@ Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const
     JICENG_ASSIGN_OR_RETURN(auto target_unit, s.QueryOne("SELECT unit_id FROM organizations WHERE id = ?", {Value(into)}));
     // Members and child organizations move to the successor; history stays on
     // the merged organization's row (status, ended_on, successor_id).
+    std::vector<std::int64_t> moved;
+    JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM members WHERE org_id = ? AND status <> 'left'", {Value(id)},
+                                   [&](const db::Row& r) {
+                                     moved.push_back(r.Int(0));
+                                     return Status::Ok();
+                                   }));
+    JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", moved));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, province_code = (SELECT province_code "
                                   "FROM units WHERE id = ?), version = version + 1, updated_at = ? "
                                   "WHERE org_id = ? AND status <> 'left'",
@@ -340,10 +348,11 @@ Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const
                                   "status = 'active'",
                                   {Value(into), Value(now), Value(id)})
                                .status());
-    return s.Exec("UPDATE organizations SET status = 'merged', ended_on = ?, successor_id = ?, version = version + 1, "
-                  "updated_at = ? WHERE id = ?",
-                  {Value(FormatDate(on)), Value(into), Value(now), Value(id)})
-        .status();
+    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'merged', ended_on = ?, successor_id = ?, "
+                                  "version = version + 1, updated_at = ? WHERE id = ?",
+                                  {Value(FormatDate(on)), Value(into), Value(now), Value(id)})
+                               .status());
+    return changes_.Changed(s, "organizations", id);
   }));
   return Get(id);
 }
@@ -367,7 +376,7 @@ Result<TwoNewOrg> OrgService::RegisterTwoNew(const std::string& unit_code, const
                                         "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                                         {Value(unit.id), Value(unit.code.substr(0, 2)), Value(name), Value(kind),
                                          Value(out.registered_on), Value(NowUtcIso())}));
-    return Status::Ok();
+    return changes_.Changed(s, "two_new_orgs", out.id);
   }));
   return out;
 }

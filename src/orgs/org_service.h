@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/change_sink.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
@@ -63,7 +64,9 @@ struct Coverage {
 
 class OrgService {
  public:
-  OrgService(db::Database& db, const hierarchy::HierarchyService& hierarchy) : db_(db), hierarchy_(hierarchy) {}
+  // Every write is published to `changes` (the roll-up engine) in its transaction.
+  OrgService(db::Database& db, const hierarchy::HierarchyService& hierarchy, analytics::ChangeSink& changes)
+      : db_(db), hierarchy_(hierarchy), changes_(changes) {}
 
   Result<Organization> Create(const OrgInput& input);
   Result<Organization> Get(std::int64_t id);
@@ -85,6 +88,7 @@ class OrgService {
 
  private:
   db::Database& db_;
+  analytics::ChangeSink& changes_;
   const hierarchy::HierarchyService& hierarchy_;
 };
 

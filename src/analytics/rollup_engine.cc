@@ -1,0 +1,526 @@
+#include "analytics/rollup_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/clock.h"
+
+namespace jiceng::analytics {
+namespace {
+
+constexpr std::size_t kReadChunk = 500;   // ids per `IN (...)` re-read
+constexpr int kMaxDepth = 8;              // nation + 6 levels, with room
+
+std::string Placeholders(std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+  return s;
+}
+
+}  // namespace
+
+std::optional<MonthCode> ParseMonth(std::string_view text) {
+  if (text.size() < 7 || text[4] != '-') return std::nullopt;
+  int year = 0;
+  int month = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    year = year * 10 + (text[i] - '0');
+  }
+  for (int i = 5; i < 7; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    month = month * 10 + (text[i] - '0');
+  }
+  if (year < 1900 || month < 1 || month > 12) return std::nullopt;
+  return year * 12 + (month - 1);
+}
+
+std::string FormatMonth(MonthCode month) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", month / 12, month % 12 + 1);
+  return buf;
+}
+
+std::int64_t RollupEngine::Series::Get(std::uint32_t unit) const {
+  const std::size_t page = unit >> kPageBits;
+  if (page >= pages.size() || !pages[page]) return 0;
+  return pages[page]->v[unit & (kPageSize - 1)];
+}
+
+void RollupEngine::Series::Add(std::uint32_t unit, std::int64_t delta) {
+  const std::size_t page = unit >> kPageBits;
+  if (page >= pages.size()) pages.resize(page + 1);
+  if (!pages[page]) pages[page] = std::make_unique<Page>();
+  pages[page]->v[unit & (kPageSize - 1)] += delta;
+}
+
+RollupEngine::~RollupEngine() = default;
+
+Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::vector<IndicatorDef> defs,
+                                                         const ProgressFn& progress) {
+  std::unique_ptr<RollupEngine> engine(new RollupEngine(db));
+  JICENG_RETURN_IF_ERROR(engine->Init(std::move(defs)));
+  // One snapshot: the units, every indicator's records and the change log's
+  // position agree, so following the log from there misses nothing.
+  JICENG_RETURN_IF_ERROR(db.Read([&](db::Session& s) -> Status {
+    JICENG_RETURN_IF_ERROR(engine->LoadUnits(s));
+    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM change_log"));
+    engine->followed_ = row ? row->Int(0) : 0;
+    return engine->LoadAll(s, progress);
+  }));
+  engine->NoteApplied(engine->followed_);
+  return engine;
+}
+
+Status RollupEngine::Init(std::vector<IndicatorDef> defs) {
+  defs_ = std::move(defs);
+  for (std::size_t i = 0; i < defs_.size(); ++i) {
+    auto state = std::make_unique<State>();
+    state->def = defs_[i];
+    std::string cols = "q.id, q.unit_id";
+    if (state->def.flow) cols += ", q.period";
+    if (state->def.measure == Measure::kSum) cols += ", q.value";
+    for (const Dimension& d : state->def.dimensions) cols += ", q." + d.id;
+    state->read_sql = "SELECT " + cols + " FROM (" + state->def.select + ") q";
+    state->value_index.resize(state->def.dimensions.size());
+    state->values.resize(state->def.dimensions.size());
+    // Declared values first, so breakdowns come out in the declared order.
+    for (std::size_t d = 0; d < state->def.dimensions.size(); ++d) {
+      for (const auto& [value, label] : state->def.dimensions[d].values) {
+        state->value_index[d].emplace(value, static_cast<std::uint16_t>(state->values[d].size()));
+        state->values[d].push_back(value);
+      }
+    }
+    by_table_[state->def.table].push_back(i);
+    for (const Dependency& dep : state->def.also) {
+      auto& list = by_table_[dep.table];
+      if (std::find(list.begin(), list.end(), i) == list.end()) list.push_back(i);
+    }
+    states_.push_back(std::move(state));
+  }
+  return Status::Ok();
+}
+
+Status RollupEngine::LoadUnits(db::Session& s) {
+  parent_.assign(1, kNation);
+  return s.Query("SELECT id, parent_id FROM units ORDER BY id", {}, [&](const db::Row& r) {
+    const auto id = static_cast<std::size_t>(r.Int(0));
+    if (id >= parent_.size()) parent_.resize(id + 1, kUnknownParent);
+    parent_[id] = r.IsNull(1) ? kNation : static_cast<std::uint32_t>(r.Int(1));
+    return Status::Ok();
+  });
+}
+
+Status RollupEngine::LoadAll(db::Session& s, const ProgressFn& progress) {
+  // Units deepest first, so that one pass adds every unit's figure into its parent's.
+  std::vector<std::uint8_t> depth(parent_.size(), 0);
+  std::vector<std::uint32_t> order;
+  order.reserve(parent_.size());
+  for (std::uint32_t u = 1; u < parent_.size(); ++u) {
+    if (parent_[u] == kUnknownParent) continue;
+    int d = 1;
+    for (std::uint32_t p = parent_[u]; p != kNation && d < kMaxDepth; p = parent_[p]) ++d;
+    depth[u] = static_cast<std::uint8_t>(d);
+    order.push_back(u);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return depth[a] > depth[b]; });
+
+  std::unique_lock lock(data_mutex_);
+  for (auto& state_ptr : states_) {
+    State& state = *state_ptr;
+    std::int64_t count = 0;
+    Status st = s.Query(state.read_sql, {}, [&](const db::Row& row) -> Status {
+      Read read;
+      JICENG_ASSIGN_OR_RETURN(read, ParseRow(state, row));
+      if (read.unit <= 0 || static_cast<std::size_t>(read.unit) >= parent_.size() ||
+          parent_[read.unit] == kUnknownParent) {
+        return Status::Ok();
+      }
+      if (state.def.flow && !read.month) return Status::Ok();
+      const std::uint32_t series = SeriesFor(state, read);
+      const auto id = static_cast<std::size_t>(read.id);
+      if (id >= state.records.size()) {
+        state.records.resize(std::max(id + 1, state.records.size() + state.records.size() / 2));
+        if (state.def.measure == Measure::kSum) state.values_of.resize(state.records.size(), 0);
+      }
+      if (state.records[id].series != kNoSeries) return Status::Ok();  // an id the SELECT yields twice
+      state.records[id] = {static_cast<std::uint32_t>(read.unit), series};
+      if (state.def.measure == Measure::kSum) state.values_of[id] = read.value;
+      state.series[series].Add(static_cast<std::uint32_t>(read.unit), read.value);  // own unit only, for now
+      ++state.live_records;
+      if (progress && ++count % 100000 == 0) progress(state.def.id, count);
+      return Status::Ok();
+    });
+    if (!st.ok()) {
+      const std::string why = st.detail().empty() ? st.message_en() : st.detail();
+      return Status::InvalidArgument("definitions",
+                                     "指标定义 " + state.def.origin + "：指标 " + state.def.id +
+                                         " 的 select 无法执行（" + why + "）。请检查表名和列名。",
+                                     "Indicator definition " + state.def.origin + ": the select of " + state.def.id +
+                                         " failed (" + why + "). Check its table and column names.");
+    }
+    for (Series& series : state.series) {
+      for (std::uint32_t u : order) {
+        const std::int64_t v = series.Get(u);
+        if (v != 0) series.Add(parent_[u], v);
+      }
+    }
+    if (progress) progress(state.def.id, count);
+  }
+  return Status::Ok();
+}
+
+Result<RollupEngine::Read> RollupEngine::ParseRow(const State& state, const db::Row& row) const {
+  Read read;
+  std::size_t col = 0;
+  read.id = row.Int(col++);
+  read.unit = row.IsNull(col) ? 0 : row.Int(col);
+  ++col;
+  if (state.def.flow) {
+    if (!row.IsNull(col)) read.month = ParseMonth(row.Text(col));
+    ++col;
+  }
+  if (state.def.measure == Measure::kSum) {
+    read.value = row.IsNull(col) ? 0 : row.Int(col);
+    ++col;
+  }
+  read.dims.reserve(state.def.dimensions.size());
+  for (std::size_t d = 0; d < state.def.dimensions.size(); ++d, ++col) {
+    read.dims.push_back(row.IsNull(col) ? std::string() : row.Text(col));
+  }
+  return read;
+}
+
+std::uint32_t RollupEngine::SeriesFor(State& state, const Read& read) {
+  std::string key;
+  std::vector<std::uint16_t> cell(read.dims.size());
+  for (std::size_t d = 0; d < read.dims.size(); ++d) {
+    auto [it, inserted] =
+        state.value_index[d].emplace(read.dims[d], static_cast<std::uint16_t>(state.values[d].size()));
+    if (inserted) state.values[d].push_back(read.dims[d]);
+    cell[d] = it->second;
+    key.append(reinterpret_cast<const char*>(&it->second), sizeof(std::uint16_t));
+  }
+  auto [cit, new_cell] = state.cell_index.emplace(key, static_cast<std::uint32_t>(state.cells.size()));
+  if (new_cell) state.cells.push_back(std::move(cell));
+  const MonthCode month = state.def.flow ? *read.month : 0;
+  const std::uint64_t skey = (std::uint64_t{cit->second} << 32) | static_cast<std::uint32_t>(month);
+  auto [sit, new_series] = state.series_index.emplace(skey, static_cast<std::uint32_t>(state.series.size()));
+  if (new_series) {
+    Series series;
+    series.cell = cit->second;
+    series.month = month;
+    state.series.push_back(std::move(series));
+  }
+  return sit->second;
+}
+
+void RollupEngine::AddPath(Series& series, std::uint32_t unit, std::int64_t delta) {
+  int guard = 0;
+  for (std::uint32_t u = unit; guard < kMaxDepth; ++guard) {
+    series.Add(u, delta);
+    if (u == kNation) return;
+    u = u < parent_.size() ? parent_[u] : kNation;
+    if (u == kUnknownParent) u = kNation;
+  }
+}
+
+void RollupEngine::Set(State& state, std::int64_t record_id, const Read* read) {
+  const auto id = static_cast<std::size_t>(record_id);
+  if (id >= state.records.size()) {
+    if (!read) return;
+    state.records.resize(std::max(id + 1, state.records.size() + state.records.size() / 2));
+    if (state.def.measure == Measure::kSum) state.values_of.resize(state.records.size(), 0);
+  }
+  const Contribution old = state.records[id];
+  const std::int64_t old_value = state.def.measure == Measure::kSum ? state.values_of[id] : 1;
+  Contribution now;
+  std::int64_t now_value = 0;
+  if (read) {
+    now = {static_cast<std::uint32_t>(read->unit), SeriesFor(state, *read)};
+    now_value = read->value;
+  }
+  if (old.series == now.series && old.unit == now.unit && old_value == now_value) return;
+  if (old.series != kNoSeries) {
+    AddPath(state.series[old.series], old.unit, -old_value);
+    --state.live_records;
+  }
+  if (now.series != kNoSeries) {
+    AddPath(state.series[now.series], now.unit, now_value);
+    ++state.live_records;
+  }
+  state.records[id] = now;
+  if (state.def.measure == Measure::kSum) state.values_of[id] = now.series == kNoSeries ? 0 : now_value;
+}
+
+Status RollupEngine::EnsureUnits(db::Session& s, const std::vector<std::int64_t>& units) {
+  std::vector<std::int64_t> missing;
+  for (std::int64_t u : units) {
+    if (u > 0 && (static_cast<std::size_t>(u) >= parent_.size() || parent_[u] == kUnknownParent)) missing.push_back(u);
+  }
+  // A unit added since the load (a new villager group) and, if needed, its ancestors.
+  for (int round = 0; !missing.empty() && round < kMaxDepth; ++round) {
+    std::vector<std::int64_t> next;
+    for (std::int64_t u : missing) {
+      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT parent_id FROM units WHERE id = ?", {db::Value(u)}));
+      if (!row) continue;
+      if (static_cast<std::size_t>(u) >= parent_.size()) parent_.resize(u + 1, kUnknownParent);
+      const std::int64_t p = row->IsNull(0) ? kNation : row->Int(0);
+      parent_[u] = static_cast<std::uint32_t>(p);
+      if (p > 0 && (static_cast<std::size_t>(p) >= parent_.size() || parent_[p] == kUnknownParent)) next.push_back(p);
+    }
+    missing = std::move(next);
+  }
+  return Status::Ok();
+}
+
+Status RollupEngine::Apply(std::string_view table, std::span<const std::int64_t> ids) {
+  auto it = by_table_.find(std::string(table));
+  if (it == by_table_.end() || ids.empty()) return Status::Ok();
+  struct Work {
+    State* state;
+    std::vector<std::int64_t> records;
+    std::vector<Read> reads;
+  };
+  std::vector<Work> work;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    std::vector<std::int64_t> units;
+    for (std::size_t index : it->second) {
+      State& state = *states_[index];
+      Work w{&state, {}, {}};
+      if (state.def.table == table) w.records.assign(ids.begin(), ids.end());
+      for (const Dependency& dep : state.def.also) {
+        if (dep.table != table) continue;
+        const auto params = std::count(dep.ids_sql.begin(), dep.ids_sql.end(), '?');
+        for (std::int64_t id : ids) {
+          JICENG_RETURN_IF_ERROR(s.Query(dep.ids_sql, db::Params(params, db::Value(id)), [&](const db::Row& r) {
+            if (!r.IsNull(0)) w.records.push_back(r.Int(0));
+            return Status::Ok();
+          }));
+        }
+      }
+      std::sort(w.records.begin(), w.records.end());
+      w.records.erase(std::unique(w.records.begin(), w.records.end()), w.records.end());
+      for (std::size_t at = 0; at < w.records.size(); at += kReadChunk) {
+        const std::size_t n = std::min(kReadChunk, w.records.size() - at);
+        db::Params params;
+        params.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) params.emplace_back(w.records[at + i]);
+        JICENG_RETURN_IF_ERROR(s.Query(state.read_sql + " WHERE q.id IN (" + Placeholders(n) + ")", params,
+                                       [&](const db::Row& row) -> Status {
+                                         Read read;
+                                         JICENG_ASSIGN_OR_RETURN(read, ParseRow(state, row));
+                                         units.push_back(read.unit);
+                                         w.reads.push_back(std::move(read));
+                                         return Status::Ok();
+                                       }));
+      }
+      work.push_back(std::move(w));
+    }
+    return EnsureUnits(s, units);
+  }));
+  std::unique_lock lock(data_mutex_);
+  for (Work& w : work) {
+    std::sort(w.reads.begin(), w.reads.end(), [](const Read& a, const Read& b) { return a.id < b.id; });
+    std::size_t r = 0;
+    for (std::int64_t id : w.records) {
+      while (r < w.reads.size() && w.reads[r].id < id) ++r;
+      const Read* read = r < w.reads.size() && w.reads[r].id == id ? &w.reads[r] : nullptr;
+      if (read && (read->unit <= 0 || static_cast<std::size_t>(read->unit) >= parent_.size() ||
+                   parent_[read->unit] == kUnknownParent || (w.state->def.flow && !read->month))) {
+        read = nullptr;  // counts nothing, like at load
+      }
+      Set(*w.state, id, read);
+    }
+  }
+  return Status::Ok();
+}
+
+void RollupEngine::NoteApplied(std::int64_t change) {
+  std::lock_guard lock(as_of_mutex_);
+  if (change >= as_of_.change) {
+    as_of_.change = change;
+    as_of_.at = NowUtcIso();
+  }
+}
+
+RollupEngine::AsOf RollupEngine::as_of() const {
+  std::lock_guard lock(as_of_mutex_);
+  return as_of_;
+}
+
+Status RollupEngine::Changed(db::Session& session, std::string_view table, std::int64_t id) {
+  if (!by_table_.contains(std::string(table))) return Status::Ok();
+  std::int64_t change = 0;
+  JICENG_ASSIGN_OR_RETURN(change, session.InsertReturningId(
+                                      "INSERT INTO change_log (table_name, row_id, created_at) VALUES (?, ?, ?) "
+                                      "RETURNING id",
+                                      {db::Value(std::string(table)), db::Value(id), db::Value(NowUtcIso())}));
+  session.AfterCommit([this, t = std::string(table), id, change] {
+    std::lock_guard lock(apply_mutex_);
+    const std::int64_t one[] = {id};
+    if (Status st = Apply(t, one); !st.ok()) {
+      // Committed but not applied here: FollowChangeLog applies it later.
+      spdlog::warn("roll-up: change {} ({} {}) not applied at commit: {}", change, t, id, st.message_en());
+      return;
+    }
+    own_applied_.insert(change);
+    NoteApplied(change);
+  });
+  return Status::Ok();
+}
+
+Status RollupEngine::ChangedMany(db::Session& session, std::string_view table, std::span<const std::int64_t> ids) {
+  if (!by_table_.contains(std::string(table)) || ids.empty()) return Status::Ok();
+  const std::string now = NowUtcIso();
+  std::vector<db::Params> rows;
+  rows.reserve(ids.size());
+  for (std::int64_t id : ids) rows.push_back({db::Value(std::string(table)), db::Value(id), db::Value(now)});
+  static const std::string kColumns[] = {"table_name", "row_id", "created_at"};
+  JICENG_RETURN_IF_ERROR(session.BulkInsert("change_log", kColumns, rows).status());
+  JICENG_ASSIGN_OR_RETURN(auto last, session.QueryOne("SELECT MAX(id) FROM change_log"));
+  const std::int64_t to = last ? last->Int(0) : 0;
+  const auto from = to - static_cast<std::int64_t>(ids.size()) + 1;  // writers are serialized
+  session.AfterCommit([this, t = std::string(table), all = std::vector<std::int64_t>(ids.begin(), ids.end()), from, to] {
+    std::lock_guard lock(apply_mutex_);
+    if (Status st = Apply(t, all); !st.ok()) {
+      spdlog::warn("roll-up: changes {}–{} ({}) not applied at commit: {}", from, to, t, st.message_en());
+      return;
+    }
+    for (std::int64_t c = from; c <= to; ++c) own_applied_.insert(c);
+    NoteApplied(to);
+  });
+  return Status::Ok();
+}
+
+Result<std::int64_t> RollupEngine::FollowChangeLog() {
+  std::lock_guard lock(apply_mutex_);
+  std::int64_t read_total = 0;
+  for (;;) {
+    std::map<std::string, std::vector<std::int64_t>> by_table;
+    std::int64_t last = followed_;
+    std::int64_t n = 0;
+    JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) {
+      return s.Query("SELECT id, table_name, row_id FROM change_log WHERE id > ? ORDER BY id LIMIT 10000",
+                     {db::Value(followed_)}, [&](const db::Row& r) {
+                       ++n;
+                       last = r.Int(0);
+                       if (own_applied_.erase(last) == 0) by_table[r.Text(1)].push_back(r.Int(2));
+                       return Status::Ok();
+                     });
+    }));
+    for (auto& [table, ids] : by_table) {
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      JICENG_RETURN_IF_ERROR(Apply(table, ids));
+    }
+    followed_ = last;
+    read_total += n;
+    if (n > 0) NoteApplied(last);
+    if (n < 10000) break;
+  }
+  return read_total;
+}
+
+const IndicatorDef* RollupEngine::Find(std::string_view id) const {
+  for (const IndicatorDef& d : defs_) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+Result<std::vector<RollupEngine::Figure>> RollupEngine::Figures(std::string_view indicator,
+                                                               std::span<const std::int64_t> units,
+                                                               const Selection& sel) const {
+  const State* state = nullptr;
+  for (const auto& s : states_) {
+    if (s->def.id == indicator) state = s.get();
+  }
+  if (!state) {
+    const std::string id(indicator);
+    return Status::NotFound("没有名为 " + id + " 的指标。", "There is no indicator named " + id + ".", "indicator");
+  }
+  std::shared_lock lock(data_mutex_);
+  // The filter as value indexes per dimension (-1: any value).
+  std::vector<int> want(state->def.dimensions.size(), -1);
+  bool impossible = false;
+  for (const auto& [dim, value] : sel.where) {
+    std::size_t d = 0;
+    while (d < state->def.dimensions.size() && state->def.dimensions[d].id != dim) ++d;
+    if (d == state->def.dimensions.size()) {
+      return Status::InvalidArgument("where", "指标 " + state->def.id + " 没有维度 " + dim + "。",
+                                     "Indicator " + state->def.id + " has no dimension " + dim + ".");
+    }
+    auto it = state->value_index[d].find(value);
+    if (it == state->value_index[d].end()) {
+      impossible = true;  // a value no record has: every figure is 0
+    } else {
+      want[d] = it->second;
+    }
+  }
+  int by = -1;
+  if (!sel.by.empty()) {
+    for (std::size_t d = 0; d < state->def.dimensions.size(); ++d) {
+      if (state->def.dimensions[d].id == sel.by) by = static_cast<int>(d);
+    }
+    if (by < 0) {
+      return Status::InvalidArgument("by", "指标 " + state->def.id + " 没有维度 " + sel.by + "。",
+                                     "Indicator " + state->def.id + " has no dimension " + sel.by + ".");
+    }
+  }
+  // The series that count, with the breakdown slot each adds to.
+  std::vector<std::pair<const Series*, int>> matching;
+  if (!impossible) {
+    for (const Series& series : state->series) {
+      if (state->def.flow && sel.months &&
+          (series.month < sel.months->first || series.month > sel.months->second)) {
+        continue;
+      }
+      const auto& cell = state->cells[series.cell];
+      bool ok = true;
+      for (std::size_t d = 0; d < want.size() && ok; ++d) ok = want[d] < 0 || cell[d] == want[d];
+      if (ok) matching.emplace_back(&series, by < 0 ? -1 : cell[by]);
+    }
+  }
+  const std::size_t slots = by < 0 ? 0 : state->values[by].size();
+  std::vector<Figure> out(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const auto unit = static_cast<std::uint32_t>(units[i]);
+    std::vector<std::int64_t> split(slots, 0);
+    std::int64_t total = 0;
+    for (const auto& [series, slot] : matching) {
+      const std::int64_t v = series->Get(unit);
+      total += v;
+      if (slot >= 0) split[slot] += v;
+    }
+    out[i].total = total;
+    if (by >= 0) {
+      out[i].by.reserve(slots);
+      for (std::size_t k = 0; k < slots; ++k) out[i].by.emplace_back(state->values[by][k], split[k]);
+    }
+  }
+  return out;
+}
+
+std::vector<RollupEngine::Usage> RollupEngine::MemoryUsage() const {
+  std::shared_lock lock(data_mutex_);
+  std::vector<Usage> out;
+  for (const auto& s : states_) {
+    Usage u;
+    u.indicator = s->def.id;
+    u.records = s->live_records;
+    u.series = s->series.size();
+    for (const Series& series : s->series) {
+      for (const auto& p : series.pages) u.pages += p ? 1 : 0;
+      u.bytes += series.pages.capacity() * sizeof(void*);
+    }
+    u.bytes += u.pages * sizeof(Page) + s->records.capacity() * sizeof(Contribution) +
+               s->values_of.capacity() * sizeof(std::int64_t);
+    out.push_back(u);
+  }
+  return out;
+}
+
+}  // namespace jiceng::analytics

@@ -1,0 +1,179 @@
+// The live roll-up engine: every indicator's figure for every unit's subtree,
+// answered from memory as of the last committed write.
+//
+// Each indicator keeps, per "series" (one combination of dimension values
+// and, for flows, one month), an array over units holding the figure of the
+// unit's whole subtree. A record that belongs to unit u adds its value to u
+// and to each ancestor of u (at most six levels, then the nation), so a
+// figure for any unit is one array read, "every child of X" or "every
+// county" is one read per unit, and a change costs a handful of additions.
+// Arrays are paged (4,096 units a page) and a page exists only once a figure
+// in it is non-zero, so sparse series (a month of one county's dues) stay
+// small. Each record's current contribution (unit, series, value) is kept so
+// that an update or delete moves exactly what the record added before.
+//
+// Changes arrive through ChangeSink: the engine writes the changed row to
+// change_log inside the writer's transaction and, once that commits, re-reads
+// the record through the indicator's SELECT and applies the difference
+// (read-your-writes; a rolled-back write leaves nothing). Other processes
+// sharing a database follow change_log (FollowChangeLog). Re-reading makes
+// applying idempotent, so applying a change twice or out of turn is harmless.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "analytics/change_sink.h"
+#include "analytics/indicator.h"
+#include "db/database.h"
+
+namespace jiceng::analytics {
+
+// Months as year * 12 + (month - 1): 2026-11 is 2026 * 12 + 10.
+using MonthCode = std::int32_t;
+// Parses 'YYYY-MM' or 'YYYY-MM-DD' (only the month is used).
+std::optional<MonthCode> ParseMonth(std::string_view text);
+std::string FormatMonth(MonthCode month);
+
+// Unit id 0 stands for the whole country.
+inline constexpr std::int64_t kNation = 0;
+
+class RollupEngine final : public ChangeSink {
+ public:
+  // (indicator id, records read so far) while loading; called every 100,000 records and at the end.
+  using ProgressFn = std::function<void(std::string_view indicator, std::int64_t records)>;
+
+  // Checks every indicator's SELECT against the database (a missing column or
+  // table is an error naming the definition's file and line) and loads every
+  // figure from one consistent snapshot.
+  static Result<std::unique_ptr<RollupEngine>> Load(db::Database& db, std::vector<IndicatorDef> defs,
+                                                    const ProgressFn& progress = {});
+  ~RollupEngine() override;
+
+  // ChangeSink.
+  Status Changed(db::Session& session, std::string_view table, std::int64_t id) override;
+  Status ChangedMany(db::Session& session, std::string_view table, std::span<const std::int64_t> ids) override;
+
+  // Applies the changes other processes logged since the last call (and any
+  // of this process's own that failed to apply). Returns how many log entries
+  // were read. A server calls it from a background thread.
+  Result<std::int64_t> FollowChangeLog();
+
+  const std::vector<IndicatorDef>& indicators() const { return defs_; }
+  const IndicatorDef* Find(std::string_view id) const;
+
+  struct Selection {
+    // Flows: inclusive month range; nullopt = all time. Ignored for stocks.
+    std::optional<std::pair<MonthCode, MonthCode>> months = {};
+    // Only records with these dimension values.
+    std::vector<std::pair<std::string, std::string>> where = {};
+    // A dimension to break each figure down by, or empty.
+    std::string by = {};
+  };
+  struct Figure {
+    std::int64_t total = 0;
+    std::vector<std::pair<std::string, std::int64_t>> by = {};  // in the dimension's display order
+  };
+  // One figure per unit id (kNation for the country). Unknown dimensions in
+  // `selection` give kInvalidArgument naming the field.
+  Result<std::vector<Figure>> Figures(std::string_view indicator, std::span<const std::int64_t> units,
+                                      const Selection& selection) const;
+
+  // The last change (change_log id) reflected in every figure, and when it was applied.
+  struct AsOf {
+    std::int64_t change = 0;
+    std::string at = {};
+  };
+  AsOf as_of() const;
+
+  struct Usage {
+    std::string indicator = {};
+    std::size_t records = 0;  // records counted now
+    std::size_t series = 0;
+    std::size_t pages = 0;
+    std::size_t bytes = 0;    // aggregates + per-record contributions
+  };
+  std::vector<Usage> MemoryUsage() const;
+
+ private:
+  static constexpr std::size_t kPageBits = 12;
+  static constexpr std::size_t kPageSize = std::size_t{1} << kPageBits;
+  static constexpr std::uint32_t kNoSeries = 0xffffffffu;
+  static constexpr std::uint32_t kUnknownParent = 0xfffffffeu;
+
+  struct Page {
+    std::array<std::int64_t, kPageSize> v{};
+  };
+  struct Series {
+    std::uint32_t cell = 0;
+    MonthCode month = 0;  // 0 for stocks
+    std::vector<std::unique_ptr<Page>> pages;
+    std::int64_t Get(std::uint32_t unit) const;
+    void Add(std::uint32_t unit, std::int64_t delta);
+  };
+  struct Contribution {
+    std::uint32_t unit = 0;
+    std::uint32_t series = kNoSeries;
+  };
+  struct State {
+    IndicatorDef def;
+    std::string read_sql;   // SELECT q.id, q.unit_id[, q.period][, q.value], q.<dims> FROM (select) q
+    std::vector<std::unordered_map<std::string, std::uint16_t>> value_index;  // per dimension
+    std::vector<std::vector<std::string>> values;                            // per dimension
+    std::unordered_map<std::string, std::uint32_t> cell_index;               // packed value indexes
+    std::vector<std::vector<std::uint16_t>> cells;
+    std::unordered_map<std::uint64_t, std::uint32_t> series_index;           // cell << 32 | month
+    std::vector<Series> series;
+    std::vector<Contribution> records;  // by record id
+    std::vector<std::int64_t> values_of;  // by record id, sums only
+    std::size_t live_records = 0;
+  };
+  // A record as read from the database.
+  struct Read {
+    std::int64_t id = 0;
+    std::int64_t unit = 0;
+    std::optional<MonthCode> month;
+    std::int64_t value = 1;
+    std::vector<std::string> dims;
+  };
+
+  explicit RollupEngine(db::Database& db) : db_(db) {}
+  Status Init(std::vector<IndicatorDef> defs);
+  Status LoadUnits(db::Session& session);
+  Status LoadAll(db::Session& session, const ProgressFn& progress);
+  Result<Read> ParseRow(const State& state, const db::Row& row) const;
+  std::uint32_t SeriesFor(State& state, const Read& read);  // REQUIRES: data_mutex_ held exclusively
+  void AddPath(Series& series, std::uint32_t unit, std::int64_t delta);
+  void Set(State& state, std::int64_t id, const Read* read);  // REQUIRES: data_mutex_ exclusive
+  // Re-reads `ids` of `table` (and what depends on them) and applies the difference.
+  Status Apply(std::string_view table, std::span<const std::int64_t> ids);  // REQUIRES: apply_mutex_
+  Status EnsureUnits(db::Session& session, const std::vector<std::int64_t>& units);
+  void NoteApplied(std::int64_t change);
+
+  db::Database& db_;
+  std::vector<IndicatorDef> defs_;
+  std::vector<std::unique_ptr<State>> states_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_table_;  // table -> states reading it
+  std::vector<std::uint32_t> parent_;  // by unit id; parent of a province is kNation
+  std::mutex apply_mutex_;             // one re-read + apply at a time
+  mutable std::shared_mutex data_mutex_;
+  std::int64_t followed_ = 0;          // change_log ids up to this one were read by FollowChangeLog
+  std::unordered_set<std::int64_t> own_applied_;  // this process's changes, applied at commit
+  mutable std::mutex as_of_mutex_;
+  AsOf as_of_;
+};
+
+}  // namespace jiceng::analytics
