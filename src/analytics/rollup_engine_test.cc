@@ -176,7 +176,8 @@ class Writer {
         if (kind == "joint_branch") {
           const TestUnit& other = PickOf(places);
           JICENG_RETURN_IF_ERROR(
-              s.Exec("INSERT INTO org_covered_units (org_id, unit_id) VALUES (?, ?)", {Value(id), Value(other.id)})
+              s.Exec("INSERT INTO org_covered_units (org_id, province_code, unit_id) VALUES (?, ?, ?)",
+                     {Value(id), Value(u.code.substr(0, 2)), Value(other.id)})
                   .status());
         }
         *what = "new org " + std::to_string(id) + " " + kind + " at " + u.code;
@@ -224,8 +225,9 @@ class Writer {
         if (ids.empty() || org == 0) return Status::Ok();
         const std::int64_t id = PickOf(ids);
         JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = (SELECT unit_id FROM organizations "
+                                      "WHERE id = ?), province_code = (SELECT province_code FROM organizations "
                                       "WHERE id = ?) WHERE id = ?",
-                                      {Value(org), Value(org), Value(id)})
+                                      {Value(org), Value(org), Value(org), Value(id)})
                                    .status());
         *what = "move member " + std::to_string(id) + " to org " + std::to_string(org);
         return sink_.Changed(s, "members", id);
@@ -250,9 +252,9 @@ class Writer {
         if (ids.empty()) return Status::Ok();
         const std::int64_t member = PickOf(ids);
         JICENG_ASSIGN_OR_RETURN(
-            auto id, s.InsertReturningId("INSERT INTO member_stage_events (member_id, unit_id, to_stage, on_date, "
-                                         "created_at) SELECT id, unit_id, ?, ?, ? FROM members WHERE id = ? "
-                                         "RETURNING id",
+            auto id, s.InsertReturningId("INSERT INTO member_stage_events (member_id, province_code, unit_id, "
+                                         "to_stage, on_date, created_at) SELECT id, province_code, unit_id, ?, ?, ? "
+                                         "FROM members WHERE id = ? RETURNING id",
                                          {Value(std::string(kStages[Pick(5)])), Value(Date()), Value(now),
                                           Value(member)}));
         *what = "step " + std::to_string(id);
@@ -274,9 +276,9 @@ class Writer {
                                                      {Value(member), Value(month)}));
         if (dup) return Status::Ok();
         JICENG_ASSIGN_OR_RETURN(
-            auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, unit_id, month, amount_fen, paid_on, "
-                                         "created_at) SELECT id, unit_id, ?, ?, '2026-01-01', ? FROM members "
-                                         "WHERE id = ? RETURNING id",
+            auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, province_code, unit_id, month, "
+                                         "amount_fen, paid_on, created_at) SELECT id, province_code, unit_id, ?, ?, "
+                                         "'2026-01-01', ? FROM members WHERE id = ? RETURNING id",
                                          {Value(month), Value(std::int64_t{1 + Pick(5000)}), Value(now),
                                           Value(member)}));
         *what = "payment " + std::to_string(id);

@@ -69,8 +69,9 @@ Status DuesService::SetStandard(std::int64_t member_id, std::int64_t monthly_fen
     // The standard for a month is replaced, not duplicated.
     JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM dues_standards WHERE member_id = ? AND from_month = ?",
                                   {Value(member_id), Value(from_month)}).status());
-    return s.Exec("INSERT INTO dues_standards (member_id, monthly_fen, from_month, created_at) VALUES (?, ?, ?, ?)",
-                  {Value(member_id), Value(monthly_fen), Value(from_month), Value(NowUtcIso())})
+    return s.Exec("INSERT INTO dues_standards (member_id, province_code, monthly_fen, from_month, created_at) "
+                  "VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?)",
+                  {Value(member_id), Value(member_id), Value(monthly_fen), Value(from_month), Value(NowUtcIso())})
         .status();
   });
 }
@@ -90,9 +91,10 @@ Status DuesService::RecordPayment(std::int64_t member_id, const std::string& mon
   Status st = db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
     JICENG_ASSIGN_OR_RETURN(
-        auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, unit_id, month, amount_fen, paid_on, "
-                                     "recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                     {Value(member_id), Value(unit), Value(month), Value(amount_fen),
+        auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, province_code, unit_id, month, amount_fen, "
+                                     "paid_on, recorded_by, created_at) VALUES (?, (SELECT province_code FROM members "
+                                     "WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                     {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen),
                                       Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr),
                                       Value(NowUtcIso())}));
     return changes_.Changed(s, "dues_payments", id);
@@ -189,10 +191,12 @@ Result<Card> DuesService::IssueCard(std::int64_t member_id, const std::string& r
                                         "This member holds a valid card; withdraw it in a review before issuing a new one.",
                                         "member_id");
     }
-    JICENG_ASSIGN_OR_RETURN(id, s.InsertReturningId("INSERT INTO member_cards (member_id, unit_id, number, issued_on, "
-                                                    "status, created_at) VALUES (?, ?, ?, ?, 'valid', ?) RETURNING id",
-                                                    {Value(member_id), Value(unit), Value(number), Value(FormatDate(*on)),
-                                                     Value(NowUtcIso())}));
+    JICENG_ASSIGN_OR_RETURN(id, s.InsertReturningId("INSERT INTO member_cards (member_id, province_code, unit_id, "
+                                                    "number, issued_on, status, created_at) VALUES (?, (SELECT "
+                                                    "province_code FROM members WHERE id = ?), ?, ?, ?, 'valid', ?) "
+                                                    "RETURNING id",
+                                                    {Value(member_id), Value(member_id), Value(unit), Value(number),
+                                                     Value(FormatDate(*on)), Value(NowUtcIso())}));
     return changes_.Changed(s, "member_cards", id);
   });
   if (st.code() == ErrorCode::kConflict) {
@@ -221,9 +225,10 @@ Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::
       return Status::FailedPrecondition("这张党员证已收回。", "This card has been withdrawn.", "id");
     }
     JICENG_ASSIGN_OR_RETURN(
-        auto review, s.InsertReturningId("INSERT INTO card_reviews (card_id, unit_id, year, result, reviewed_on, "
-                                         "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                         {Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
+        auto review, s.InsertReturningId("INSERT INTO card_reviews (card_id, province_code, unit_id, year, result, "
+                                         "reviewed_on, note, created_at) VALUES (?, (SELECT province_code FROM "
+                                         "member_cards WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                         {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
                                           Value(result), Value(FormatDate(Today())), Value(Trim(note)),
                                           Value(NowUtcIso())}));
     JICENG_RETURN_IF_ERROR(

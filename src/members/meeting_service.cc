@@ -84,10 +84,12 @@ Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& k
   Meeting m{0, org_id, kind, FormatDate(*on), topic, attendance};
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto unit, ActiveOrgUnitId(s, org_id));
-    JICENG_ASSIGN_OR_RETURN(m.id, s.InsertReturningId("INSERT INTO meetings (org_id, unit_id, kind, held_on, topic, "
-                                                      "recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                                      {Value(org_id), Value(unit), Value(kind), Value(m.held_on),
-                                                       Value(topic), by_user ? Value(*by_user) : Value(nullptr),
+    JICENG_ASSIGN_OR_RETURN(m.id, s.InsertReturningId("INSERT INTO meetings (org_id, province_code, unit_id, kind, "
+                                                      "held_on, topic, recorded_by, created_at) VALUES (?, (SELECT "
+                                                      "province_code FROM organizations WHERE id = ?), ?, ?, ?, ?, ?, ?) "
+                                                      "RETURNING id",
+                                                      {Value(org_id), Value(org_id), Value(unit), Value(kind),
+                                                       Value(m.held_on), Value(topic), by_user ? Value(*by_user) : Value(nullptr),
                                                        Value(NowUtcIso())}));
     for (const Attendance& a : attendance) {
       JICENG_ASSIGN_OR_RETURN(auto member, s.QueryOne("SELECT org_id FROM members WHERE id = ?", {Value(a.member_id)}));
@@ -96,8 +98,9 @@ Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& k
                                        "Member " + std::to_string(a.member_id) + " in the attendance list is not in "
                                        "this organization.");
       }
-      JICENG_RETURN_IF_ERROR(s.Exec("INSERT INTO meeting_attendance (meeting_id, member_id, status) VALUES (?, ?, ?)",
-                                    {Value(m.id), Value(a.member_id), Value(a.status)})
+      JICENG_RETURN_IF_ERROR(s.Exec("INSERT INTO meeting_attendance (meeting_id, province_code, member_id, status) "
+                                    "VALUES (?, (SELECT province_code FROM meetings WHERE id = ?), ?, ?)",
+                                    {Value(m.id), Value(m.id), Value(a.member_id), Value(a.status)})
                                  .status());
     }
     return changes_.Changed(s, "meetings", m.id);
@@ -238,10 +241,11 @@ Result<MeetingReview> MeetingService::Review(std::int64_t org_id, int year, cons
     JICENG_ASSIGN_OR_RETURN(auto unit, s.QueryOne("SELECT unit_id FROM organizations WHERE id = ?", {Value(org_id)}));
     if (!unit) return Status::NotFound("没有这个组织。", "No such organization.", "id");
     JICENG_ASSIGN_OR_RETURN(
-        auto id, s.InsertReturningId("INSERT INTO meeting_reviews (org_id, unit_id, year, result, note, reviewed_by, "
-                                     "reviewed_on) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                     {Value(org_id), Value(unit->Int(0)), Value(std::int64_t{year}), Value(result),
-                                      Value(r.note), by_user ? Value(*by_user) : Value(nullptr),
+        auto id, s.InsertReturningId("INSERT INTO meeting_reviews (org_id, province_code, unit_id, year, result, note, "
+                                     "reviewed_by, reviewed_on) VALUES (?, (SELECT province_code FROM organizations "
+                                     "WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                     {Value(org_id), Value(org_id), Value(unit->Int(0)), Value(std::int64_t{year}),
+                                      Value(result), Value(r.note), by_user ? Value(*by_user) : Value(nullptr),
                                       Value(r.reviewed_on)}));
     return changes_.Changed(s, "meeting_reviews", id);
   });

@@ -2,6 +2,7 @@
 
 #include "common/clock.h"
 #include "db/sql_filters.h"
+#include "orgs/org_service.h"
 #include "common/text.h"
 
 namespace jiceng::members {
@@ -243,11 +244,11 @@ Result<Member> MemberService::Create(const MemberInput& in, std::optional<std::i
                  Value(m.birth_date), OptText(m.phone), OptText(m.id_number), Value(m.stage), Value(m.stage_since),
                  Value(m.situation), Value(now), Value(now)}));
     JICENG_ASSIGN_OR_RETURN(
-        auto event, s.InsertReturningId("INSERT INTO member_stage_events (member_id, unit_id, from_stage, to_stage, "
-                                        "on_date, approved_by, note, created_at) VALUES (?, ?, NULL, ?, ?, ?, '', ?) "
-                                        "RETURNING id",
-                                        {Value(id), Value(org.first), Value(m.stage), Value(m.stage_since),
-                                         OptInt(by_user), Value(now)}));
+        auto event, s.InsertReturningId("INSERT INTO member_stage_events (member_id, province_code, unit_id, "
+                                        "from_stage, to_stage, on_date, approved_by, note, created_at) "
+                                        "VALUES (?, ?, ?, NULL, ?, ?, ?, '', ?) RETURNING id",
+                                        {Value(id), Value(org.second.substr(0, 2)), Value(org.first), Value(m.stage),
+                                         Value(m.stage_since), OptInt(by_user), Value(now)}));
     JICENG_RETURN_IF_ERROR(changes_.Changed(s, "members", id));
     return changes_.Changed(s, "member_stage_events", event);
   });
@@ -394,10 +395,11 @@ Result<Member> MemberService::Advance(std::int64_t id, const std::string& to_sta
                                   {Value(to->id), Value(FormatDate(*on)), Value(now), Value(id)})
                                .status());
     JICENG_ASSIGN_OR_RETURN(
-        auto event, s.InsertReturningId("INSERT INTO member_stage_events (member_id, unit_id, from_stage, to_stage, "
-                                        "on_date, approved_by, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        auto event, s.InsertReturningId("INSERT INTO member_stage_events (member_id, province_code, unit_id, "
+                                        "from_stage, to_stage, on_date, approved_by, note, created_at) VALUES (?, "
+                                        "(SELECT province_code FROM members WHERE id = ?), ?, ?, ?, ?, ?, ?, ?) "
                                         "RETURNING id",
-                                        {Value(id), Value(unit->Int(0)), Value(from->id), Value(to->id),
+                                        {Value(id), Value(id), Value(unit->Int(0)), Value(from->id), Value(to->id),
                                          Value(FormatDate(*on)), OptInt(by_user), Value(Trim(note)), Value(now)}));
     JICENG_RETURN_IF_ERROR(changes_.Changed(s, "members", id));
     return changes_.Changed(s, "member_stage_events", event);
@@ -470,9 +472,11 @@ Result<Transfer> MemberService::RequestTransfer(std::int64_t member_id, std::int
     (void)to;
     const std::string now = NowUtcIso();
     JICENG_ASSIGN_OR_RETURN(
-        id, s.InsertReturningId("INSERT INTO transfers (member_id, from_org_id, to_org_id, unit_id, status, requested_on, "
-                                "requested_by, reason, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id",
-                                {Value(member_id), Value(m.org_id), Value(to_org_id), Value(from_unit->Int(0)),
+        id, s.InsertReturningId("INSERT INTO transfers (member_id, province_code, from_org_id, to_org_id, unit_id, "
+                                "status, requested_on, requested_by, reason, created_at) VALUES (?, (SELECT "
+                                "province_code FROM members WHERE id = ?), ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id",
+                                {Value(member_id), Value(member_id), Value(m.org_id), Value(to_org_id),
+                                 Value(from_unit->Int(0)),
                                  Value(FormatDate(Today())), OptInt(by_user), Value(Trim(reason)), Value(now)}));
     JICENG_RETURN_IF_ERROR(
         s.Exec("UPDATE members SET status = 'in_transit', version = version + 1, updated_at = ? WHERE id = ?",
@@ -508,10 +512,14 @@ Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool co
     const std::string now = NowUtcIso();
     if (confirm) {
       JICENG_ASSIGN_OR_RETURN(auto to, ActiveOrgUnit(s, t.to_org_id, "to_org_id"));
-      JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, status = 'active', "
+      // Across a provincial border the member's records move with the member.
+      JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, province_code = ?, status = 'active', "
                                     "version = version + 1, updated_at = ? WHERE id = ?",
-                                    {Value(t.to_org_id), Value(to.first), Value(now), Value(t.member_id)})
+                                    {Value(t.to_org_id), Value(to.first), Value(to.second.substr(0, 2)), Value(now),
+                                     Value(t.member_id)})
                                  .status());
+      JICENG_RETURN_IF_ERROR(
+          orgs::FollowMembersProvince(s, "SELECT id FROM members WHERE id = ?", {Value(t.member_id)}));
     } else {
       JICENG_RETURN_IF_ERROR(
           s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "db/migrations/migrations.h"
 #include "db/testing/test_database.h"
 #include "members/dues_service.h"
@@ -177,6 +179,66 @@ TEST_P(MemberServiceTest, TransfersMoveMembersOnlyWhenConfirmed) {
   EXPECT_EQ(moved.org_id, village_b_);
   EXPECT_EQ(moved.unit_code, 513322100202u);
   EXPECT_EQ(moved.status, "active");
+}
+
+// Every per-place row names its owner's province (docs/scaling.md): a member's
+// records follow the member across a provincial border; the organization's
+// records (meetings and their attendance) stay with the organization.
+TEST_P(MemberServiceTest, ACrossProvinceTransferMovesTheMembersRecordsToTheNewProvince) {
+  DuesService dues(*db_, changes_);
+  MeetingService meetings(*db_, *rules_, changes_);
+  const auto bomi = Org({"540424100", std::nullopt, "committee", "中共扎木镇委"});
+  auto m = *members_->Create(Person(village_a_, "张三", "activist", "2024-06-01"), kNoUser);
+  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const std::string y = std::to_string(year);
+  ASSERT_TRUE(members_->Advance(m.id, "candidate", "2025-06-01", "", kNoUser).ok());
+  ASSERT_TRUE(dues.SetStandard(m.id, 200, y + "-01").ok());
+  ASSERT_TRUE(dues.RecordPayment(m.id, y + "-01", 200, y + "-01-10", kNoUser).ok());
+  auto card = dues.IssueCard(m.id, "LD-0009", "2026-01-05");
+  ASSERT_TRUE(card.ok()) << card.status().ToString();
+  ASSERT_TRUE(dues.ReviewCard(card->id, year, "valid", "").ok());
+  ASSERT_TRUE(meetings.Record(village_a_, "committee", y + "-01-15", "x", {{m.id, "present"}}, kNoUser).ok());
+  ASSERT_TRUE(meetings.Review(village_a_, year - 1, "compliant", "", kNoUser).ok());
+  // The province codes `sql` returns; every placeholder is bound to `id`.
+  auto provinces = [&](const std::string& sql, std::int64_t id) {
+    std::vector<std::string> got;
+    const db::Params params(static_cast<std::size_t>(std::count(sql.begin(), sql.end(), '?')), Value(id));
+    EXPECT_TRUE(db_->Read([&](db::Session& s) {
+      return s.Query(sql, params, [&](const db::Row& r) {
+        got.push_back(r.Text(0));
+        return Status::Ok();
+      });
+    }).ok());
+    return got;
+  };
+  const std::string member_rows =
+      "SELECT province_code FROM members WHERE id = ? UNION ALL "
+      "SELECT province_code FROM member_stage_events WHERE member_id = ? UNION ALL "
+      "SELECT province_code FROM transfers WHERE member_id = ? UNION ALL "
+      "SELECT province_code FROM dues_standards WHERE member_id = ? UNION ALL "
+      "SELECT province_code FROM dues_payments WHERE member_id = ? UNION ALL "
+      "SELECT province_code FROM member_cards WHERE member_id = ? UNION ALL "
+      "SELECT r.province_code FROM card_reviews r JOIN member_cards c ON c.id = r.card_id WHERE c.member_id = ?";
+  const std::string org_rows =
+      "SELECT province_code FROM meetings WHERE org_id = ? UNION ALL "
+      "SELECT a.province_code FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id WHERE mt.org_id = ? "
+      "UNION ALL SELECT province_code FROM meeting_reviews WHERE org_id = ?";
+  auto all = [](std::size_t n, const char* p) { return std::vector<std::string>(n, p); };
+  // member, 2 stage events, standard, payment, card, review
+  EXPECT_EQ(provinces(member_rows, m.id), all(7, "51"));
+  EXPECT_EQ(provinces(org_rows, village_a_), all(3, "51"));
+
+  auto t = *members_->RequestTransfer(m.id, bomi, "迁居", kNoUser);
+  EXPECT_EQ(provinces(member_rows, m.id), all(8, "51")) << "a pending transfer is the member's, still in Sichuan";
+  ASSERT_TRUE(members_->DecideTransfer(t.id, true, "", kNoUser).ok());
+  EXPECT_EQ(provinces(member_rows, m.id), all(8, "54"));
+  EXPECT_EQ(provinces(org_rows, village_a_), all(3, "51")) << "the branch's meetings stay with the branch";
+
+  // A merge across the border moves the members and their records the same way.
+  auto other = *members_->Create(Person(village_b_, "李四"), kNoUser);
+  ASSERT_TRUE(dues.SetStandard(other.id, 100, y + "-01").ok());
+  ASSERT_TRUE(orgs_->Merge(village_b_, bomi, FormatDate(Today())).ok());
+  EXPECT_EQ(provinces(member_rows, other.id), all(3, "54"));
 }
 
 TEST_P(MemberServiceTest, UnansweredTransfersShowAsOverdue) {

@@ -104,6 +104,23 @@ Result<std::optional<Organization>> FindOrg(db::Session& s, std::int64_t id) {
 
 }  // namespace
 
+Status FollowMembersProvince(db::Session& s, const std::string& member_ids_sql, const db::Params& params) {
+  for (const char* table : {"member_stage_events", "transfers", "dues_standards", "dues_payments", "member_cards"}) {
+    const std::string t = table;
+    const std::string owner = "(SELECT m.province_code FROM members m WHERE m.id = " + t + ".member_id)";
+    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE " + t + " SET province_code = " + owner + " WHERE member_id IN (" +
+                                      member_ids_sql + ") AND province_code <> " + owner,
+                                  params)
+                               .status());
+  }
+  return s.Exec("UPDATE card_reviews SET province_code = (SELECT c.province_code FROM member_cards c WHERE c.id = "
+                "card_reviews.card_id) WHERE card_id IN (SELECT c.id FROM member_cards c WHERE c.member_id IN (" +
+                    member_ids_sql + ")) AND province_code <> (SELECT c.province_code FROM member_cards c WHERE c.id = "
+                    "card_reviews.card_id)",
+                params)
+      .status();
+}
+
 Result<Organization> OrgService::Get(std::int64_t id) {
   std::optional<Organization> org;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
@@ -212,7 +229,9 @@ Result<Organization> OrgService::Create(const OrgInput& in) {
                  Value(now), Value(now)}));
     for (std::int64_t u : covered_ids) {
       JICENG_RETURN_IF_ERROR(
-          s.Exec("INSERT INTO org_covered_units (org_id, unit_id) VALUES (?, ?)", {Value(id), Value(u)}).status());
+          s.Exec("INSERT INTO org_covered_units (org_id, province_code, unit_id) VALUES (?, ?, ?)",
+                 {Value(id), Value(unit.code.substr(0, 2)), Value(u)})
+              .status());
     }
     return changes_.Changed(s, "organizations", id);
   }));
@@ -318,10 +337,13 @@ Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const
                                      return Status::Ok();
                                    }));
     JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", moved));
-    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, version = version + 1, updated_at = ? "
+    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, province_code = (SELECT province_code "
+                                  "FROM units WHERE id = ?), version = version + 1, updated_at = ? "
                                   "WHERE org_id = ? AND status <> 'left'",
-                                  {Value(into), Value(target_unit->Int(0)), Value(now), Value(id)})
+                                  {Value(into), Value(target_unit->Int(0)), Value(target_unit->Int(0)), Value(now),
+                                   Value(id)})
                                .status());
+    JICENG_RETURN_IF_ERROR(FollowMembersProvince(s, "SELECT id FROM members WHERE org_id = ?", {Value(into)}));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET parent_id = ?, updated_at = ? WHERE parent_id = ? AND "
                                   "status = 'active'",
                                   {Value(into), Value(now), Value(id)})

@@ -19,6 +19,14 @@
 
 namespace jiceng::orgs {
 
+// After members changed province (a confirmed transfer, a merge across a
+// provincial border): the rows each member owns (stage events, transfers, dues
+// standards and payments, cards and their reviews) take the member's
+// province_code again, so that a member's records stay together — on one
+// Citus shard when distributed by province (docs/scaling.md). `member_ids_sql`
+// is a SELECT of member ids with `params` for its placeholders.
+Status FollowMembersProvince(db::Session& s, const std::string& member_ids_sql, const db::Params& params);
+
 struct OrgInput {
   std::string unit_code = {};
   std::optional<std::int64_t> parent_id = {};

@@ -893,6 +893,111 @@ CREATE TABLE change_log (
 );
 )sql";
 
+// Version 8: every per-place table carries the province code (省级行政区划代码,
+// the first two digits of a unit code), so that a deployment can distribute
+// the tables by it with Citus (docs/scaling.md). A row lives in its owner's
+// province: a member's rows (stage events, transfers, dues, cards and card
+// reviews) in the member's, an organization's rows (covered units, meetings
+// and their attendance, meeting reviews) in the organization's. First,
+// members.province_code is derived again from the member's unit: confirming a
+// transfer or merging an organization across a provincial border used to leave
+// the old code behind. (5 and 7 belong to
+// other branches.)
+//
+// SQLite cannot add a NOT NULL column without a default, so it keeps
+// DEFAULT ''; PostgreSQL drops the default after the backfill, so a write
+// that forgets the column fails there (the suite runs on both engines).
+constexpr std::string_view kV8ProvinceCodeEverywhere = R"sql(
+UPDATE members SET province_code = (SELECT un.province_code FROM units un WHERE un.id = members.unit_id)
+  WHERE province_code <> (SELECT un.province_code FROM units un WHERE un.id = members.unit_id);
+
+ALTER TABLE org_covered_units ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE org_covered_units SET province_code =
+  (SELECT o.province_code FROM organizations o WHERE o.id = org_covered_units.org_id);
+
+ALTER TABLE member_stage_events ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE member_stage_events SET province_code =
+  (SELECT m.province_code FROM members m WHERE m.id = member_stage_events.member_id);
+
+ALTER TABLE transfers ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE transfers SET province_code = (SELECT m.province_code FROM members m WHERE m.id = transfers.member_id);
+
+ALTER TABLE dues_standards ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE dues_standards SET province_code =
+  (SELECT m.province_code FROM members m WHERE m.id = dues_standards.member_id);
+
+ALTER TABLE dues_payments ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE dues_payments SET province_code =
+  (SELECT m.province_code FROM members m WHERE m.id = dues_payments.member_id);
+
+ALTER TABLE member_cards ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE member_cards SET province_code =
+  (SELECT m.province_code FROM members m WHERE m.id = member_cards.member_id);
+
+ALTER TABLE card_reviews ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE card_reviews SET province_code =
+  (SELECT c.province_code FROM member_cards c WHERE c.id = card_reviews.card_id);
+
+ALTER TABLE meetings ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE meetings SET province_code = (SELECT o.province_code FROM organizations o WHERE o.id = meetings.org_id);
+
+ALTER TABLE meeting_attendance ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE meeting_attendance SET province_code =
+  (SELECT mt.province_code FROM meetings mt WHERE mt.id = meeting_attendance.meeting_id);
+
+ALTER TABLE meeting_reviews ADD COLUMN province_code TEXT NOT NULL DEFAULT '';
+UPDATE meeting_reviews SET province_code =
+  (SELECT o.province_code FROM organizations o WHERE o.id = meeting_reviews.org_id);
+)sql";
+
+// PostgreSQL spelling of version 8: the same columns (TEXT COLLATE "C"),
+// backfilled, then NOT NULL without a default.
+constexpr std::string_view kV8ProvinceCodeEverywherePostgres = R"sql(
+UPDATE members m SET province_code = un.province_code FROM units un
+  WHERE un.id = m.unit_id AND m.province_code <> un.province_code;
+
+ALTER TABLE org_covered_units ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE org_covered_units c SET province_code = o.province_code FROM organizations o WHERE o.id = c.org_id;
+
+ALTER TABLE member_stage_events ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE member_stage_events e SET province_code = m.province_code FROM members m WHERE m.id = e.member_id;
+
+ALTER TABLE transfers ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE transfers t SET province_code = m.province_code FROM members m WHERE m.id = t.member_id;
+
+ALTER TABLE dues_standards ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE dues_standards d SET province_code = m.province_code FROM members m WHERE m.id = d.member_id;
+
+ALTER TABLE dues_payments ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE dues_payments d SET province_code = m.province_code FROM members m WHERE m.id = d.member_id;
+
+ALTER TABLE member_cards ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE member_cards c SET province_code = m.province_code FROM members m WHERE m.id = c.member_id;
+
+ALTER TABLE card_reviews ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE card_reviews r SET province_code = c.province_code FROM member_cards c WHERE c.id = r.card_id;
+
+ALTER TABLE meetings ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE meetings mt SET province_code = o.province_code FROM organizations o WHERE o.id = mt.org_id;
+
+ALTER TABLE meeting_attendance ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE meeting_attendance a SET province_code = mt.province_code FROM meetings mt WHERE mt.id = a.meeting_id;
+
+ALTER TABLE meeting_reviews ADD COLUMN province_code TEXT COLLATE "C";
+UPDATE meeting_reviews r SET province_code = o.province_code FROM organizations o WHERE o.id = r.org_id;
+
+ALTER TABLE org_covered_units ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE member_stage_events ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE transfers ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE dues_standards ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE dues_payments ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE member_cards ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE card_reviews ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE meetings ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE meeting_attendance ALTER COLUMN province_code SET NOT NULL;
+ALTER TABLE meeting_reviews ALTER COLUMN province_code SET NOT NULL;
+)sql";
+
 constexpr Migration kShipped[] = {
     {1, "units", kV1Units, kV1UnitsPostgres},
     {2, "accounts", kV2Accounts, kV2AccountsPostgres},
@@ -900,6 +1005,8 @@ constexpr Migration kShipped[] = {
     {4, "dues_cards_meetings", kV4DuesCardsMeetings, kV4DuesCardsMeetingsPostgres},
     {5, "officers_pairings_task_teams", kV5OfficersPairingsTeams, kV5OfficersPairingsTeamsPostgres},
     {6, "change_log", kV6ChangeLog, kV6ChangeLogPostgres},
+    // 7 is taken by another branch.
+    {8, "province_code_everywhere", kV8ProvinceCodeEverywhere, kV8ProvinceCodeEverywherePostgres},
 };
 
 // Portable: the same text on both engines.
