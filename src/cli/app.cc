@@ -38,6 +38,8 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddOrgRoutes(app->routes, *app->members_deps);
   api::AddMemberRoutes(app->routes, *app->members_deps);
   api::AddMemberLifeRoutes(app->routes, *app->members_deps);
+  app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps});
+  api::AddImportExportRoutes(app->routes, *app->imports_deps);
   return app;
 }
 

@@ -10,6 +10,7 @@
 #include "accounts/session_service.h"
 #include "accounts/user_service.h"
 #include "api/handlers/account_handler.h"
+#include "api/handlers/imports_handler.h"
 #include "api/handlers/members_handler.h"
 #include "members/member_service.h"
 #include "members/membership_rules.h"
@@ -35,6 +36,7 @@ struct App {
   std::unique_ptr<members::DuesService> dues = {};
   std::unique_ptr<members::MeetingService> meetings = {};
   std::unique_ptr<api::MembersDeps> members_deps = {};
+  std::unique_ptr<api::ImportsDeps> imports_deps = {};
   api::RouteTable routes = {};
 };
 
