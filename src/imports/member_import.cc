@@ -37,12 +37,12 @@ const std::map<std::string, std::string> kColumnZh = {
     {"id_number", "身份证号"}, {"org_id", "组织编号"}, {"org_name", "所属组织"},  {"org_unit", "组织所在单位代码"},
     {"stage", "状态"},      {"stage_since", "入党日期"}, {"situation", "分类"}};
 
-const std::vector<std::pair<std::string, std::string>> kGenders = {
-    {"男", "male"}, {"男性", "male"}, {"m", "male"}, {"女", "female"}, {"女性", "female"}, {"f", "female"}};
-const std::vector<std::pair<std::string, std::string>> kSituations = {
+const EnumMap kGenders({
+    {"男", "male"}, {"男性", "male"}, {"m", "male"}, {"女", "female"}, {"女性", "female"}, {"f", "female"}});
+const EnumMap kSituations({
     {"在职", "in_service"},         {"在职党员", "in_service"},       {"农村有劳动能力", "rural_labour"},
     {"有劳动能力", "rural_labour"}, {"年老体弱", "elderly_infirm"},   {"老弱病残", "elderly_infirm"},
-    {"外出流动", "migrant"},        {"流动党员", "migrant"},          {"外出", "migrant"}};
+    {"外出流动", "migrant"},        {"流动党员", "migrant"},          {"外出", "migrant"}});
 
 struct OrgRow {
   std::int64_t id = 0;
@@ -63,7 +63,13 @@ struct Pending {
 
 class Importer {
  public:
-  Importer(const members::MemberService& members, const ImportScope& scope) : members_(members), scope_(scope) {}
+  Importer(const members::MemberService& members, const ImportScope& scope)
+      : members_(members), scope_(scope), stages_(StageLabels(members.rules())) {
+    for (const auto& stage : members.rules().stages()) {
+      stages_zh_ += (stages_zh_.empty() ? "" : "、") + stage.name_zh;
+      stages_en_ += (stages_en_.empty() ? "" : ", ") + stage.name_en;
+    }
+  }
 
   Status Prepare(const Sheet& sheet, ImportReport& report) {
     header_ = std::make_unique<HeaderMap>(sheet.header, kAliases, kIgnored, sheet.header_row, &report.warnings);
@@ -116,6 +122,16 @@ class Importer {
   }
 
  private:
+  static std::vector<std::pair<std::string, std::string>> StageLabels(const members::MembershipRules& rules) {
+    std::vector<std::pair<std::string, std::string>> labels = {
+        {"正式", "full"}, {"预备", "probationary"}, {"积极分子", "activist"}, {"申请人", "applicant"}};
+    for (const auto& stage : rules.stages()) {
+      labels.emplace_back(stage.name_zh, stage.id);
+      labels.emplace_back(stage.name_en, stage.id);
+    }
+    return labels;
+  }
+
   std::string Column(std::string_view field) const {
     auto it = kColumnZh.find(std::string(field));
     return header_->ColumnName(field, it == kColumnZh.end() ? std::string(field) : it->second);
@@ -143,7 +159,7 @@ class Importer {
                              "\"" + value + "\" is not a valid " + std::string(field) + "; use " + en_allowed + "."});
     };
     if (auto g = h.Get(row, "gender")) {
-      if (auto id = MapEnum(*g, kGenders)) {
+      if (auto id = kGenders.Find(*g)) {
         in.gender = *id;
       } else {
         enum_error("gender", *g, "“男”或“女”", "男 (male) or 女 (female)");
@@ -169,26 +185,15 @@ class Importer {
       }
     }
     if (auto st = h.Get(row, "stage")) {
-      std::vector<std::pair<std::string, std::string>> stages = {
-          {"正式", "full"}, {"预备", "probationary"}, {"积极分子", "activist"}, {"申请人", "applicant"}};
-      for (const auto& stage : members_.rules().stages()) {
-        stages.emplace_back(stage.name_zh, stage.id);
-        stages.emplace_back(stage.name_en, stage.id);
-      }
-      if (auto id = MapEnum(*st, stages)) {
+      if (auto id = stages_.Find(*st)) {
         in.stage = *id;
       } else {
-        std::string zh, en;
-        for (const auto& stage : members_.rules().stages()) {
-          zh += (zh.empty() ? "" : "、") + stage.name_zh;
-          en += (en.empty() ? "" : ", ") + stage.name_en;
-        }
-        enum_error("stage", *st, zh + "之一", "one of " + en);
+        enum_error("stage", *st, stages_zh_ + "之一", "one of " + stages_en_);
       }
     }
     if (auto since = h.Get(row, "stage_since")) in.stage_since = NormalizeDate(*since).value_or(*since);
     if (auto sit = h.Get(row, "situation")) {
-      if (auto id = MapEnum(*sit, kSituations)) {
+      if (auto id = kSituations.Find(*sit)) {
         in.situation = *id;
       } else {
         enum_error("situation", *sit, "在职、农村有劳动能力、年老体弱或外出流动", "在职, 农村有劳动能力, 年老体弱 or 外出流动");
@@ -352,6 +357,8 @@ class Importer {
 
   const members::MemberService& members_;
   const ImportScope& scope_;
+  const EnumMap stages_;
+  std::string stages_zh_, stages_en_;
   std::unique_ptr<HeaderMap> header_;
   std::vector<Pending> rows_;
 };

@@ -27,9 +27,9 @@ const std::map<std::string, std::string> kColumnZh = {
     {"name", "组织名称"},         {"kind", "组织类型"},   {"unit_code", "所在单位代码"},
     {"parent", "上级组织"},       {"parent_id", "上级组织编号"}, {"established_on", "成立日期"},
     {"temp_reason", "成立原因"},  {"starts_on", "开始日期"}, {"ends_on", "结束日期"}};
-const std::vector<std::pair<std::string, std::string>> kKinds = {
+const EnumMap kKinds({
     {"党委", "committee"}, {"党总支", "general_branch"}, {"党支部", "branch"}, {"支部", "branch"},
-    {"联合党支部", "joint_branch"}, {"临时党支部", "temporary_branch"}};
+    {"联合党支部", "joint_branch"}, {"临时党支部", "temporary_branch"}});
 
 struct Pending {
   const SheetRow* row = nullptr;
@@ -216,7 +216,7 @@ class Importer {
     in.name = h.Get(row, "name").value_or("");
     std::optional<RowIssue> kind_error;
     if (auto k = h.Get(row, "kind")) {
-      if (auto id = MapEnum(*k, kKinds)) {
+      if (auto id = kKinds.Find(*k)) {
         in.kind = *id;
       } else {
         kind_error = RowIssue{row.row, Column("kind"), "kind",

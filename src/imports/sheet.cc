@@ -152,12 +152,17 @@ std::optional<std::string> NormalizeDate(std::string_view raw) {
   return std::string(buf);
 }
 
-std::optional<std::string> MapEnum(std::string_view raw, const std::vector<std::pair<std::string, std::string>>& values) {
-  const std::string key = HeaderKey(raw);
-  for (const auto& [label, id] : values) {
-    if (HeaderKey(label) == key || HeaderKey(id) == key) return id;
+EnumMap::EnumMap(const std::vector<std::pair<std::string, std::string>>& labels) {
+  for (const auto& [label, id] : labels) {
+    ids_.emplace(HeaderKey(label), id);
+    ids_.emplace(HeaderKey(id), id);
   }
-  return std::nullopt;
+}
+
+std::optional<std::string> EnumMap::Find(std::string_view text) const {
+  auto it = ids_.find(HeaderKey(text));
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace jiceng::imports

@@ -89,7 +89,16 @@ class HeaderMap {
 // write it).
 std::optional<std::string> NormalizeDate(std::string_view text);
 
-// Looks `text` up in `values` (label -> id), also accepting the ids; nullopt when unknown.
-std::optional<std::string> MapEnum(std::string_view text, const std::vector<std::pair<std::string, std::string>>& values);
+// Labels people write for an enumerated value (男 -> male), and the ids
+// themselves, compared as headers are (no spaces, ASCII case ignored).
+class EnumMap {
+ public:
+  explicit EnumMap(const std::vector<std::pair<std::string, std::string>>& labels);
+  // The id for `text`; nullopt when unknown.
+  std::optional<std::string> Find(std::string_view text) const;
+
+ private:
+  std::map<std::string, std::string, std::less<>> ids_;  // normalized label -> id
+};
 
 }  // namespace jiceng::imports

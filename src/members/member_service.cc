@@ -356,7 +356,12 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     db::Params page = params;
     page.emplace_back(static_cast<std::int64_t>(f.limit));
     page.emplace_back(static_cast<std::int64_t>(f.offset));
-    return s.Query(std::string("SELECT ") + kColumns + from + " ORDER BY m.id LIMIT ? OFFSET ?", page,
+    // The page's ids first (from the indexes alone), then their rows: a
+    // county's 50,000 members are sorted as ids, not as whole rows.
+    return s.Query(std::string("SELECT ") + kColumns +
+                       " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id IN (SELECT m.id" + from +
+                       " ORDER BY m.id LIMIT ? OFFSET ?) ORDER BY m.id",
+                   page,
                    [&](const db::Row& row) {
                      out.first.push_back(ReadMember(row));
                      return Status::Ok();

@@ -663,11 +663,22 @@ CREATE TABLE meeting_reviews (
 );
 )sql";
 
+// Version 7 (5 and 6 are reserved for other branches): the member list of a
+// subtree counts members by unit and status from the index alone, without
+// reading 50,000 rows for a county (bench/README.md, "Imports and member
+// lists"); (unit_id, status) replaces the index on unit_id, its prefix.
+// The same text on both engines.
+constexpr std::string_view kV7MemberListIndex = R"sql(
+DROP INDEX members_unit;
+CREATE INDEX members_unit_status ON members(unit_id, status);
+)sql";
+
 constexpr Migration kShipped[] = {
     {1, "units", kV1Units, kV1UnitsPostgres},
     {2, "accounts", kV2Accounts, kV2AccountsPostgres},
     {3, "organizations_members", kV3OrgsMembers, kV3OrgsMembersPostgres},
     {4, "dues_cards_meetings", kV4DuesCardsMeetings, kV4DuesCardsMeetingsPostgres},
+    {7, "member_list_index", kV7MemberListIndex, kV7MemberListIndex},
 };
 
 // Portable: the same text on both engines.
