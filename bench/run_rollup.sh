@@ -69,9 +69,8 @@ CREATE TABLE members (id bigint NOT NULL, village_code text COLLATE "C" NOT NULL
 \copy members FROM '$DATA/csv/members.csv' (FORMAT csv, HEADER true)
 ALTER TABLE members ADD PRIMARY KEY (id);
 CREATE INDEX members_village ON members (village_code);
-CREATE TABLE unit (code text COLLATE "C" PRIMARY KEY, level smallint NOT NULL);
+CREATE TABLE unit (code text COLLATE "C" PRIMARY KEY, level smallint NOT NULL DEFAULT 3);
 \copy unit (code) FROM PROGRAM 'tail -n +2 $DIST/areas.csv | cut -d, -f1 | tr -d \\"' (FORMAT csv)
-UPDATE unit SET level = 3;
 VACUUM ANALYZE;
 SQL
 echo "pg_load_s $(since "$s")" >&2

@@ -54,6 +54,9 @@ struct Reply {
   int status = 200;
   nlohmann::json body;  // null: no body (204)
   std::vector<std::pair<std::string, std::string>> headers = {};
+  // A file to send instead of `body` (an export), with its Content-Type.
+  std::optional<std::string> raw_body = {};
+  std::string content_type = {};
 };
 
 using HandlerFn = std::function<Result<Reply>(const ApiRequest&)>;

@@ -44,6 +44,9 @@ struct Route {
   std::string action = {};      // audit log name, e.g. "units.groups.add"
   // Reads of a person's record are audited like writes; writes always are.
   bool audit_read = false;
+  // The body is a file (an import), up to kMaxUploadBytes, of any
+  // Content-Type but JSON and multipart; other routes take JSON only.
+  bool upload = false;
 };
 
 using RouteTable = std::vector<Route>;

@@ -28,8 +28,10 @@ struct Traits : public restinio::default_traits_t {
 };
 
 // RESTinio's own hard limits: past them it closes the connection. JSON
-// bodies have a smaller, friendlier limit (413) in Dispatch().
-constexpr std::size_t kHardBodyLimit = 1024 * 1024;
+// bodies have a smaller, friendlier limit (413) in Dispatch(), and so do
+// file uploads (Route::upload, kMaxUploadBytes); the hard limit sits just
+// above the upload limit so that an oversized upload gets its 413.
+constexpr std::size_t kHardBodyLimit = kMaxUploadBytes + 1024 * 1024;
 
 const std::pair<const char*, const char*> kSecurityHeaders[] = {
     {"X-Content-Type-Options", "nosniff"},
@@ -116,12 +118,17 @@ restinio::http_status_line_t StatusLine(int status) {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 void SendJson(const restinio::request_handle_t& req, int status, const nlohmann::json& body,
-              const Headers& headers = {}) {
+              const Headers& headers = {}, std::optional<std::string> raw_body = std::nullopt,
+              const std::string& raw_type = {}) {
   auto response = req->create_response(StatusLine(status));
   for (const auto& [name, value] : kSecurityHeaders) response.append_header(name, value);
   response.append_header(restinio::http_field::cache_control, "no-store");
   for (const auto& [name, value] : headers) response.append_header(name, value);
-  if (!body.is_null()) {
+  if (raw_body) {
+    // A file (an export): sent as it is, with the handler's Content-Type.
+    response.append_header(restinio::http_field::content_type, raw_type);
+    response.set_body(std::move(*raw_body));
+  } else if (!body.is_null()) {
     response.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
     // Replace rather than throw on invalid UTF-8: a response must always go out.
     response.set_body(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -264,8 +271,9 @@ class Server {
   }
 
   void Finish(const restinio::request_handle_t& req, std::chrono::steady_clock::time_point start,
-              int status, const nlohmann::json& body, const Headers& headers = {}) {
-    SendJson(req, status, body, headers);
+              int status, const nlohmann::json& body, const Headers& headers = {},
+              std::optional<std::string> raw_body = std::nullopt, const std::string& raw_type = {}) {
+    SendJson(req, status, body, headers, std::move(raw_body), raw_type);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     access_log_.Log(req->header().method().c_str(), req->header().path(), status, ms,
@@ -282,7 +290,7 @@ class Server {
     api.user_agent = req->header().get_field_or(restinio::http_field::user_agent, "");
     accounts::Principal principal;
     std::optional<std::uint64_t> target_unit;
-    Result<Reply> reply = BuildRequest(*req, params, route.pattern, api);
+    Result<Reply> reply = BuildRequest(*req, params, route, api);
     if (reply.ok()) reply = Guard(*req, route, api, principal, target_unit);
     if (reply.ok()) {
       try {
@@ -294,6 +302,8 @@ class Server {
     int status;
     nlohmann::json body;
     Headers headers;
+    std::optional<std::string> raw_body;
+    std::string raw_type;
     if (!reply.ok()) {
       const Status& st = reply.status();
       if (st.code() == ErrorCode::kInternal || st.code() == ErrorCode::kIoError) {
@@ -305,10 +315,12 @@ class Server {
       status = reply->status;
       body = std::move(reply->body);
       headers = std::move(reply->headers);
+      raw_body = std::move(reply->raw_body);
+      raw_type = std::move(reply->content_type);
     }
     const bool audited = (route.method != "GET" && route.method != "HEAD") || route.audit_read;
     if (audited) Audit(route, api, target_unit, status, body);
-    Finish(req, start, status, body, headers);
+    Finish(req, start, status, body, headers, std::move(raw_body), raw_type);
     return restinio::request_accepted();
   }
 
@@ -410,7 +422,8 @@ class Server {
   // unusable before any handler runs (body too large, not JSON, bad query).
   static Result<Reply> BuildRequest(const restinio::request_t& req,
                                     const restinio::router::route_params_t& params,
-                                    const std::string& pattern, ApiRequest& api) {
+                                    const Route& route, ApiRequest& api) {
+    const std::string& pattern = route.pattern;
     api.method = req.header().method().c_str();
     api.path = std::string(req.header().path());
     // RESTinio does not list the named parameters; take the names from the
@@ -431,6 +444,24 @@ class Server {
     }
     api.body = req.body();
     api.content_type = req.header().get_field_or(restinio::http_field::content_type, "");
+    if (route.upload) {
+      // A file as the whole body, as fetch(url, {method: 'POST', body: file})
+      // sends it: any Content-Type but JSON and multipart (the handler looks
+      // at the bytes to tell .xlsx from CSV).
+      if (api.body.size() > kMaxUploadBytes) {
+        return Status::Error(ErrorCode::kPayloadTooLarge,
+                             "文件太大：最多 " + std::to_string(kMaxUploadBytes / (1024 * 1024)) + " MB。请分成几个文件。",
+                             "The file is too large: at most " + std::to_string(kMaxUploadBytes / (1024 * 1024)) +
+                                 " MB. Split it into several files.");
+      }
+      if (api.content_type.find("multipart/") != std::string::npos ||
+          api.content_type.find("application/json") != std::string::npos) {
+        return Status::Error(ErrorCode::kUnsupportedMediaType,
+                             "请直接把文件作为请求体发送（.xlsx 或 .csv），不要用表单或 JSON。",
+                             "Send the file itself as the request body (.xlsx or .csv), not a form or JSON.");
+      }
+      return Reply{};
+    }
     if (api.body.size() > kMaxJsonBodyBytes) {
       return Status::Error(ErrorCode::kPayloadTooLarge,
                            "请求体太大：最多 " + std::to_string(kMaxJsonBodyBytes / 1024) + " KB。",

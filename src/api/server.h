@@ -21,6 +21,8 @@ namespace jiceng::api {
 
 // The largest JSON body a handler accepts; larger gets 413.
 inline constexpr std::size_t kMaxJsonBodyBytes = 64 * 1024;
+// The largest file an upload route (Route::upload: imports) accepts.
+inline constexpr std::size_t kMaxUploadBytes = 20 * 1024 * 1024;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";

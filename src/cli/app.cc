@@ -57,6 +57,8 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddOfficerRoutes(app->routes, *app->org_work_deps);
   api::AddPairingRoutes(app->routes, *app->org_work_deps);
   api::AddTaskTeamRoutes(app->routes, *app->org_work_deps);
+  app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps});
+  api::AddImportExportRoutes(app->routes, *app->imports_deps);
   return app;
 }
 

@@ -12,6 +12,7 @@
 #include "analytics/rollup_engine.h"
 #include "api/handlers/account_handler.h"
 #include "api/handlers/figures_handler.h"
+#include "api/handlers/imports_handler.h"
 #include "api/handlers/members_handler.h"
 #include "api/handlers/org_work_handler.h"
 #include "members/member_service.h"
@@ -47,6 +48,7 @@ struct App {
   std::unique_ptr<api::MembersDeps> members_deps = {};
   std::unique_ptr<api::FiguresDeps> figures_deps = {};
   std::unique_ptr<api::OrgWorkDeps> org_work_deps = {};
+  std::unique_ptr<api::ImportsDeps> imports_deps = {};
   api::RouteTable routes = {};
 };
 

@@ -29,6 +29,8 @@ void AddRoutesCommand(CLI::App& app, int& exit_code);
 void AddMigrateCommand(CLI::App& app, int& exit_code);
 void AddBackupCommand(CLI::App& app, int& exit_code);
 void AddRestoreCommand(CLI::App& app, int& exit_code);
+// import-members and import-orgs.
+void AddImportMembersCommand(CLI::App& app, int& exit_code);
 
 // Opens the database named by `url` (creating the parent folder of a new
 // SQLite file) and applies pending migrations.

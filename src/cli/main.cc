@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   jiceng::cli::AddMigrateCommand(app, exit_code);
   jiceng::cli::AddBackupCommand(app, exit_code);
   jiceng::cli::AddRestoreCommand(app, exit_code);
+  jiceng::cli::AddImportMembersCommand(app, exit_code);
   jiceng::cli::AddVersionCommand(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -10,9 +10,10 @@
 
 namespace jiceng::db {
 
-// "(substr(col, 1, ?) = ? OR ...)" — rows whose unit code starts with one of
-// `prefixes`, i.e. lie in one of those subtrees (codes extend their parent's
-// code). Appends the parameters to `params`. REQUIRES: !prefixes.empty().
+// "((col >= ? AND col < ?) OR ...)" — rows whose unit code starts with one
+// of `prefixes`, i.e. lie in one of those subtrees (codes extend their
+// parent's code), as ranges an index on `col` can serve. Appends the
+// parameters to `params`. REQUIRES: !prefixes.empty().
 std::string CodePrefixCondition(std::string_view column, const std::vector<std::string>& prefixes, Params& params);
 
 // The LIKE pattern "%text%" with %, _ and \ escaped, to be used as

@@ -77,8 +77,8 @@ class MeetingService {
   std::vector<ComplianceRow> Rows(const std::map<std::string, std::map<std::string, int>>& held, int year) const;
 
   db::Database& db_;
-  analytics::ChangeSink& changes_;
   const MembershipRules& rules_;
+  analytics::ChangeSink& changes_;
 };
 
 }  // namespace jiceng::members

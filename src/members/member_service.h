@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,17 @@ struct PipelineFigures {
   std::map<std::string, std::int64_t> entered = {};   // steps into each stage within the period
 };
 
+// A checked member (MemberService::CheckInput) with its organization's unit,
+// ready to insert.
+struct NewMember {
+  Member member;
+  std::int64_t unit_id = 0;
+  std::string province_code = {};
+};
+
+// kConflict on field "id_number": someone already has this ID number.
+Status DuplicateIdNumber();
+
 class MemberService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.
@@ -93,6 +105,17 @@ class MemberService {
   const MembershipRules& rules() const { return rules_; }
 
   Result<Member> Create(const MemberInput& input, std::optional<std::int64_t> by_user);
+  // The rules Create() applies before touching the database, all of them:
+  // one Status per wrong field (its field() names the MemberInput field), in
+  // field order; empty when `input` is valid, and then `*out` (if given) holds
+  // the normalized member (trimmed, stage id, stage_since defaulted). The
+  // organization is not checked here.
+  std::vector<Status> CheckInput(const MemberInput& input, Member* out) const;
+  // Inserts checked members, with their first pipeline event, inside `s`'s
+  // transaction; returns their ids in order. kConflict (DuplicateIdNumber)
+  // when an ID number is taken. Used by Create() and by the import.
+  Result<std::vector<std::int64_t>> InsertMembers(db::Session& s, std::span<const NewMember> rows,
+                                                         std::optional<std::int64_t> by_user);
   Result<Member> Get(std::int64_t id);
   Result<std::pair<std::vector<Member>, std::size_t>> List(const MemberFilter& filter);
   Result<Member> Update(std::int64_t id, const MemberPatch& patch, std::optional<std::int64_t> version);

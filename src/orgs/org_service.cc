@@ -144,55 +144,127 @@ Result<std::uint64_t> OrgService::UnitOf(std::int64_t id) {
   return *unit;
 }
 
-Result<Organization> OrgService::Create(const OrgInput& in) {
+std::vector<Status> OrgService::CheckInput(const OrgInput& in, CheckedOrg* out) const {
+  std::vector<Status> errors;
+  CheckedOrg c;
+  c.kind = in.kind;
+  c.parent_id = in.parent_id;
+  c.two_new_id = in.two_new_id;
   if (!IsOrgKind(in.kind)) {
-    return Status::InvalidArgument("kind", "组织类型应为 committee（党委）、general_branch（党总支）、branch（党支部）、"
-                                           "joint_branch（联合党支部）或 temporary_branch（临时党支部）。",
-                                   "kind must be committee, general_branch, branch, joint_branch or temporary_branch.");
+    errors.push_back(Status::InvalidArgument("kind", "组织类型应为 committee（党委）、general_branch（党总支）、branch（党支部）、"
+                                                     "joint_branch（联合党支部）或 temporary_branch（临时党支部）。",
+                                             "kind must be committee, general_branch, branch, joint_branch or temporary_branch."));
   }
-  JICENG_ASSIGN_OR_RETURN(auto name, CheckName(in.name));
-  JICENG_ASSIGN_OR_RETURN(auto unit, hierarchy_.Get(in.unit_code));
-  if (unit.retired) {
-    return Status::FailedPrecondition(unit.name + " 已撤销，不能再建立组织。", unit.name + " is retired.", "unit_code");
+  if (auto name = CheckName(in.name); name.ok()) {
+    c.name = std::move(name).value();
+  } else {
+    errors.push_back(name.status());
+  }
+  if (auto unit = hierarchy_.Get(in.unit_code); !unit.ok()) {
+    errors.push_back(unit.status());
+  } else if (unit->retired) {
+    errors.push_back(
+        Status::FailedPrecondition(unit->name + " 已撤销，不能再建立组织。", unit->name + " is retired.", "unit_code"));
+  } else {
+    c.unit_id = unit->id;
+    c.unit_code = unit->code;
   }
   Date est = Today();
   if (in.established_on) {
-    JICENG_ASSIGN_OR_RETURN(est, CheckPastDate(*in.established_on, "established_on"));
+    if (auto d = CheckPastDate(*in.established_on, "established_on"); d.ok()) {
+      est = *d;
+    } else {
+      errors.push_back(d.status());
+    }
   }
-  std::optional<std::string> starts, ends, reason;
+  c.established_on = FormatDate(est);
   if (in.kind == "temporary_branch") {
     if (!in.temp_reason || Trim(*in.temp_reason).empty()) {
-      return Status::InvalidArgument("temp_reason", "临时党支部须写明成立原因（如“虫草采挖季”“抗震救灾一线”）。",
-                                     "A temporary branch needs a reason (e.g. a herb-gathering season, a disaster front).");
+      errors.push_back(Status::InvalidArgument("temp_reason", "临时党支部须写明成立原因（如“虫草采挖季”“抗震救灾一线”）。",
+                                               "A temporary branch needs a reason (e.g. a herb-gathering season, a disaster front)."));
+    } else {
+      c.temp_reason = Trim(*in.temp_reason);
     }
-    reason = Trim(*in.temp_reason);
+    std::optional<Date> s;
     if (!in.starts_on) {
-      return Status::InvalidArgument("starts_on", "临时党支部须填写开始日期。", "A temporary branch needs a start date.");
+      errors.push_back(Status::InvalidArgument("starts_on", "临时党支部须填写开始日期。", "A temporary branch needs a start date."));
+    } else if (s = ParseDate(*in.starts_on); !s) {
+      errors.push_back(Status::InvalidArgument("starts_on", "开始日期格式应为 2026-05-01。", "starts_on should look like 2026-05-01."));
+    } else {
+      c.starts_on = FormatDate(*s);
     }
-    auto s = ParseDate(*in.starts_on);
-    if (!s) return Status::InvalidArgument("starts_on", "开始日期格式应为 2026-05-01。", "starts_on should look like 2026-05-01.");
-    starts = FormatDate(*s);
     if (in.ends_on) {
       auto e = ParseDate(*in.ends_on);
-      if (!e || *e < *s) {
-        return Status::InvalidArgument("ends_on", "结束日期应为不早于开始日期的日期。",
-                                       "ends_on must be a date no earlier than starts_on.");
+      if (!e || (s && *e < *s)) {
+        errors.push_back(Status::InvalidArgument("ends_on", "结束日期应为不早于开始日期的日期。",
+                                                 "ends_on must be a date no earlier than starts_on."));
+      } else {
+        c.ends_on = FormatDate(*e);
       }
-      ends = FormatDate(*e);
     }
   } else if (in.temp_reason || in.starts_on || in.ends_on) {
-    return Status::InvalidArgument("temp_reason", "只有临时党支部才有成立原因和起止日期。",
-                                   "Only temporary branches have a reason and start/end dates.");
+    errors.push_back(Status::InvalidArgument("temp_reason", "只有临时党支部才有成立原因和起止日期。",
+                                             "Only temporary branches have a reason and start/end dates."));
   }
   if (!in.covered_units.empty() && in.kind != "joint_branch") {
-    return Status::InvalidArgument("covered_units", "只有联合党支部可以覆盖其他单位。",
-                                   "Only joint branches cover other units.");
+    errors.push_back(Status::InvalidArgument("covered_units", "只有联合党支部可以覆盖其他单位。",
+                                             "Only joint branches cover other units."));
   }
-  std::vector<std::int64_t> covered_ids;
   for (const std::string& code : in.covered_units) {
-    JICENG_ASSIGN_OR_RETURN(auto u, hierarchy_.Get(code));
-    covered_ids.push_back(u.id);
+    if (auto u = hierarchy_.Get(code); u.ok()) {
+      c.covered_unit_ids.push_back(u->id);
+    } else {
+      errors.push_back(u.status());
+    }
   }
+  if (out != nullptr) *out = std::move(c);
+  return errors;
+}
+
+Result<std::int64_t> OrgService::InsertOrg(db::Session& s, const CheckedOrg& c) {
+  const std::string now = NowUtcIso();
+  JICENG_ASSIGN_OR_RETURN(
+      auto id, s.InsertReturningId(
+                   "INSERT INTO organizations (unit_id, province_code, parent_id, kind, name, two_new_id, temp_reason, "
+                   "starts_on, ends_on, established_on, status, version, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?) RETURNING id",
+                   {Value(c.unit_id), Value(c.unit_code.substr(0, 2)), OptInt(c.parent_id), Value(c.kind), Value(c.name),
+                    OptInt(c.two_new_id), OptText(c.temp_reason), OptText(c.starts_on), OptText(c.ends_on),
+                    Value(c.established_on), Value(now), Value(now)}));
+  for (std::int64_t u : c.covered_unit_ids) {
+    JICENG_RETURN_IF_ERROR(s.Exec("INSERT INTO org_covered_units (org_id, province_code, unit_id) VALUES (?, ?, ?)",
+                                  {Value(id), Value(c.unit_code.substr(0, 2)), Value(u)})
+                               .status());
+  }
+  JICENG_RETURN_IF_ERROR(changes_.Changed(s, "organizations", id));
+  return id;
+}
+
+Result<std::map<std::int64_t, std::string>> OrgService::NamesOf(const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, std::string> names;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    constexpr std::size_t kChunk = 500;
+    for (std::size_t i = 0; i < ids.size(); i += kChunk) {
+      db::Params p;
+      std::string marks;
+      for (std::size_t j = i; j < ids.size() && j < i + kChunk; ++j) {
+        marks += marks.empty() ? "?" : ", ?";
+        p.emplace_back(ids[j]);
+      }
+      JICENG_RETURN_IF_ERROR(s.Query("SELECT id, name FROM organizations WHERE id IN (" + marks + ")", p,
+                                     [&](const db::Row& row) {
+                                       names[row.Int(0)] = row.Text(1);
+                                       return Status::Ok();
+                                     }));
+    }
+    return Status::Ok();
+  }));
+  return names;
+}
+
+Result<Organization> OrgService::Create(const OrgInput& in) {
+  CheckedOrg c;
+  if (auto errors = CheckInput(in, &c); !errors.empty()) return errors.front();
   std::int64_t id = 0;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     if (in.parent_id) {
@@ -203,7 +275,7 @@ Result<Organization> OrgService::Create(const OrgInput& in) {
       }
       // A parent sits at the same unit or above it (a township committee over a village branch).
       const std::string parent_code = std::to_string(parent->unit_code);
-      if (unit.code.compare(0, parent_code.size(), parent_code) != 0) {
+      if (c.unit_code.compare(0, parent_code.size(), parent_code) != 0) {
         return Status::FailedPrecondition("上级组织须在本单位或其上级单位。",
                                           "The parent organization must sit at this unit or above it.", "parent_id");
       }
@@ -213,27 +285,13 @@ Result<Organization> OrgService::Create(const OrgInput& in) {
                                                    "WHERE t.id = ?",
                                                    {Value(*in.two_new_id)}));
       if (!row) return Status::NotFound("没有这个两新组织。", "No such two-new organization.", "two_new_id");
-      if (row->Text(0) != unit.code) {
+      if (row->Text(0) != c.unit_code) {
         return Status::FailedPrecondition("两新组织所在单位与本组织不一致。",
                                           "The two-new organization is located in another unit.", "two_new_id");
       }
     }
-    const std::string now = NowUtcIso();
-    JICENG_ASSIGN_OR_RETURN(
-        id, s.InsertReturningId(
-                "INSERT INTO organizations (unit_id, province_code, parent_id, kind, name, two_new_id, temp_reason, "
-                "starts_on, ends_on, established_on, status, version, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?) RETURNING id",
-                {Value(unit.id), Value(unit.code.substr(0, 2)), OptInt(in.parent_id), Value(in.kind), Value(name),
-                 OptInt(in.two_new_id), OptText(reason), OptText(starts), OptText(ends), Value(FormatDate(est)),
-                 Value(now), Value(now)}));
-    for (std::int64_t u : covered_ids) {
-      JICENG_RETURN_IF_ERROR(
-          s.Exec("INSERT INTO org_covered_units (org_id, province_code, unit_id) VALUES (?, ?, ?)",
-                 {Value(id), Value(unit.code.substr(0, 2)), Value(u)})
-              .status());
-    }
-    return changes_.Changed(s, "organizations", id);
+    JICENG_ASSIGN_OR_RETURN(id, InsertOrg(s, c));
+    return Status::Ok();
   }));
   return Get(id);
 }

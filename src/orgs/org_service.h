@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,21 @@ struct Coverage {
   Part two_new;
 };
 
+// An organization checked by OrgService::CheckInput, ready to insert.
+struct CheckedOrg {
+  std::int64_t unit_id = 0;
+  std::string unit_code = {};
+  std::optional<std::int64_t> parent_id = {};
+  std::string kind = {};
+  std::string name = {};
+  std::optional<std::int64_t> two_new_id = {};
+  std::optional<std::string> temp_reason = {};
+  std::optional<std::string> starts_on = {};
+  std::optional<std::string> ends_on = {};
+  std::string established_on = {};
+  std::vector<std::int64_t> covered_unit_ids = {};
+};
+
 class OrgService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.
@@ -69,6 +85,17 @@ class OrgService {
       : db_(db), hierarchy_(hierarchy), changes_(changes) {}
 
   Result<Organization> Create(const OrgInput& input);
+  // The rules Create() applies before the database (kind, name, unit,
+  // dates, temporary-branch fields, covered units), all of them: one Status
+  // per wrong field, in field order; empty when valid, and then `*out` holds
+  // the checked organization. Parent and two-new organization are checked by
+  // Create() in its transaction.
+  std::vector<Status> CheckInput(const OrgInput& input, CheckedOrg* out) const;
+  // Inserts a checked organization (and the units a joint branch covers)
+  // inside `s`'s transaction; returns its id.
+  Result<std::int64_t> InsertOrg(db::Session& s, const CheckedOrg& org);
+  // Names of the organizations with these ids (missing ids are left out).
+  Result<std::map<std::int64_t, std::string>> NamesOf(const std::vector<std::int64_t>& ids);
   Result<Organization> Get(std::int64_t id);
   Result<std::pair<std::vector<Organization>, std::size_t>> List(const OrgFilter& filter);
   Result<Organization> Rename(std::int64_t id, const std::string& name, std::optional<std::int64_t> version);
@@ -88,8 +115,8 @@ class OrgService {
 
  private:
   db::Database& db_;
-  analytics::ChangeSink& changes_;
   const hierarchy::HierarchyService& hierarchy_;
+  analytics::ChangeSink& changes_;
 };
 
 // Checks a "YYYY-MM-DD" date that must not lie in the future; the error names `field`.

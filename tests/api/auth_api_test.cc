@@ -149,6 +149,7 @@ struct MatrixRequest {
 
   std::string target;              // path and query
   std::optional<json> body;        // JSON body; nullopt: none
+  std::optional<std::string> file;  // instead of `body`: a file upload (text/csv)
   std::optional<Headers> credentials;  // instead of the user's session (e.g. a throwaway one)
   long ok_status = 0;              // the status when allowed (0: any but 401/403)
   std::string must_contain;        // when allowed: the body names this
@@ -1100,6 +1101,51 @@ class AuthApi : public ApiSuite<AuthApi> {
       return m;
     });
 
+    // -- imports and exports -----------------------------------------------
+    // Imports name no unit: each row is checked against the caller's area,
+    // so a row in Luding is a row error (the dry run answers 200 with it).
+    auto member_file = [](const std::string& org) {
+      MatrixRequest m{"/api/v1/imports/members?dry_run=true", {}, {}, 200};
+      m.file = "姓名,性别,出生日期,组织编号,状态,分类\n矩阵导入,男,1990-01-01," + org + ",正式党员,在职\n";
+      return m;
+    };
+    rules["POST /api/v1/imports/members"] = {
+        [member_file](const RoleUser& u) {
+          MatrixRequest m = member_file(u.org_id);
+          m.must_contain = "\"error_count\":0";
+          return m;
+        },
+        [member_file](const RoleUser&) {
+          MatrixRequest m = member_file(luding_org_);
+          m.must_not_contain = "\"error_count\":0";
+          return m;
+        }};
+    auto org_file = [](const std::string& unit) {
+      MatrixRequest m{"/api/v1/imports/orgs?dry_run=true", {}, {}, 200};
+      m.file = "组织名称,组织类型,所在单位代码\n" + Unique("矩阵导入支部") + ",党支部," + unit + "\n";
+      return m;
+    };
+    rules["POST /api/v1/imports/orgs"] = {
+        [org_file](const RoleUser& u) {
+          MatrixRequest m = org_file(u.village);
+          m.must_contain = "\"error_count\":0";
+          return m;
+        },
+        [org_file, outside_village](const RoleUser&) {
+          MatrixRequest m = org_file(outside_village);
+          m.must_not_contain = "\"error_count\":0";
+          return m;
+        }};
+    rules["GET /api/v1/exports/members"] = Both([with](const Where& w) {
+      return with(MatrixRequest{"/api/v1/exports/members?format=csv&under=" + w.village, {}, {}, 200}, w.member_name);
+    });
+    rules["GET /api/v1/exports/orgs"] = Both([](const Where& w) {
+      return MatrixRequest{"/api/v1/exports/orgs?format=csv&under=" + w.village, {}, {}, 200};
+    });
+    rules["GET /api/v1/orgs/:id/dues/export"] = Both([orgs](const Where& w) {
+      return MatrixRequest{orgs + w.org + "/dues/export?format=csv", {}, {}, 200};
+    });
+
     // -- audit -------------------------------------------------------------
     // -- figures (aggregates): inside the area everything; outside it the
     //    county and the levels above stay visible (figures_handler.h).
@@ -1143,6 +1189,7 @@ class AuthApi : public ApiSuite<AuthApi> {
 
   HttpResponse Send(const std::string& method, const MatrixRequest& m, const Headers& credentials) {
     Http client(port(), credentials);
+    if (m.file) return client.Request(method, m.target, *m.file, {{"Content-Type", "text/csv"}});
     if (m.body) {
       return client.Request(method, m.target, m.body->dump(),
                             {{"Content-Type", "application/json"}});

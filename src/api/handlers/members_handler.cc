@@ -100,20 +100,58 @@ ScopeFilter FilterFor(const ApiRequest& req, const MembersDeps& d, std::string_v
   return f;
 }
 
-// ---- organizations ---------------------------------------------------------
+}  // namespace
 
-Result<Reply> ListOrgs(const ApiRequest& req, const MembersDeps& d) {
-  JICENG_ASSIGN_OR_RETURN(auto offset, req.QueryUint("offset", 0, 0, 10'000'000));
-  JICENG_ASSIGN_OR_RETURN(auto limit, req.QueryUint("limit", 50, 1, 200));
+Result<members::MemberFilter> MemberFilterFrom(const ApiRequest& req, const MembersDeps& d) {
+  ScopeFilter scope = FilterFor(req, d, "members.read");
+  members::MemberFilter f;
+  f.unit_prefixes = scope.prefixes;
+  f.nationwide = scope.nationwide;
+  if (auto org = req.QueryText("org_id"); org && !org->empty()) {
+    JICENG_ASSIGN_OR_RETURN(auto id, req.QueryUint("org_id", 0, 1, static_cast<std::size_t>(INT64_MAX)));
+    f.org_id = static_cast<std::int64_t>(id);
+  }
+  if (auto v = req.QueryText("stage"); v && !v->empty()) {
+    JICENG_ASSIGN_OR_RETURN(auto stage, d.members.rules().RequireStage(*v, "stage"));
+    f.stage = stage->id;
+  }
+  if (auto v = req.QueryText("situation"); v && !v->empty()) {
+    if (!members::IsSituation(*v)) return Status::InvalidArgument("situation", "分类不对。", "Unknown situation.");
+    f.situation = *v;
+  }
+  if (auto v = req.QueryText("status"); v && !v->empty()) {
+    if (*v != "active" && *v != "in_transit" && *v != "left") {
+      return Status::InvalidArgument("status", "状态应为 active、in_transit 或 left。", "status must be active, in_transit or left.");
+    }
+    f.status = *v;
+  }
+  f.name = req.QueryText("q").value_or("");
+  return f;
+}
+
+Result<orgs::OrgFilter> OrgFilterFrom(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto include_ended, req.QueryBool("include_ended", false));
   ScopeFilter scope = FilterFor(req, d, "orgs.read");
-  orgs::OrgFilter f{scope.prefixes, scope.nationwide, std::nullopt, include_ended, offset, limit};
+  orgs::OrgFilter f{scope.prefixes, scope.nationwide, std::nullopt, include_ended, 0, 50};
   if (auto kind = req.QueryText("kind"); kind && !kind->empty()) {
     if (!orgs::IsOrgKind(*kind)) {
       return Status::InvalidArgument("kind", "组织类型不对。", "Unknown organization kind.");
     }
     f.kind = *kind;
   }
+  return f;
+}
+
+namespace {
+
+// ---- organizations ---------------------------------------------------------
+
+Result<Reply> ListOrgs(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto offset, req.QueryUint("offset", 0, 0, 10'000'000));
+  JICENG_ASSIGN_OR_RETURN(auto limit, req.QueryUint("limit", 50, 1, 200));
+  JICENG_ASSIGN_OR_RETURN(orgs::OrgFilter f, OrgFilterFrom(req, d));
+  f.offset = offset;
+  f.limit = limit;
   JICENG_ASSIGN_OR_RETURN(auto page, d.orgs.List(f));
   nlohmann::json items = nlohmann::json::array();
   for (const Organization& o : page.first) items.push_back(OrgJson(d, o));
@@ -233,31 +271,9 @@ Result<Reply> GetCoverage(const ApiRequest& req, const MembersDeps& d) {
 Result<Reply> ListMembers(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto offset, req.QueryUint("offset", 0, 0, 10'000'000));
   JICENG_ASSIGN_OR_RETURN(auto limit, req.QueryUint("limit", 50, 1, 200));
-  ScopeFilter scope = FilterFor(req, d, "members.read");
-  members::MemberFilter f;
-  f.unit_prefixes = scope.prefixes;
-  f.nationwide = scope.nationwide;
+  JICENG_ASSIGN_OR_RETURN(members::MemberFilter f, MemberFilterFrom(req, d));
   f.offset = offset;
   f.limit = limit;
-  if (auto org = req.QueryText("org_id"); org && !org->empty()) {
-    JICENG_ASSIGN_OR_RETURN(auto id, req.QueryUint("org_id", 0, 1, static_cast<std::size_t>(INT64_MAX)));
-    f.org_id = static_cast<std::int64_t>(id);
-  }
-  if (auto v = req.QueryText("stage"); v && !v->empty()) {
-    JICENG_ASSIGN_OR_RETURN(auto stage, d.members.rules().RequireStage(*v, "stage"));
-    f.stage = stage->id;
-  }
-  if (auto v = req.QueryText("situation"); v && !v->empty()) {
-    if (!members::IsSituation(*v)) return Status::InvalidArgument("situation", "分类不对。", "Unknown situation.");
-    f.situation = *v;
-  }
-  if (auto v = req.QueryText("status"); v && !v->empty()) {
-    if (*v != "active" && *v != "in_transit" && *v != "left") {
-      return Status::InvalidArgument("status", "状态应为 active、in_transit 或 left。", "status must be active, in_transit or left.");
-    }
-    f.status = *v;
-  }
-  f.name = req.QueryText("q").value_or("");
   JICENG_ASSIGN_OR_RETURN(auto page, d.members.List(f));
   nlohmann::json items = nlohmann::json::array();
   for (const Member& m : page.first) items.push_back(MemberJson(d, m, false));

@@ -22,6 +22,11 @@ struct MembersDeps {
 };
 
 void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps);
+// The filters of GET /api/v1/members (under, org_id, stage, situation,
+// status, q) and GET /api/v1/orgs (under, kind, include_ended), in the
+// caller's scope when `under` is absent; offset and limit are left default.
+Result<members::MemberFilter> MemberFilterFrom(const ApiRequest& req, const MembersDeps& deps);
+Result<orgs::OrgFilter> OrgFilterFrom(const ApiRequest& req, const MembersDeps& deps);
 void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps);
 // Dues, membership cards and organizational life (meetings, compliance, reviews).
 void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps);
