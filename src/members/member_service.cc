@@ -293,15 +293,28 @@ Result<std::vector<std::int64_t>> MemberService::InsertMembers(db::Session& s, s
     if (ids.status().code() == ErrorCode::kConflict) return DuplicateIdNumber();
     return ids.status();
   }
-  JICENG_ASSIGN_OR_RETURN(auto event, s.Prepare("INSERT INTO member_stage_events (member_id, province_code, unit_id, "
-                                                "from_stage, to_stage, on_date, approved_by, note, created_at) "
-                                                "VALUES (?, ?, ?, NULL, ?, ?, ?, '', ?) RETURNING id"));
+  // The first pipeline event of each as one bulk insert (COPY on PostgreSQL);
+  // writers are serialized, so the new events are exactly those after the
+  // highest id before it — published to the roll-up engine with the members.
+  static const std::vector<std::string> kEventColumns = {"member_id", "province_code", "unit_id",     "from_stage",
+                                                         "to_stage",  "on_date",       "approved_by", "note",
+                                                         "created_at"};
+  JICENG_ASSIGN_OR_RETURN(auto last, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM member_stage_events"));
+  const std::int64_t events_after = last ? last->Int(0) : 0;
   batch.clear();
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    batch.push_back({Value((*ids)[i]), Value(rows[i].province_code), Value(rows[i].unit_id),
-                     Value(rows[i].member.stage), Value(rows[i].member.stage_since), OptInt(by_user), Value(now)});
+    batch.push_back({Value((*ids)[i]), Value(rows[i].province_code), Value(rows[i].unit_id), Value(nullptr),
+                     Value(rows[i].member.stage), Value(rows[i].member.stage_since), OptInt(by_user),
+                     Value(std::string()), Value(now)});
   }
-  JICENG_ASSIGN_OR_RETURN(auto events, event->RunBatchReturningIds(batch));
+  JICENG_RETURN_IF_ERROR(s.BulkInsert("member_stage_events", kEventColumns, batch).status());
+  std::vector<std::int64_t> events;
+  events.reserve(rows.size());
+  JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM member_stage_events WHERE id > ?", {Value(events_after)},
+                                 [&](const db::Row& r) {
+                                   events.push_back(r.Int(0));
+                                   return Status::Ok();
+                                 }));
   JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", *ids));
   JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "member_stage_events", events));
   return std::move(ids).value();

@@ -1003,10 +1003,12 @@ ALTER TABLE meeting_reviews ALTER COLUMN province_code SET NOT NULL;
 // without reading 50,000 rows for a county (bench/README.md, "Imports and
 // member lists"); (unit_id, status, id) replaces the index on unit_id, its
 // prefix. `id` is spelled out for PostgreSQL (SQLite's rowid is in every
-// index anyway). The same text on both engines.
+// index anyway). Imports find organizations by name. The same text on both
+// engines.
 constexpr std::string_view kV7MemberListIndex = R"sql(
 DROP INDEX members_unit;
 CREATE INDEX members_unit_status ON members(unit_id, status, id);
+CREATE INDEX organizations_name ON organizations(name);
 )sql";
 
 constexpr Migration kShipped[] = {
