@@ -41,6 +41,18 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'units.read', title: 'menu.units', menu: 'units' },
       },
       {
+        path: 'orgs/:id(\\d+)',
+        name: 'org',
+        component: () => import('@/views/OrgView.vue'),
+        meta: { permission: 'orgs.read', title: 'orgs.title', menu: 'units' },
+      },
+      {
+        path: 'members/:id(\\d+)',
+        name: 'member',
+        component: () => import('@/views/MemberView.vue'),
+        meta: { permission: 'members.read', title: 'members.title', menu: 'units' },
+      },
+      {
         path: 'admin/users',
         name: 'users',
         component: () => import('@/views/UsersView.vue'),
