@@ -117,6 +117,15 @@ export function safeRedirect(target: string): string {
   return target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/login') ? target : '/units'
 }
 
+/** Starts loading the lazy components of a route (vue-router loads them only after the guards). */
+export function preloadComponents(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    for (const c of Object.values(record.components ?? {})) {
+      if (typeof c === 'function') (c as () => Promise<unknown>)().catch(() => undefined)
+    }
+  }
+}
+
 export function createAppRouter() {
   const router = createRouter({
     history: createWebHistory(),
@@ -125,6 +134,8 @@ export function createAppRouter() {
   })
   router.beforeEach(async (to) => {
     const session = useSessionStore()
+    // Fetch the page's chunks while the session check is under way, not after it.
+    preloadComponents(to)
     if (!session.restored) {
       try {
         await session.restore()
