@@ -233,3 +233,12 @@ export function formatPeriod(period: string, locale: FormatLocale = 'zh-CN'): st
 export function todayIso(now: Date = new Date()): string {
   return toIsoDay(now)
 }
+
+/**
+ * The latest day the server accepts as "not in the future": its Today() is the UTC date, which
+ * is Beijing's yesterday from 00:00 to 08:00. Date fields default to it so that a form filled
+ * just after midnight in China is not refused. (The server should move to Beijing days.)
+ */
+export function serverTodayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10)
+}
