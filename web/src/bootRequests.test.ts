@@ -19,7 +19,7 @@ describe('boot requests', () => {
   })
 
   it('are taken by the client once, for the same URL and language, instead of a second fetch', async () => {
-    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ items: [], total: 0 }), { status: 200 }))
+    const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) => new Response(JSON.stringify({ items: [], total: 0 }), { status: 200 }))
     vi.stubGlobal('fetch', fetchMock)
     window.history.replaceState(null, '', '/units')
     startBootRequests()
@@ -32,12 +32,12 @@ describe('boot requests', () => {
   })
 
   it('are not used for another language', async () => {
-    const fetchMock = vi.fn(async () => new Response('{}', { status: 200 }))
+    const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) => new Response('{}', { status: 200 }))
     vi.stubGlobal('fetch', fetchMock)
     localStorage.setItem('jiceng.lang', 'en')
     window.history.replaceState(null, '', '/login')
     startBootRequests()
-    expect((fetchMock.mock.calls[0] as unknown[])[1]).toMatchObject({ headers: { 'Accept-Language': 'en' } })
+    expect(fetchMock.mock.calls[0][1]).toMatchObject({ headers: { 'Accept-Language': 'en' } })
     await api.get('/api/v1/session') // the client's language is zh-CN here: a fetch of its own
     expect(fetchMock).toHaveBeenCalledTimes(2)
   })
