@@ -87,6 +87,9 @@ export async function startServer() {
     run(args, `${PASSWORD}\n`)
     if (u.grant) run(['user', 'grant', u.username, u.grant[0], u.grant[1], '--db', db])
   }
+  // The demo data: villager groups, organizations and members in Bomi (波密县) with dues, cards
+  // and meetings. Its own accounts are skipped where the suite's exist (admin).
+  run(['demo', '--db', db])
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   child = spawn(

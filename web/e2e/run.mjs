@@ -1,11 +1,12 @@
 // End-to-end tests of the web interface against the real jiceng binary, in Debian's chromium.
 // Run by `npm test` after `npm run build`. Prints "N passed, M failed" last; exits 1 on failure.
-//   node e2e/run.mjs [filter]   runs only the tests whose name contains `filter`
+//   node e2e/run.mjs [filter]   runs only the tests whose name contains `filter` (or one of
+//                               several, separated by |)
 import assert from 'node:assert/strict'
 import { AxeBuilder } from '@axe-core/playwright'
 import { PASSWORD, USERS, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs'
 
-const filter = process.argv[2] ?? ''
+const filters = (process.argv[2] ?? '').split('|').filter(Boolean)
 const tests = []
 const test = (name, fn) => tests.push({ name, fn })
 
@@ -363,12 +364,115 @@ test('keyboard: skip link first, visible focus, menu reachable', async () => {
   await s.done()
 })
 
+test('Bomi → organizations tab → a branch → its members → a member\'s timeline', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units/540424' })
+  const { page } = s
+  await unitTitle(page, '波密县')
+  await page.getByRole('tab', { name: '党组织' }).click()
+  await page.waitForURL(/tab=organizations/)
+  await page.locator('[data-testid="org-tree"][data-unit="540424"]').waitFor()
+  await settle(page)
+  const tree = page.locator('[data-testid="org-tree"]')
+  assert.match(await tree.innerText(), /中共波密县委员会/)
+  assert.match(await tree.innerText(), /临时党支部/)
+  // The coverage report of the county: three demo villages have a branch.
+  const villages = page.locator('[data-testid="coverage-villages"]')
+  assert.match(await villages.innerText(), /已覆盖 3 \/ \d+/)
+  const branch = tree.locator('a[data-testid="org-link"]', { hasText: /村党支部$/ }).first()
+  const branchName = await branch.innerText()
+  await branch.click()
+  await page.waitForURL(/\/orgs\/\d+$/)
+  await page.locator('[data-testid="org-title"]', { hasText: branchName }).waitFor()
+  await settle(page)
+  const rows = page.locator('[data-testid="member-table"] tbody tr')
+  await rows.first().waitFor()
+  assert.equal(await rows.count(), 10)
+  // ID numbers never appear in full in a list; the stage filter goes into the URL.
+  await page.locator('[data-testid="filter-stage"]').click()
+  await page.locator('.el-select-dropdown__item', { hasText: '正式党员' }).click()
+  await page.locator('[data-testid="member-search-submit"]').click()
+  await page.waitForURL(/stage=full/)
+  await settle(page)
+  assert.equal(await rows.count(), 5)
+  const member = rows.first().locator('a').first()
+  const memberName = await member.innerText()
+  await member.click()
+  await page.waitForURL(/\/members\/\d+$/)
+  await page.locator('[data-testid="member-title"]', { hasText: memberName }).waitFor()
+  await settle(page)
+  const timeline = page.locator('[data-testid="member-timeline"]')
+  await timeline.waitFor()
+  const text = await timeline.innerText()
+  assert.match(text, /登记为正式党员/)
+  assert.match(text, /交纳\d{4}年\d+月党费 ¥\d+\.\d{2}/)
+  assert.match(text, /\d{4}年\d{1,2}月\d{1,2}日/)
+  await s.done()
+})
+
+test('record a dues payment; the month and the amount in yuan show on the member page', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units/540424?tab=members' })
+  const { page } = s
+  await page.locator('[data-testid="member-table"] tbody tr').first().waitFor()
+  await page.locator('input[data-testid="member-search"]').fill('次仁')
+  await page.locator('[data-testid="member-search-submit"]').click()
+  await page.waitForURL(/q=/)
+  await settle(page)
+  await page.locator('[data-testid="member-table"] tbody tr a', { hasText: /^次仁$/ }).click()
+  await page.waitForURL(/\/members\/\d+$/)
+  await settle(page)
+  await page.locator('[data-testid="dues-pay"]').click()
+  const dialog = page.locator('[data-testid="member-action"]')
+  await dialog.waitFor()
+  // An amount that is not money stays on the amount field.
+  await page.locator('input[data-testid="dues-amount"]').fill('12.345')
+  await page.locator('[data-testid="member-action-save"]').click()
+  await dialog.locator('.el-form-item.is-error', { hasText: '两位小数' }).waitFor()
+  await page.locator('input[data-testid="dues-amount"]').fill('2.00')
+  await page.locator('[data-testid="member-action-save"]').click()
+  await page.locator('.el-message--success', { hasText: '¥2.00' }).waitFor()
+  await settle(page)
+  await page.getByRole('tab', { name: '党费' }).click()
+  const table = page.locator('[data-testid="member-dues-table"]')
+  await table.waitFor()
+  assert.match(await table.innerText(), /¥2\.00/)
+  await s.done()
+})
+
+test('pipeline board: advancing too early shows the earliest allowed date under the date field', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units/540424?tab=members&view=pipeline' })
+  const { page } = s
+  const activists = page.locator('[data-testid="stage-activist"]')
+  await activists.waitFor()
+  await settle(page)
+  assert.match(await activists.locator('[data-testid="stage-count"]').innerText(), /^\d+$/)
+  // 2026-04-01 activists: a year has not passed.
+  const person = activists.locator('li', { hasText: '拉姆' }).first()
+  await person.locator('[data-testid="advance"]').click()
+  await page.locator('[data-testid="advance-dialog"]').waitFor()
+  await page.locator('[data-testid="advance-save"]').click()
+  const error = page.locator('[data-testid="advance-dialog"] .el-form-item.is-error .el-form-item__error')
+  await error.waitFor()
+  assert.match(await error.innerText(), /最早可在 \d{4}-\d{2}-\d{2}/)
+  await page.keyboard.press('Escape')
+  await s.done()
+})
+
 // Every main page at 1440 px and 360 px: no serious or critical axe violation; a screenshot.
 const PAGES = [
   { name: 'units', path: '/units' },
   { name: 'search', path: '/units?q=%E7%80%98%E5%AE%9A' },
   { name: 'unit-county', path: '/units/540424', wait: '.chart canvas' },
-  { name: 'unit-coming', path: '/units/540424?tab=organizations', wait: '[data-testid="coming-soon"]' },
+  { name: 'unit-coming', path: '/units/540424?tab=households', wait: '[data-testid="coming-soon"]' },
+  { name: 'unit-orgs', path: '/units/540424?tab=organizations', wait: '[data-testid="coverage-groups"]' },
+  { name: 'unit-members', path: '/units/540424?tab=members', wait: '[data-testid="member-table"] tbody tr' },
+  { name: 'pipeline', path: '/units/540424?tab=members&view=pipeline', wait: '[data-testid="stage-full"] li' },
+  { name: 'transfers', path: '/units/540424?tab=members&view=transfers', wait: '[data-testid="transfer-table"]' },
+  { name: 'cards', path: '/units/540424?tab=members&view=cards', wait: '[data-testid="cards-issued"]' },
+  { name: 'org', path: '/orgs/4', wait: '[data-testid="member-table"] tbody tr' },
+  { name: 'org-dues', path: '/orgs/4?tab=dues', wait: '[data-testid="org-dues-table"] tbody tr' },
+  { name: 'org-meetings', path: '/orgs/4?tab=meetings', wait: '[data-testid="compliance-committee"]' },
+  { name: 'member', path: '/members/1', wait: '[data-testid="member-timeline"]' },
+  { name: 'member-dues', path: '/members/1?tab=dues', wait: '[data-testid="member-dues-table"] tbody tr' },
   { name: 'unit-village', path: '/units/540424100201' },
   { name: 'users', path: '/admin/users' },
   { name: 'roles', path: '/admin/roles', wait: '[data-testid="role-card"]' },
@@ -416,7 +520,7 @@ async function main() {
   const failures = []
   try {
     for (const t of tests) {
-      if (filter && !t.name.includes(filter)) continue
+      if (filters.length && !filters.some((f) => t.name.includes(f))) continue
       const started = Date.now()
       try {
         await t.fn()

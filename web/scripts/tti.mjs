@@ -3,7 +3,9 @@
 // DevTools' "Fast 3G" network throttling and without it. A bench, not a test: it never fails on
 // a slow figure. Needs a build (npm run build) and, unless --base is given, build/jiceng and the
 // division list, from which it makes a throwaway database with one admin account and a server.
-//   node scripts/tti.mjs [--runs 3] [--base http://127.0.0.1:8080 --user U --password P] [--json]
+//   node scripts/tti.mjs [--runs 3] [--dist DIR] [--base http://127.0.0.1:8080 --user U --password P] [--json]
+// --dist serves another build (e.g. one of an earlier commit) to compare before and after in
+// one run on the same machine; it may be given twice (--dist A --dist B), one server each.
 //
 // Every run is a new browser context (empty cache, no cookies) that signs in through the API
 // (POST /api/v1/session, so the session cookie is set), then opens /units and measures, from
@@ -24,7 +26,16 @@ import { chromium } from 'playwright-core'
 const WEB = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const REPO = resolve(WEB, '..')
 const BINARY = join(REPO, 'build', 'jiceng')
-const DIST = join(WEB, 'dist')
+let DIST = join(WEB, 'dist')
+
+function args(name) {
+  const out = []
+  process.argv.forEach((a, i) => {
+    if (a === `--${name}` && i + 1 < process.argv.length) out.push(resolve(process.argv[i + 1]))
+  })
+  return out
+}
+const DISTS = args('dist')
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
@@ -240,11 +251,23 @@ const COLS = [
 ]
 
 async function main() {
+  const dists = DISTS.length ? DISTS : [DIST]
+  for (const [i, dist] of dists.entries()) {
+    DIST = dist
+    if (dists.length > 1) console.log(`\n### ${dist}`)
+    await measureAll()
+    base = ''
+    child = null
+    if (i + 1 < dists.length) await new Promise((r) => setTimeout(r, 1000))
+  }
+}
+
+async function measureAll() {
   if (!base) {
     log('starting a server on a throwaway database (import of the division list: ~10 s)…')
     await startServer()
   }
-  log(`server: ${base}; ${RUNS} cold runs per profile`)
+  log(`server: ${base}; serving ${DIST}; ${RUNS} cold runs per profile`)
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: [

@@ -75,6 +75,18 @@ export function buildUrl(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path
 }
 
+/**
+ * A response the boot code (boot.ts) already asked for: the same GET URL in the same language,
+ * taken once. Undefined when there is none.
+ */
+export function takeBootResponse(url: string, lang: string): Promise<Response> | undefined {
+  const boot = typeof window === 'undefined' ? undefined : window.__jicengBoot
+  const key = `${lang} ${url}`
+  const p = boot?.get(key)
+  if (p) boot!.delete(key)
+  return p
+}
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 // Requests in flight, shown as <html data-pending="N"> (the e2e suite waits for 0).
@@ -99,13 +111,10 @@ export async function request<T>(method: string, path: string, options: RequestO
   let text: string
   trackPending(1)
   try {
-    response = await fetch(buildUrl(path, options.query), {
-      method,
-      headers,
-      body,
-      credentials: 'same-origin',
-      signal: options.signal,
-    })
+    const url = buildUrl(path, options.query)
+    const early = method === 'GET' ? takeBootResponse(url, headers['Accept-Language']) : undefined
+    const send = () => fetch(url, { method, headers, body, credentials: 'same-origin', signal: options.signal })
+    response = early ? await early.catch(send) : await send()
     text = response.status === 204 ? '' : await response.text()
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e
@@ -146,5 +155,6 @@ export const api = {
     request<T>('POST', path, { ...options, body: body ?? {} }),
   patch: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
     request<T>('PATCH', path, { ...options, body }),
+  put: <T>(path: string, body: unknown, options: RequestOptions = {}) => request<T>('PUT', path, { ...options, body }),
   delete: <T = void>(path: string, options: RequestOptions = {}) => request<T>('DELETE', path, options),
 }

@@ -13,5 +13,11 @@ export function useFormat() {
     number: (v: number | null | undefined) => f.formatNumber(v),
     compact: (v: number | null | undefined) => f.formatCompact(v, lang.value),
     money: (v: number | null | undefined, compact = false) => f.formatMoney(v, lang.value, { compact }),
+    /** Integer fen -> ¥1,234.56 */
+    fen: (v: number | null | undefined) => f.formatFen(v),
+    /** 2026-11-23 (a calendar day from the API) -> 2026年11月23日 */
+    day: (v: string | null | undefined) => f.formatDay(v, lang.value),
+    month: (v: string | null | undefined) => f.formatMonth(v, lang.value),
+    period: (v: string) => f.formatPeriod(v, lang.value),
   }
 }

@@ -41,6 +41,18 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'units.read', title: 'menu.units', menu: 'units' },
       },
       {
+        path: 'orgs/:id(\\d+)',
+        name: 'org',
+        component: () => import('@/views/OrgView.vue'),
+        meta: { permission: 'orgs.read', title: 'orgs.title', menu: 'units' },
+      },
+      {
+        path: 'members/:id(\\d+)',
+        name: 'member',
+        component: () => import('@/views/MemberView.vue'),
+        meta: { permission: 'members.read', title: 'members.title', menu: 'units' },
+      },
+      {
         path: 'admin/users',
         name: 'users',
         component: () => import('@/views/UsersView.vue'),
@@ -105,6 +117,15 @@ export function safeRedirect(target: string): string {
   return target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/login') ? target : '/units'
 }
 
+/** Starts loading the lazy components of a route (vue-router loads them only after the guards). */
+export function preloadComponents(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    for (const c of Object.values(record.components ?? {})) {
+      if (typeof c === 'function') (c as () => Promise<unknown>)().catch(() => undefined)
+    }
+  }
+}
+
 export function createAppRouter() {
   const router = createRouter({
     history: createWebHistory(),
@@ -113,6 +134,8 @@ export function createAppRouter() {
   })
   router.beforeEach(async (to) => {
     const session = useSessionStore()
+    // Fetch the page's chunks while the session check is under way, not after it.
+    preloadComponents(to)
     if (!session.restored) {
       try {
         await session.restore()

@@ -175,3 +175,70 @@ export function beijingDayStartUtc(isoDay: string, addDays = 0): string {
   const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays)
   return new Date(utcMidnight - 8 * 3600 * 1000).toISOString().replace('.000Z', 'Z')
 }
+
+/**
+ * Money held as integer fen (分), shown in yuan: 123456 -> ¥1,234.56. Exact: the yuan and the
+ * fen are split with integer arithmetic, never through a binary fraction.
+ */
+export function formatFen(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined || !Number.isFinite(fen)) return ''
+  const n = Math.round(fen)
+  const abs = Math.abs(n)
+  const yuan = Math.floor(abs / 100)
+  const cents = abs % 100
+  return `${n < 0 ? '-' : ''}¥${formatNumber(yuan)}.${pad2(cents)}`
+}
+
+/**
+ * A yuan amount typed by a person ("12.5", "1,234.56", "¥20") -> integer fen (1250, 123456,
+ * 2000); null when it is not an amount with at most two decimals.
+ */
+export function yuanToFen(text: string | number | null | undefined): number | null {
+  if (text === null || text === undefined) return null
+  const s = String(text).trim().replace(/^[¥￥]/, '').replace(/,/g, '')
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(s)
+  if (!m) return null
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
+}
+
+/**
+ * A calendar day as the API sends it (2026-11-23, no time, no zone) -> 2026年11月23日 /
+ * 23 Nov 2026, read as written (no time-zone shift).
+ */
+export function formatDay(isoDay: string | null | undefined, locale: FormatLocale = 'zh-CN'): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDay ?? '')
+  if (!m) return ''
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  return locale === 'zh-CN' ? `${y}年${mo}月${d}日` : `${d} ${EN_MONTHS[mo - 1]} ${y}`
+}
+
+/** 2026-11 -> 2026年11月 / Nov 2026 */
+export function formatMonth(isoMonth: string | null | undefined, locale: FormatLocale = 'zh-CN'): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(isoMonth ?? '')
+  if (!m) return ''
+  const [y, mo] = [Number(m[1]), Number(m[2])]
+  return locale === 'zh-CN' ? `${y}年${mo}月` : `${EN_MONTHS[mo - 1]} ${y}`
+}
+
+/** A meeting period: 2026-03 -> 3月 / Mar; 2026-Q2 -> 第二季度 / Q2 (the year is shown elsewhere). */
+export function formatPeriod(period: string, locale: FormatLocale = 'zh-CN'): string {
+  const q = /^\d{4}-Q([1-4])$/.exec(period)
+  if (q) return locale === 'zh-CN' ? `第${'一二三四'[Number(q[1]) - 1]}季度` : `Q${q[1]}`
+  const m = /^\d{4}-(\d{2})$/.exec(period)
+  if (m) return locale === 'zh-CN' ? `${Number(m[1])}月` : EN_MONTHS[Number(m[1]) - 1]
+  return period
+}
+
+/** Today in Beijing as 2026-11-23 (the form the API's dates take). */
+export function todayIso(now: Date = new Date()): string {
+  return toIsoDay(now)
+}
+
+/**
+ * The latest day the server accepts as "not in the future": its Today() is the UTC date, which
+ * is Beijing's yesterday from 00:00 to 08:00. Date fields default to it so that a form filled
+ * just after midnight in China is not refused. (The server should move to Beijing days.)
+ */
+export function serverTodayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10)
+}
