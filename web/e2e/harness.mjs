@@ -87,6 +87,9 @@ export async function startServer() {
     run(args, `${PASSWORD}\n`)
     if (u.grant) run(['user', 'grant', u.username, u.grant[0], u.grant[1], '--db', db])
   }
+  // Demo organizations, members, dues, cards and meetings in Bomi (the dashboards' figures);
+  // its accounts other than admin are not used (admin exists already and is kept).
+  run(['demo', '--db', db])
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   child = spawn(
