@@ -159,6 +159,15 @@ describe('dashboard store', () => {
     expect(store.tableInfo.level).toBe('county')
   })
 
+  it('asks for the figures alone when only the cards are shown', async () => {
+    const { calls } = mockFetch(routes())
+    const store = useDashboardStore()
+    await store.load({ code: '540424', period: y2026, cardsOnly: true })
+    expect(calls.filter((c) => c.url.startsWith('/api/v1/figures/'))).toEqual([])
+    expect(store.figures.orgs.total).toBe(5)
+    expect(store.rowsOf('members')).toEqual([])
+  })
+
   it('reads the indicators once per language', async () => {
     const { calls } = mockFetch(routes())
     const store = useDashboardStore()

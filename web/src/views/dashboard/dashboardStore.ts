@@ -170,9 +170,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
     }
   }
 
-  /** Everything for a unit, period and level; `lang` re-reads the indicators' titles when it changes. */
   let loadSeq = 0
-  async function load(params: { code: string; period: Period; level?: BreakdownLevel; lang?: string }) {
+  /** Everything for a unit, period and level (`cardsOnly`: the figures alone, no table or trend). */
+  async function load(params: { code: string; period: Period; level?: BreakdownLevel; lang?: string; cardsOnly?: boolean }) {
     const seq = ++loadSeq
     const unitChanged = params.code !== code.value
     code.value = params.code
@@ -188,7 +188,14 @@ export const useDashboardStore = defineStore('dashboard', () => {
     asOf.value = null
     try {
       await ensureIndicators(params.lang ?? 'zh-CN')
-      await Promise.all([loadFigures(), loadTable(), loadTrends()])
+      if (params.cardsOnly) {
+        breakdowns.value = {}
+        trends.value = {}
+        spent.table = spent.trend = 0
+        await loadFigures()
+      } else {
+        await Promise.all([loadFigures(), loadTable(), loadTrends()])
+      }
     } catch (e) {
       if (seq !== loadSeq) return
       error.value = e
@@ -214,19 +221,25 @@ export const useDashboardStore = defineStore('dashboard', () => {
     }
   }
 
-  /** The rows of a domain's children table: one per unit, a value per indicator. */
-  function rowsOf(domain: string): ChildRow[] {
-    const d = domains.value.find((x) => x.id === domain)
-    if (!d) return []
-    const rows = new Map<string, ChildRow>()
-    for (const ind of d.indicators) {
-      for (const r of breakdowns.value[ind.id]?.rows ?? []) {
-        let row = rows.get(r.code)
-        if (!row) rows.set(r.code, (row = { code: r.code, name: r.name, level: r.level, child_count: r.child_count, values: {} }))
-        row.values[ind.id] = r.total
+  /** The rows of each domain's children table: one per unit, a value per indicator. */
+  const rowsByDomain = computed(() => {
+    const out: Record<string, ChildRow[]> = {}
+    for (const d of domains.value) {
+      const rows = new Map<string, ChildRow>()
+      for (const ind of d.indicators) {
+        for (const r of breakdowns.value[ind.id]?.rows ?? []) {
+          let row = rows.get(r.code)
+          if (!row) rows.set(r.code, (row = { code: r.code, name: r.name, level: r.level, child_count: r.child_count, values: {} }))
+          row.values[ind.id] = r.total
+        }
       }
+      out[d.id] = [...rows.values()]
     }
-    return [...rows.values()]
+    return out
+  })
+  const NO_ROWS: ChildRow[] = []
+  function rowsOf(domain: string): ChildRow[] {
+    return rowsByDomain.value[domain] ?? NO_ROWS
   }
 
   /** How many units the level holds, and how many are left out (beyond the row limit or hidden). */
