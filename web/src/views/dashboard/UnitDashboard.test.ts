@@ -97,8 +97,8 @@ describe('UnitDashboard', () => {
     expect(wrapper.find('[data-indicator="dues.paid"] [data-testid="figure-total"]').text()).toBe('¥3.4万')
     expect(wrapper.find('[data-indicator="dues.paid"]').text()).toContain('¥34,200.00')
     expect(wrapper.find('[data-indicator="dues.paid"]').text()).toContain('2026年')
+    // Two figures requests (one per first dimension) of 0.42 ms each.
     expect(wrapper.find('[data-testid="as-of"]').text()).toBe('数据截至 变更 #42 · 计算用时 0.84 毫秒')
-    // Two requests (one per first dimension) of 0.42 ms each.
     // Embedded: no table.
     expect(wrapper.find('[data-testid="figures-table"]').exists()).toBe(false)
   })
