@@ -193,6 +193,10 @@ class Server {
   }
 
   Status Run() {
+    // A browser that drops a connection while a static file is sent makes sendfile(2) raise
+    // SIGPIPE, whose default action ends the whole process; ignored, it is a write error that
+    // closes that one connection.
+    std::signal(SIGPIPE, SIG_IGN);
     using server_t = restinio::http_server_t<Traits>;
     server_t server{
         restinio::own_io_context(),

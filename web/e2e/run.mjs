@@ -454,6 +454,152 @@ test('pipeline board: advancing too early shows the earliest allowed date under 
   await error.waitFor()
   assert.match(await error.innerText(), /最早可在 \d{4}-\d{2}-\d{2}/)
   await page.keyboard.press('Escape')
+// --- dashboards (issue #7 part 4) ----------------------------------------------------------
+
+/** An API answer fetched from inside the page, with its session. */
+async function apiGet(page, path) {
+  return page.evaluate(async (p) => {
+    const r = await fetch(p, { headers: { Accept: 'application/json' } })
+    if (!r.ok) throw new Error(`${p}: ${r.status}`)
+    return r.json()
+  }, path)
+}
+
+async function dashboardOf(page, code) {
+  await page.locator(`[data-testid="dashboard"][data-loaded="${code}"]`).waitFor()
+  await settle(page)
+}
+
+async function cardTotal(page, indicator) {
+  const el = page.locator(`[data-testid="figure-card"][data-indicator="${indicator}"] [data-testid="figure-total"]`)
+  return { total: Number(await el.getAttribute('data-total')), text: (await el.innerText()).trim() }
+}
+
+test('dashboard: Bomi\'s figures are the API\'s; drill down, switch period, export CSV, open the report', async () => {
+  const s = await openSignedIn(USERS.bomi, { path: '/units/540424/dashboard' })
+  const { page } = s
+  await dashboardOf(page, '540424')
+  assert.match(await page.locator('[data-testid="figures-title"]').innerText(), /波密县 · 统计看板/)
+
+  // The members card shows what the API says.
+  const api = await apiGet(page, '/api/v1/figures?unit=540424&indicator=members%2Cdues.paid&period=' + new Date().getFullYear())
+  const members = api.figures.find((f) => f.indicator === 'members').total
+  assert.ok(members > 0, 'the demo has members in Bomi')
+  const card = await cardTotal(page, 'members')
+  assert.equal(card.total, members)
+  assert.equal(card.text, members.toLocaleString('en-US'))
+  // Dues are kept in fen and shown in yuan.
+  const dues = api.figures.find((f) => f.indicator === 'dues.paid').total
+  const duesCard = await cardTotal(page, 'dues.paid')
+  assert.equal(duesCard.total, dues)
+  assert.match(duesCard.text, /^¥[\d,]+(\.\d)?万?$|^¥[\d,]+\.\d\d$/)
+  assert.match(await page.locator('[data-testid="as-of"]').innerText(), /数据截至 变更 #[\d,]+ · 计算用时 [\d.,]+ 毫秒/)
+  // ECharts came with the trend chart.
+  await page.locator('[data-testid="trend-chart"] canvas').first().waitFor()
+
+  // The townships side by side: 扎木镇 holds every demo member.
+  const table = page.locator('[data-testid="figures-table"][data-domain="members"]')
+  assert.equal(await table.locator('tbody tr').count(), 10)
+  const zhamu = table.locator('tbody tr', { hasText: '扎木镇' }).first()
+  assert.match(await zhamu.innerText(), new RegExp(`\\b${members}\\b`))
+
+  // CSV of the table: UTF-8 with a BOM, Chinese names.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-testid="export-csv"]').first().click(),
+  ])
+  const { readFile } = await import('node:fs/promises')
+  const csv = await readFile(await download.path(), 'utf8')
+  assert.equal(csv.charCodeAt(0), 0xfeff, 'BOM')
+  assert.match(csv, /扎木镇,540424100,/)
+  assert.match(download.suggestedFilename(), /\.csv$/)
+
+  // Every village under Bomi.
+  await page.locator('[data-testid="level-select"]').first().click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '所有村（社区）' }).click()
+  await page.waitForURL(/level=village/)
+  await settle(page)
+  assert.equal(await table.locator('tbody tr').count(), 85)
+  await page.locator('[data-testid="level-select"]').first().click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '直属下级' }).click()
+  await page.waitForURL((url) => !url.search.includes('level='))
+  await settle(page)
+
+  // Drill down: a click on the row opens Zhamu town's dashboard.
+  await table.locator('tbody tr', { hasText: '扎木镇' }).first().locator('td').nth(1).click()
+  await page.waitForURL(/\/units\/540424100\/dashboard/)
+  await dashboardOf(page, '540424100')
+  assert.equal((await cardTotal(page, 'members')).total, members)
+
+  // All time: the flows change to the API's all-time figures.
+  await page.locator('[data-testid="period-all"]').click()
+  await page.waitForURL(/period=all/)
+  await dashboardOf(page, '540424100')
+  const all = await apiGet(page, '/api/v1/figures?unit=540424100&indicator=dues.payments&period=all')
+  assert.equal((await cardTotal(page, 'dues.payments')).total, all.figures[0].total)
+  assert.equal(await page.locator('[data-testid="dashboard"]').getAttribute('data-period'), 'all')
+
+  // The report of the same unit and period.
+  await page.locator('[data-testid="open-report"]').click()
+  await page.waitForURL(/\/units\/540424100\/report\?period=all/)
+  await page.locator('[data-testid="report"][data-loaded="540424100"]').waitFor()
+  await settle(page)
+  const reportRow = page.locator('[data-testid="report-figures"] tr[data-indicator="members"] [data-testid="report-total"]')
+  assert.equal((await reportRow.innerText()).trim(), members.toLocaleString('en-US'))
+  await axe(page, 'report')
+  // Printed: no menu, no header, no buttons.
+  await page.emulateMedia({ media: 'print' })
+  assert.equal(await page.locator('.aside').isVisible(), false)
+  assert.equal(await page.locator('[data-testid="print"]').isVisible(), false)
+  assert.equal(await page.locator('[data-testid="report"]').isVisible(), true)
+  await page.emulateMedia({ media: 'screen' })
+  await s.done()
+})
+
+test('dashboard cards on the unit page; ECharts stays out of the hierarchy page', async () => {
+  const s = await open({ path: '/login?redirect=%2Funits' })
+  const { page } = s
+  const scripts = []
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(r.url())
+  })
+  await login(page, USERS.admin)
+  await page.waitForURL(/\/units$/)
+  await settle(page)
+  assert.deepEqual(scripts.filter((u) => /echarts/.test(u)), [], 'no ECharts on login or hierarchy')
+  await page.goto(`${base}/units/540424`)
+  await dashboardOf(page, '540424')
+  assert.ok((await cardTotal(page, 'members')).total > 0)
+  await page.locator('[data-testid="open-dashboard"]').click()
+  await page.waitForURL(/\/units\/540424\/dashboard/)
+  await dashboardOf(page, '540424')
+  // The nation's dashboard, with every province below.
+  await page.goto(`${base}/units/0/dashboard?period=all`)
+  await dashboardOf(page, '0')
+  const provinces = await apiGet(page, '/api/v1/figures/breakdown?indicator=members&period=all')
+  assert.ok(provinces.rows.length >= 31, 'every province')
+  assert.equal(await page.locator('[data-testid="figures-table"][data-domain="members"] tbody tr').count(), provinces.rows.length)
+  await s.done()
+})
+
+test('dashboard at 360 px: cards stack, the table scrolls inside, nothing else scrolls sideways', async () => {
+  const s = await openSignedIn(USERS.bomi, { viewport: PHONE, path: '/units/540424/dashboard' })
+  const { page } = s
+  await dashboardOf(page, '540424')
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`)
+  const boxes = await page.locator('[data-domain="members"] [data-testid="figure-card"]').evaluateAll((els) =>
+    els.slice(0, 2).map((e) => e.getBoundingClientRect().top),
+  )
+  assert.ok(boxes[1] > boxes[0], 'cards are stacked')
+  // Keyboard: the period buttons and the units in the table are reachable.
+  await page.locator('[data-testid="figures-table"] tbody a').first().focus()
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Shift+Tab')
+  assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /镇|乡/)
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none')
+  await page.keyboard.press('Enter')
+  await page.waitForURL(/\/units\/540424\d{3}\/dashboard/)
   await s.done()
 })
 
@@ -474,6 +620,8 @@ const PAGES = [
   { name: 'member', path: '/members/1', wait: '[data-testid="member-timeline"]' },
   { name: 'member-dues', path: '/members/1?tab=dues', wait: '[data-testid="member-dues-table"] tbody tr' },
   { name: 'unit-village', path: '/units/540424100201' },
+  { name: 'dashboard', path: '/units/540424/dashboard', wait: '[data-testid="dashboard"][data-loaded="540424"] [data-testid="trend-chart"] canvas' },
+  { name: 'report', path: '/units/540424/report?period=all', wait: '[data-testid="report"][data-loaded="540424"]' },
   { name: 'users', path: '/admin/users' },
   { name: 'roles', path: '/admin/roles', wait: '[data-testid="role-card"]' },
   { name: 'audit', path: '/admin/audit' },

@@ -53,6 +53,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'members.read', title: 'members.title', menu: 'units' },
       },
       {
+        // A unit's dashboard and its printable report (code 0: the nation).
+        path: 'units/:code(\\d+)/:view(dashboard|report)',
+        name: 'unit-figures',
+        component: () => import('@/views/dashboard/FiguresPage.vue'),
+        meta: { permission: 'figures.read', title: 'figures.dashboard', menu: 'units' },
+      },
+      {
         path: 'admin/users',
         name: 'users',
         component: () => import('@/views/UsersView.vue'),
