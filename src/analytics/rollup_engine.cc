@@ -38,7 +38,7 @@ std::optional<MonthCode> ParseMonth(std::string_view text) {
 }
 
 std::string FormatMonth(MonthCode month) {
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d", month / 12, month % 12 + 1);
   return buf;
 }

@@ -50,7 +50,7 @@ class RollupEngineTest : public ::testing::TestWithParam<const char*> {
         const int children[] = {0, 1, 2, 2, 3, 2, 0};
         const char* formats[] = {"", "%02d", "%02d", "%03d", "%03d", "%03d", ""};
         for (int i = 1; i <= children[level]; ++i) {
-          char part[8];
+          char part[16];
           std::snprintf(part, sizeof part, formats[level], level == 3 ? 100 + i : level == 4 ? 200 + i : i);
           JICENG_RETURN_IF_ERROR(add(code + part, level + 1, id));
         }
@@ -132,7 +132,7 @@ class Writer {
   const T& PickOf(const std::vector<T>& v) { return v[Pick(static_cast<int>(v.size()))]; }
 
   std::string Date() {
-    char buf[16];
+    char buf[40];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", 2024 + Pick(3), 1 + Pick(12), 1 + Pick(28));
     return buf;
   }

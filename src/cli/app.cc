@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <spdlog/spdlog.h>
+
 #include "accounts/password.h"
 #include "api/handlers/health_handler.h"
 #include "api/handlers/units_handler.h"
@@ -27,7 +29,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
   JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
   if (!with_figures) indicators.clear();
-  JICENG_ASSIGN_OR_RETURN(app->engine, analytics::RollupEngine::Load(*app->db, std::move(indicators)));
+  // Rebuilding every figure takes a while on a large database: say how far it got.
+  auto progress = [](std::string_view indicator, std::int64_t records) {
+    if (records > 0 && records % 1000000 == 0) {
+      spdlog::info("汇总指标 {}：已读取 {} 条 / roll-up {}: {} records read", indicator, records, indicator, records);
+    }
+  };
+  JICENG_ASSIGN_OR_RETURN(app->engine, analytics::RollupEngine::Load(*app->db, std::move(indicators), progress));
   analytics::ChangeSink& changes = *app->engine;
   app->hierarchy->PublishTo(&changes);
   hierarchy::HierarchyService* units = app->hierarchy.get();
