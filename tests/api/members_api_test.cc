@@ -268,7 +268,9 @@ TEST_F(MembersApi, LudingAcceptanceScenario) {
   EXPECT_EQ(sum, towns.json["whole"]["total"].get<std::int64_t>());
   auto counties = http().Get("/api/v1/figures/breakdown?indicator=members&unit=5133");
   for (const auto& row : counties.json["rows"]) {
-    if (row["code"] == "513322") EXPECT_EQ(row["total"], towns.json["whole"]["total"]);
+    if (row["code"] == "513322") {
+      EXPECT_EQ(row["total"], towns.json["whole"]["total"]);
+    }
   }
 }
 
