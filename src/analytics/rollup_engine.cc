@@ -399,8 +399,12 @@ Status RollupEngine::ChangedMany(db::Session& session, std::string_view table, s
 }
 
 Result<std::int64_t> RollupEngine::FollowChangeLog() {
-  std::lock_guard lock(apply_mutex_);
+  // Followers (the hierarchy) are called after apply_mutex_ is released: a
+  // writer may hold its own lock (the hierarchy's) while its commit waits for
+  // apply_mutex_, so calling them under it would deadlock.
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> to_follow;
   std::int64_t read_total = 0;
+  std::unique_lock lock(apply_mutex_);
   for (;;) {
     std::map<std::string, std::vector<std::int64_t>> by_table;
     std::int64_t last = followed_;
@@ -417,7 +421,7 @@ Result<std::int64_t> RollupEngine::FollowChangeLog() {
     for (auto& [table, ids] : by_table) {
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      if (auto f = followers_.find(table); f != followers_.end()) JICENG_RETURN_IF_ERROR(f->second(ids));
+      if (followers_.contains(table)) to_follow.emplace_back(table, ids);
       JICENG_RETURN_IF_ERROR(Apply(table, ids));
     }
     followed_ = last;
@@ -425,6 +429,8 @@ Result<std::int64_t> RollupEngine::FollowChangeLog() {
     if (n > 0) NoteApplied(last);
     if (n < 10000) break;
   }
+  lock.unlock();
+  for (const auto& [table, ids] : to_follow) JICENG_RETURN_IF_ERROR(followers_.at(table)(ids));
   return read_total;
 }
 

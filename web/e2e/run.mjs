@@ -454,6 +454,9 @@ test('pipeline board: advancing too early shows the earliest allowed date under 
   await error.waitFor()
   assert.match(await error.innerText(), /最早可在 \d{4}-\d{2}-\d{2}/)
   await page.keyboard.press('Escape')
+  await s.done()
+})
+
 // --- dashboards (issue #7 part 4) ----------------------------------------------------------
 
 /** An API answer fetched from inside the page, with its session. */
