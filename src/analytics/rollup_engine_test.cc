@@ -8,9 +8,16 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "db/migrations/migrations.h"
 #include "db/testing/test_database.h"
@@ -400,6 +407,41 @@ TEST_P(RollupEngineTest, AReadAfterAWriteSeesItAndARollbackLeavesNothing) {
   RollupEngine::Selection covered;
   covered.where = {{"covered", "covered"}};
   EXPECT_EQ((*engine_->Figures("coverage.villages", here, covered))[0].total, 1);
+}
+
+// A writer may hold its own lock (the hierarchy's) while its commit waits
+// for the engine; the change-log follower must never wait for that lock while
+// holding the engine's. Writers and a follower race here; a deadlock fails
+// the test after 60 s instead of hanging it.
+TEST_P(RollupEngineTest, AFollowerNeverDeadlocksWithAWriterHoldingItsOwnLock) {
+  std::mutex hierarchy_lock;
+  std::atomic<int> followed{0};
+  engine_->FollowTable("units", [&](std::span<const std::int64_t> ids) {
+    std::lock_guard lock(hierarchy_lock);
+    followed += static_cast<int>(ids.size());
+    return Status::Ok();
+  });
+  const auto group = std::find_if(units_.begin(), units_.end(), [](const TestUnit& u) { return u.level == 6; });
+  std::atomic<bool> stop{false};
+  auto done = std::async(std::launch::async, [&] {
+    std::thread follower([&] {
+      while (!stop) EXPECT_TRUE(engine_->FollowChangeLog().ok());
+    });
+    for (int i = 0; i < 100; ++i) {
+      std::lock_guard lock(hierarchy_lock);
+      EXPECT_TRUE(db_->Write([&](db::Session& s) -> Status {
+        JICENG_RETURN_IF_ERROR(s.Exec("UPDATE units SET version = version + 1 WHERE id = ?", {Value(group->id)}).status());
+        return engine_->Changed(s, "units", group->id);
+      }).ok());
+    }
+    stop = true;
+    follower.join();
+  });
+  if (done.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    // The threads are stuck for good: say so and end the run rather than hang it.
+    std::fprintf(stderr, "AFollowerNeverDeadlocksWithAWriterHoldingItsOwnLock: deadlock\n");
+    std::abort();
+  }
 }
 
 TEST_P(RollupEngineTest, UnknownIndicatorsAndDimensionsAreNamed) {
