@@ -2,6 +2,8 @@
 
 #include "common/clock.h"
 #include "db/sql_filters.h"
+#include "members/roster_counts.h"
+#include "orgs/org_endings.h"
 #include "orgs/org_service.h"
 #include "common/text.h"
 
@@ -276,22 +278,36 @@ Result<std::vector<std::int64_t>> MemberService::InsertMembers(db::Session& s, s
                                                                std::optional<std::int64_t> by_user) {
   if (rows.empty()) return std::vector<std::int64_t>{};
   const std::string now = NowUtcIso();
-  JICENG_ASSIGN_OR_RETURN(
-      auto insert, s.Prepare("INSERT INTO members (org_id, unit_id, province_code, name, gender, birth_date, phone, "
-                             "id_number, stage, stage_since, situation, status, version, created_at, updated_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?) RETURNING id"));
+  // One bulk insert (COPY on PostgreSQL). Writers are serialized and ids are
+  // assigned in row order, so the new members are exactly the rows after the
+  // highest id before it, in the order given.
+  static const std::vector<std::string> kMemberColumns = {
+      "org_id", "unit_id", "province_code", "name",      "gender",  "birth_date", "phone",     "id_number",
+      "stage",  "stage_since", "situation", "status",   "version", "created_at", "updated_at"};
+  JICENG_ASSIGN_OR_RETURN(auto highest, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM members"));
+  const std::int64_t members_after = highest ? highest->Int(0) : 0;
   std::vector<db::Params> batch;
   batch.reserve(rows.size());
   for (const NewMember& r : rows) {
     const Member& m = r.member;
     batch.push_back({Value(m.org_id), Value(r.unit_id), Value(r.province_code), Value(m.name), Value(m.gender),
                      Value(m.birth_date), OptText(m.phone), OptText(m.id_number), Value(m.stage), Value(m.stage_since),
-                     Value(m.situation), Value(now), Value(now)});
+                     Value(m.situation), Value(std::string("active")), Value(std::int64_t{1}), Value(now), Value(now)});
   }
-  auto ids = insert->RunBatchReturningIds(batch);
-  if (!ids.ok()) {
-    if (ids.status().code() == ErrorCode::kConflict) return DuplicateIdNumber();
-    return ids.status();
+  if (auto inserted = s.BulkInsert("members", kMemberColumns, batch); !inserted.ok()) {
+    if (inserted.status().code() == ErrorCode::kConflict) return DuplicateIdNumber();
+    return inserted.status();
+  }
+  auto ids = std::make_optional<std::vector<std::int64_t>>();
+  ids->reserve(rows.size());
+  JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM members WHERE id > ? ORDER BY id", {Value(members_after)},
+                                 [&](const db::Row& r) {
+                                   ids->push_back(r.Int(0));
+                                   return Status::Ok();
+                                 }));
+  if (ids->size() != rows.size()) {
+    return Status::Internal("bulk member insert: " + std::to_string(rows.size()) + " rows, " +
+                            std::to_string(ids->size()) + " new ids");
   }
   // The first pipeline event of each as one bulk insert (COPY on PostgreSQL);
   // writers are serialized, so the new events are exactly those after the
@@ -317,7 +333,7 @@ Result<std::vector<std::int64_t>> MemberService::InsertMembers(db::Session& s, s
                                  }));
   JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", *ids));
   JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "member_stage_events", events));
-  return std::move(ids).value();
+  return std::move(*ids);
 }
 
 Result<Member> MemberService::Create(const MemberInput& in, std::optional<std::int64_t> by_user) {
@@ -365,18 +381,25 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     params.emplace_back(pattern);
   }
   std::pair<std::vector<Member>, std::size_t> out;
+  const std::optional<std::size_t> counted = CountFromEngine(f);
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     const std::string from = " FROM members m JOIN units un ON un.id = m.unit_id WHERE " + where;
-    JICENG_ASSIGN_OR_RETURN(auto count, s.QueryOne("SELECT COUNT(*)" + from, params));
-    out.second = static_cast<std::size_t>(count->Int(0));
+    if (counted) {
+      out.second = *counted;
+    } else {
+      JICENG_ASSIGN_OR_RETURN(auto count, s.QueryOne("SELECT COUNT(*)" + from, params));
+      out.second = static_cast<std::size_t>(count->Int(0));
+    }
     db::Params page = params;
     page.emplace_back(static_cast<std::int64_t>(f.limit));
     page.emplace_back(static_cast<std::int64_t>(f.offset));
-    // The page's ids first (from the indexes alone), then their rows: a
-    // county's 50,000 members are sorted as ids, not as whole rows.
+    // The page's ids first, then their rows. In unit-code order the first
+    // pages come from walking the units' code index and each unit's
+    // (unit_id, status, id) entries, stopping after the page, instead of
+    // collecting and sorting the ids of a whole county's 50,000 members.
     return s.Query(std::string("SELECT ") + kColumns +
                        " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id IN (SELECT m.id" + from +
-                       " ORDER BY m.id LIMIT ? OFFSET ?) ORDER BY m.id",
+                       " ORDER BY un.code, m.id LIMIT ? OFFSET ?) ORDER BY un.code, m.id",
                    page,
                    [&](const db::Row& row) {
                      out.first.push_back(ReadMember(row));
@@ -384,6 +407,30 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
                    });
   }));
   return out;
+}
+
+std::optional<std::size_t> MemberService::CountFromEngine(const MemberFilter& f) const {
+  if (roster_counts_ == nullptr || f.org_id || f.status || !f.name.empty()) return std::nullopt;
+  std::vector<std::int64_t> units;
+  if (f.nationwide) {
+    units.push_back(analytics::kNation);
+  } else {
+    // Subtrees inside another listed subtree are counted once.
+    for (const std::string& code : f.unit_prefixes) {
+      bool nested = false;
+      for (const std::string& other : f.unit_prefixes) {
+        nested = nested || (other.size() < code.size() && code.compare(0, other.size(), other) == 0) ||
+                 (other == code && &other < &code);
+      }
+      if (nested) continue;
+      auto unit = hierarchy_.Get(code);
+      if (!unit.ok()) return std::nullopt;
+      units.push_back(unit->id);
+    }
+  }
+  auto n = roster_counts_->Count(units, f.stage, f.situation);
+  if (!n || *n < 0) return std::nullopt;
+  return static_cast<std::size_t>(*n);
 }
 
 Result<Member> MemberService::Update(std::int64_t id, const MemberPatch& p, std::optional<std::int64_t> version) {
@@ -602,6 +649,8 @@ Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool co
                                  .status());
       JICENG_RETURN_IF_ERROR(
           orgs::FollowMembersProvince(s, "SELECT id FROM members WHERE id = ?", {Value(t.member_id)}));
+      // Offices held in the sending organization end with the move.
+      JICENG_RETURN_IF_ERROR(orgs::EndOfficerTerms(s, t.from_org_id, FormatDate(Today()), t.member_id));
     } else {
       JICENG_RETURN_IF_ERROR(
           s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",

@@ -5,6 +5,7 @@
 // because every one of them needs members.
 #include <gtest/gtest.h>
 
+#include "common/clock.h"
 #include "db/migrations/migrations.h"
 #include "db/testing/test_database.h"
 #include "members/member_service.h"
@@ -334,6 +335,128 @@ TEST_P(OrgWorkTest, TaskTeamMembersJoinAndLeaveWithHistory) {
   EXPECT_EQ(teams_->ListForOrg(village_a_, true)->size(), 1u);
   EXPECT_EQ(teams_->Join(team->id, dorje, "2025-11-01").status().field(), "joined_on") << "after the team ended";
   EXPECT_EQ(Count("task_team_members"), 3) << "nothing is deleted";
+}
+
+// ---- the end of an organization, a member leaving, a split ------------------
+
+TEST_P(OrgWorkTest, AConfirmedTransferEndsTheOfficesHeldInTheSendingOrganization) {
+  const auto lhamo = Person(village_a_, "拉姆");
+  ASSERT_TRUE(Appoint(village_a_, lhamo, "secretary", "2021-01-05").ok());
+  ASSERT_TRUE(Appoint(village_b_, Person(village_b_, "央金"), "secretary", "2021-01-05").ok());
+  auto t = members_->RequestTransfer(lhamo, village_b_, "迁居", kNoUser);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  // Still pending: the term runs on.
+  EXPECT_TRUE(officers_->ListForOrg(village_a_)->front().current());
+  ASSERT_TRUE(members_->DecideTransfer(t->id, true, "", kNoUser).ok());
+  auto a = officers_->ListForOrg(village_a_);
+  ASSERT_TRUE(a.ok() && a->size() == 1u);
+  EXPECT_EQ(a->front().ended_on, FormatDate(Today()));
+  EXPECT_EQ(a->front().end_reason, "ended");
+  // The receiving organization's officers are untouched.
+  EXPECT_TRUE(officers_->ListForOrg(village_b_)->front().current());
+}
+
+TEST_P(OrgWorkTest, DissolvingEndsRunningTermsPairingsAndTaskTeams) {
+  const auto herders = Org({"513322100201", town_, "branch", "甲村牧业支部", std::nullopt, std::nullopt, std::nullopt,
+                            std::nullopt, "2020-01-01"});
+  const auto dorje = Person(herders, "多吉");
+  ASSERT_TRUE(Appoint(herders, dorje, "secretary", "2021-01-05").ok());
+  auto pairing = pairings_->Create({herders, bomi_, "adjacent_area", "2025-01-01", std::nullopt, ""}, kNoUser);
+  ASSERT_TRUE(pairing.ok()) << pairing.status().ToString();
+  auto team = teams_->Create({herders, "护林队", "巡山护林", "2025-02-01", std::nullopt}, kNoUser);
+  ASSERT_TRUE(team.ok()) << team.status().ToString();
+  const auto helper = Person(village_a_, "措姆");
+  ASSERT_TRUE(teams_->Join(team->id, helper, "2025-03-01").ok());
+
+  // Dissolution needs an empty organization: Dorje moves to the other village first.
+  auto t = members_->RequestTransfer(dorje, village_b_, "迁居", kNoUser);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE(members_->DecideTransfer(t->id, true, "", kNoUser).ok());
+  auto gone = orgs_->Dissolve(herders, "2025-12-31", std::nullopt);
+  ASSERT_TRUE(gone.ok()) << gone.status().ToString();
+
+  EXPECT_EQ(pairings_->Get(pairing->id)->ended_on, "2025-12-31");
+  auto ended_team = teams_->Get(team->id);
+  EXPECT_EQ(ended_team->ends_on, "2025-12-31");
+  EXPECT_EQ(ended_team->member_count, 0);
+  auto stays = teams_->Members(team->id, /*include_past=*/true);
+  ASSERT_TRUE(stays.ok() && stays->size() == 1u);
+  EXPECT_EQ(stays->front().left_on, "2025-12-31");
+  // Bomi's side of the pairing is not a party to anything any more.
+  auto bomi_pairings = pairings_->ListForOrg(bomi_, /*include_ended=*/false);
+  EXPECT_TRUE(bomi_pairings.ok() && bomi_pairings->empty());
+}
+
+TEST_P(OrgWorkTest, MergingEndsTheMergedOfficesAndHandsItsTaskTeamsToTheSuccessor) {
+  const auto small = Org({"513322100202", town_, "branch", "乙村二支部", std::nullopt, std::nullopt, std::nullopt,
+                          std::nullopt, "2020-01-01"});
+  const auto pema = Person(small, "白玛");
+  ASSERT_TRUE(Appoint(small, pema, "secretary", "2021-01-05").ok());
+  auto team = teams_->Create({small, "防汛队", "汛期值守", "2025-05-01", std::nullopt}, kNoUser);
+  ASSERT_TRUE(team.ok()) << team.status().ToString();
+  ASSERT_TRUE(teams_->Join(team->id, pema, "2025-05-01").ok());
+  ASSERT_TRUE(orgs_->Merge(small, village_b_, "2025-12-01").ok());
+
+  EXPECT_EQ(officers_->ListForOrg(small)->front().ended_on, "2025-12-01");
+  auto moved = teams_->Get(team->id);
+  EXPECT_EQ(moved->org_id, village_b_);
+  EXPECT_FALSE(moved->ends_on.has_value());
+  EXPECT_EQ(moved->member_count, 1);
+}
+
+TEST_P(OrgWorkTest, SplittingMovesTheListedMembersAndKeepsTheOriginalWithTheRest) {
+  const auto big = Org({"513322100201", town_, "branch", "甲村大支部"});
+  const auto a = Person(big, "格桑");
+  const auto b = Person(big, "尼玛");
+  const auto c = Person(big, "达瓦");
+  ASSERT_TRUE(Appoint(big, a, "secretary", FormatDate(Today()).c_str()).ok());
+  const std::string today = FormatDate(Today());
+  auto split = orgs_->Split(big, {{"甲村一组支部", std::nullopt, std::nullopt, {a, b}, {}}}, today, std::nullopt);
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  ASSERT_EQ(split->size(), 2u);
+  const auto& original = split->at(0);
+  const auto& part = split->at(1);
+  EXPECT_EQ(original.status, "active");
+  EXPECT_EQ(original.member_count, 1);
+  EXPECT_EQ(part.member_count, 2);
+  EXPECT_EQ(part.split_from_id, big);
+  EXPECT_EQ(part.parent_id, town_);
+  EXPECT_EQ(part.kind, "branch");
+  EXPECT_EQ(part.established_on, today);
+  EXPECT_EQ(members_->Get(a)->org_id, part.id);
+  EXPECT_EQ(members_->Get(c)->org_id, big);
+  // The secretary moved, so her office in the original ended.
+  EXPECT_EQ(officers_->ListForOrg(big)->front().ended_on, today);
+}
+
+TEST_P(OrgWorkTest, ABadSplitNamesThePartAndFieldAndWritesNothing) {
+  const auto big = Org({"513322100201", town_, "branch", "甲村大支部"});
+  const auto a = Person(big, "格桑");
+  const auto b = Person(big, "尼玛");
+  const auto stranger = Person(village_b_, "外人");
+  const std::string today = FormatDate(Today());
+  const std::int64_t orgs_before = Count("organizations");
+  auto field_of = [&](std::vector<orgs::SplitPart> parts, const std::string& on = "") {
+    return orgs_->Split(big, parts, on.empty() ? today : on, std::nullopt).status().field();
+  };
+  EXPECT_EQ(field_of({}), "parts");
+  EXPECT_EQ(field_of({{"", std::nullopt, std::nullopt, {a}, {}}}), "parts[0].name");
+  EXPECT_EQ(field_of({{"一组", std::nullopt, std::nullopt, {}, {}}}), "parts[0].member_ids");
+  EXPECT_EQ(field_of({{"一组", std::nullopt, std::nullopt, {a}, {}}, {"二组", std::nullopt, std::nullopt, {stranger}, {}}}),
+            "parts[1].member_ids");
+  EXPECT_EQ(field_of({{"一组", std::nullopt, std::nullopt, {a}, {}}, {"二组", std::nullopt, std::nullopt, {a, b}, {}}}),
+            "parts[1].member_ids");
+  EXPECT_EQ(field_of({{"一组", std::nullopt, std::nullopt, {a}, {}}, {"一组", std::nullopt, std::nullopt, {b}, {}}}),
+            "parts[1].name");
+  EXPECT_EQ(field_of({{"一组", std::string("temporary_branch"), std::nullopt, {a}, {}}}), "parts[0].kind");
+  EXPECT_EQ(field_of({{"一组", std::nullopt, std::string("540424100"), {a}, {}}}), "parts[0].unit_code");
+  EXPECT_EQ(field_of({{"一组", std::nullopt, std::nullopt, {a}, {}}}, "2019-01-01"), "on_date");
+  auto t = members_->RequestTransfer(b, village_b_, "迁居", kNoUser);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(orgs_->Split(big, {{"一组", std::nullopt, std::nullopt, {b}, {}}}, today, std::nullopt).status().code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(Count("organizations"), orgs_before);
+  EXPECT_EQ(members_->Get(a)->org_id, big);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, OrgWorkTest, ::testing::ValuesIn(db::testing::kEngines),

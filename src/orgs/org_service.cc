@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "db/sql_filters.h"
+#include "orgs/org_endings.h"
 #include "common/text.h"
 
 namespace jiceng::orgs {
@@ -47,7 +48,7 @@ Value OptText(const std::optional<std::string>& v) { return v ? Value(*v) : Valu
 constexpr const char* kOrgColumns =
     "o.id, un.code, o.parent_id, o.kind, o.name, o.two_new_id, o.temp_reason, o.starts_on, o.ends_on, "
     "o.established_on, o.status, o.ended_on, o.successor_id, o.version, "
-    "(SELECT COUNT(*) FROM members m WHERE m.org_id = o.id AND m.status <> 'left')";
+    "(SELECT COUNT(*) FROM members m WHERE m.org_id = o.id AND m.status <> 'left'), o.split_from_id";
 
 Organization ReadOrg(const db::Row& row) {
   Organization o;
@@ -66,6 +67,7 @@ Organization ReadOrg(const db::Row& row) {
   if (!row.IsNull(12)) o.successor_id = row.Int(12);
   o.version = row.Int(13);
   o.member_count = row.Int(14);
+  if (!row.IsNull(15)) o.split_from_id = row.Int(15);
   return o;
 }
 
@@ -362,9 +364,13 @@ Result<Organization> OrgService::Dissolve(std::int64_t id, const std::string& on
       return Status::FailedPrecondition("该组织还有下级组织，请先调整它们的上级。",
                                         "This organization still has child organizations; re-parent them first.", "id");
     }
+    const std::string day = FormatDate(on);
+    JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day));
+    JICENG_RETURN_IF_ERROR(EndPairings(s, id, day));
+    JICENG_RETURN_IF_ERROR(EndTaskTeams(s, id, day));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'dissolved', ended_on = ?, version = version + 1, "
                                   "updated_at = ? WHERE id = ?",
-                                  {Value(FormatDate(on)), Value(NowUtcIso()), Value(id)})
+                                  {Value(day), Value(NowUtcIso()), Value(id)})
                                .status());
     return changes_.Changed(s, "organizations", id);
   }));
@@ -406,6 +412,12 @@ Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const
                                   "status = 'active'",
                                   {Value(into), Value(now), Value(id)})
                                .status());
+    // The merged organization's officers and pairings end with it; its task
+    // teams carry on under the successor.
+    const std::string day = FormatDate(on);
+    JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day));
+    JICENG_RETURN_IF_ERROR(EndPairings(s, id, day));
+    JICENG_RETURN_IF_ERROR(MoveTaskTeams(s, id, into, day));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'merged', ended_on = ?, successor_id = ?, "
                                   "version = version + 1, updated_at = ? WHERE id = ?",
                                   {Value(FormatDate(on)), Value(into), Value(now), Value(id)})
@@ -413,6 +425,184 @@ Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const
     return changes_.Changed(s, "organizations", id);
   }));
   return Get(id);
+}
+
+namespace {
+
+// The field a split error names: "parts[1].member_ids".
+std::string PartField(std::size_t i, std::string_view field) {
+  return "parts[" + std::to_string(i) + "]." + std::string(field);
+}
+
+Status Renamed(const Status& st, const std::string& field) {
+  return Status::Error(st.code(), st.message_zh(), st.message_en(), field);
+}
+
+// FailedPrecondition with the field first, like InvalidArgument.
+Status Precondition(std::string field, std::string zh, std::string en) {
+  return Status::FailedPrecondition(std::move(zh), std::move(en), std::move(field));
+}
+
+}  // namespace
+
+Result<std::vector<Organization>> OrgService::Split(std::int64_t id, const std::vector<SplitPart>& parts,
+                                                    const std::string& on_date, std::optional<std::int64_t> version) {
+  constexpr std::size_t kMaxParts = 20;
+  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date"));
+  const std::string day = FormatDate(on);
+  if (parts.empty() || parts.size() > kMaxParts) {
+    return Status::InvalidArgument("parts", "请列出拆分出的 1–20 个新组织（parts）。",
+                                   "List 1–20 new organizations to split off (parts).");
+  }
+  JICENG_ASSIGN_OR_RETURN(auto original, Get(id));
+  // Each part is checked like a new organization (kind, name, unit, date).
+  std::vector<CheckedOrg> checked(parts.size());
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const SplitPart& part = parts[i];
+    OrgInput in;
+    in.unit_code = part.unit_code.value_or(std::to_string(original.unit_code));
+    in.parent_id = original.parent_id;
+    in.kind = part.kind.value_or(original.kind);
+    in.name = part.name;
+    in.established_on = day;
+    if (in.kind == "temporary_branch" || in.kind == "joint_branch") {
+      return Status::InvalidArgument(PartField(i, "kind"),
+                                     "拆分出的组织应为党委、党总支或党支部；临时党支部和联合党支部请单独建立。",
+                                     "A split-off organization is a committee, general branch or branch; create temporary "
+                                     "and joint branches on their own.");
+    }
+    if (auto errors = CheckInput(in, &checked[i]); !errors.empty()) {
+      return Renamed(errors.front(), PartField(i, errors.front().field()));
+    }
+    if (!names.insert(checked[i].name).second) {
+      return Status::InvalidArgument(PartField(i, "name"), "拆分出的组织不能重名。", "Two parts have the same name.");
+    }
+    if (part.member_ids.empty() && part.child_org_ids.empty()) {
+      return Status::InvalidArgument(PartField(i, "member_ids"), "每个新组织至少要有一名党员或一个下级组织。",
+                                     "Each new organization takes at least one member or child organization.");
+    }
+  }
+  std::vector<std::int64_t> new_ids;
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto org, FindOrg(s, id));
+    if (!org) return OrgNotFound(id);
+    if (version && *version != org->version) return VersionConflict();
+    if (org->status != "active") {
+      return Status::FailedPrecondition("只有在用的组织才能拆分。", "Only an active organization can be split.", "id");
+    }
+    if (day < org->established_on) {
+      return Status::InvalidArgument("on_date", "拆分日期不能早于该组织成立日期 " + org->established_on + "。",
+                                     "The split cannot precede the organization's founding (" + org->established_on + ").");
+    }
+    // The original's members and child organizations, to check what each part takes.
+    std::map<std::int64_t, std::string> members;  // id -> status
+    JICENG_RETURN_IF_ERROR(s.Query("SELECT id, status FROM members WHERE org_id = ? AND status <> 'left'", {Value(id)},
+                                   [&](const db::Row& r) {
+                                     members[r.Int(0)] = r.Text(1);
+                                     return Status::Ok();
+                                   }));
+    std::map<std::int64_t, std::string> children;  // id -> unit code
+    JICENG_RETURN_IF_ERROR(s.Query("SELECT o.id, un.code FROM organizations o JOIN units un ON un.id = o.unit_id "
+                                   "WHERE o.parent_id = ? AND o.status = 'active'",
+                                   {Value(id)}, [&](const db::Row& r) {
+                                     children[r.Int(0)] = r.Text(1);
+                                     return Status::Ok();
+                                   }));
+    std::set<std::int64_t> taken_members;
+    std::set<std::int64_t> taken_children;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      // The parent sits at the part's unit or above it, as for any new organization.
+      if (org->parent_id) {
+        JICENG_ASSIGN_OR_RETURN(auto parent, FindOrg(s, *org->parent_id));
+        const std::string parent_code = parent ? std::to_string(parent->unit_code) : "";
+        if (checked[i].unit_code.compare(0, parent_code.size(), parent_code) != 0) {
+          return Precondition(PartField(i, "unit_code"), "新组织须在上级组织所在单位或其下级单位。",
+                                            "A new organization must sit at or below its parent's unit.");
+        }
+      }
+      for (std::int64_t m : parts[i].member_ids) {
+        auto it = members.find(m);
+        if (it == members.end()) {
+          return Status::InvalidArgument(PartField(i, "member_ids"),
+                                         "编号为 " + std::to_string(m) + " 的党员不在本组织。",
+                                         "Member " + std::to_string(m) + " does not belong to this organization.");
+        }
+        if (it->second == "in_transit") {
+          return Precondition(PartField(i, "member_ids"),
+                                            "编号为 " + std::to_string(m) + " 的党员正在转接中，请办结转接后再拆分。",
+                                            "Member " + std::to_string(m) +
+                                                " is in transit; decide the transfer before the split.");
+        }
+        if (!taken_members.insert(m).second) {
+          return Status::InvalidArgument(PartField(i, "member_ids"),
+                                         "编号为 " + std::to_string(m) + " 的党员被分到了两个新组织。",
+                                         "Member " + std::to_string(m) + " is listed in two parts.");
+        }
+      }
+      for (std::int64_t c : parts[i].child_org_ids) {
+        auto it = children.find(c);
+        if (it == children.end()) {
+          return Status::InvalidArgument(PartField(i, "child_org_ids"),
+                                         "编号为 " + std::to_string(c) + " 的组织不是本组织的在用下级组织。",
+                                         "Organization " + std::to_string(c) + " is not an active child of this one.");
+        }
+        if (!taken_children.insert(c).second) {
+          return Status::InvalidArgument(PartField(i, "child_org_ids"),
+                                         "编号为 " + std::to_string(c) + " 的组织被分到了两个新组织。",
+                                         "Organization " + std::to_string(c) + " is listed in two parts.");
+        }
+        if (it->second.compare(0, checked[i].unit_code.size(), checked[i].unit_code) != 0) {
+          return Precondition(PartField(i, "child_org_ids"),
+                                            "编号为 " + std::to_string(c) + " 的下级组织不在新组织所在单位之下。",
+                                            "Child organization " + std::to_string(c) +
+                                                " does not sit at or below the new organization's unit.");
+        }
+      }
+    }
+    const std::string now = NowUtcIso();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      JICENG_ASSIGN_OR_RETURN(auto part_id, InsertOrg(s, checked[i]));
+      new_ids.push_back(part_id);
+      JICENG_RETURN_IF_ERROR(
+          s.Exec("UPDATE organizations SET split_from_id = ? WHERE id = ?", {Value(id), Value(part_id)}).status());
+      if (!parts[i].member_ids.empty()) {
+        db::Params p = {Value(part_id), Value(checked[i].unit_id), Value(checked[i].unit_code.substr(0, 2)), Value(now)};
+        std::string marks;
+        for (std::int64_t m : parts[i].member_ids) {
+          marks += marks.empty() ? "?" : ", ?";
+          p.emplace_back(m);
+          JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day, m));
+        }
+        JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", parts[i].member_ids));
+        JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, province_code = ?, "
+                                      "version = version + 1, updated_at = ? WHERE id IN (" +
+                                          marks + ")",
+                                      p)
+                                   .status());
+        JICENG_RETURN_IF_ERROR(FollowMembersProvince(s, "SELECT id FROM members WHERE org_id = ?", {Value(part_id)}));
+      }
+      for (std::int64_t c : parts[i].child_org_ids) {
+        JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET parent_id = ?, version = version + 1, updated_at = ? "
+                                      "WHERE id = ?",
+                                      {Value(part_id), Value(now), Value(c)})
+                                   .status());
+        JICENG_RETURN_IF_ERROR(changes_.Changed(s, "organizations", c));
+      }
+    }
+    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET version = version + 1, updated_at = ? WHERE id = ?",
+                                  {Value(now), Value(id)})
+                               .status());
+    return changes_.Changed(s, "organizations", id);
+  }));
+  std::vector<Organization> out;
+  JICENG_ASSIGN_OR_RETURN(auto after, Get(id));
+  out.push_back(std::move(after));
+  for (std::int64_t part_id : new_ids) {
+    JICENG_ASSIGN_OR_RETURN(auto part, Get(part_id));
+    out.push_back(std::move(part));
+  }
+  return out;
 }
 
 Result<TwoNewOrg> OrgService::RegisterTwoNew(const std::string& unit_code, const std::string& raw_name,

@@ -41,6 +41,16 @@ struct OrgInput {
   std::vector<std::string> covered_units = {};     // joint branches only
 };
 
+// One new organization of a split (党组织拆分): the members and child
+// organizations it takes from the original.
+struct SplitPart {
+  std::string name = {};
+  std::optional<std::string> kind = {};       // default: the original's kind
+  std::optional<std::string> unit_code = {};  // default: the original's unit
+  std::vector<std::int64_t> member_ids = {};
+  std::vector<std::int64_t> child_org_ids = {};
+};
+
 struct OrgFilter {
   std::vector<std::string> unit_prefixes;  // subtrees (codes); empty with nationwide=false: nothing
   bool nationwide = false;
@@ -103,6 +113,14 @@ class OrgService {
   Result<Organization> Dissolve(std::int64_t id, const std::string& on_date, std::optional<std::int64_t> version);
   // Moves members and child organizations of `id` to `into`, which succeeds it.
   Result<Organization> Merge(std::int64_t id, std::int64_t into, const std::string& on_date);
+
+  // Splits `id`: each part becomes a new organization beside it (same
+  // parent, established on `on_date`, split_from_id = id) and takes its listed
+  // members and child organizations; the original keeps the rest and stays.
+  // Offices the moved members held in the original end that day. Returns the
+  // original, then the parts in order.
+  Result<std::vector<Organization>> Split(std::int64_t id, const std::vector<SplitPart>& parts,
+                                          const std::string& on_date, std::optional<std::int64_t> version);
 
   Result<TwoNewOrg> RegisterTwoNew(const std::string& unit_code, const std::string& name, const std::string& kind,
                                    std::optional<std::string> registered_on);

@@ -32,6 +32,7 @@ struct Organization {
   std::string status = "active";  // active, dissolved, merged
   std::optional<std::string> ended_on = {};
   std::optional<std::int64_t> successor_id = {};
+  std::optional<std::int64_t> split_from_id = {};  // split off that organization on established_on
   std::int64_t version = 1;
   std::int64_t member_count = 0;  // active and in-transit members
   std::vector<std::uint64_t> covered_units = {};  // joint branches: the other units they cover

@@ -905,6 +905,17 @@ class AuthApi : public ApiSuite<AuthApi> {
       m.must_contain = "\"status\":\"merged\"";
       return m;
     });
+    rules["POST /api/v1/orgs/:id/split"] = Both([this, orgs](const Where& w) {
+      const std::string org = ThrowawayOrg(w.village);
+      const std::string member = ThrowawayMember(org);
+      MatrixRequest m{orgs + org + "/split",
+                      json{{"on_date", kPastDate},
+                           {"parts", json::array({json{{"name", Unique("中共拆分党支部")},
+                                                       {"member_ids", json::array({std::stoll(member)})}}})}},
+                      {}, 200};
+      m.must_contain = "\"split_from_id\":" + org;
+      return m;
+    });
     rules["POST /api/v1/two-new-orgs"] = Both([](const Where& w) {
       return MatrixRequest{"/api/v1/two-new-orgs",
                            json{{"unit_code", w.village}, {"name", Unique("矩阵种养合作社")},

@@ -39,6 +39,7 @@ nlohmann::json OrgJson(const MembersDeps& d, const Organization& o) {
           {"status", o.status},
           {"ended_on", Opt(o.ended_on)},
           {"successor_id", Opt(o.successor_id)},
+          {"split_from_id", Opt(o.split_from_id)},
           {"version", o.version},
           {"member_count", o.member_count},
           {"covered_units", std::move(covered)}};
@@ -225,6 +226,74 @@ Result<Reply> MergeOrg(const ApiRequest& req, const MembersDeps& d) {
   if (!d.access.Allows(*req.principal, "orgs.write", into_unit)) return accounts::PermissionDenied(d.access.roles(), "orgs.write");
   JICENG_ASSIGN_OR_RETURN(auto org, d.orgs.Merge(id, *into, on));
   return Reply{200, {{"org", OrgJson(d, org)}}, {}};
+}
+
+// Reads one part of a split; errors name "parts[i].field".
+Result<orgs::SplitPart> SplitPartFrom(const nlohmann::json& item, std::size_t i) {
+  const std::string at = "parts[" + std::to_string(i) + "].";
+  orgs::SplitPart part;
+  auto text = [&](const char* key, bool required) -> Result<std::optional<std::string>> {
+    if (!item.contains(key) || item[key].is_null()) {
+      if (!required) return std::optional<std::string>();
+      return Status::InvalidArgument(at + key, "请填写新组织的名称。", "Give the new organization's name.");
+    }
+    if (!item[key].is_string()) {
+      return Status::InvalidArgument(at + key, std::string(key) + " 应为文字。", std::string(key) + " must be a string.");
+    }
+    return std::optional<std::string>(item[key].get<std::string>());
+  };
+  auto ids = [&](const char* key) -> Result<std::vector<std::int64_t>> {
+    std::vector<std::int64_t> out;
+    if (!item.contains(key) || item[key].is_null()) return out;
+    if (!item[key].is_array() || item[key].size() > 5000) {
+      return Status::InvalidArgument(at + key, std::string(key) + " 应为编号列表（最多 5000 个）。",
+                                     std::string(key) + " must be a list of ids (at most 5,000).");
+    }
+    for (const auto& v : item[key]) {
+      if (!v.is_number_integer()) {
+        return Status::InvalidArgument(at + key, std::string(key) + " 应为整数编号列表。",
+                                       std::string(key) + " must be a list of integer ids.");
+      }
+      out.push_back(v.get<std::int64_t>());
+    }
+    return out;
+  };
+  for (const auto& [key, value] : item.items()) {
+    if (key != "name" && key != "kind" && key != "unit_code" && key != "member_ids" && key != "child_org_ids") {
+      return Status::InvalidArgument(at + key, "不认识的字段：" + key + "。", "Unknown field: " + key + ".");
+    }
+  }
+  JICENG_ASSIGN_OR_RETURN(auto name, text("name", true));
+  part.name = *name;
+  JICENG_ASSIGN_OR_RETURN(part.kind, text("kind", false));
+  JICENG_ASSIGN_OR_RETURN(part.unit_code, text("unit_code", false));
+  JICENG_ASSIGN_OR_RETURN(part.member_ids, ids("member_ids"));
+  JICENG_ASSIGN_OR_RETURN(part.child_org_ids, ids("child_org_ids"));
+  return part;
+}
+
+Result<Reply> SplitOrg(const ApiRequest& req, const MembersDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
+  req.audit_target = "org:" + std::to_string(id);
+  JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
+  JICENG_ASSIGN_OR_RETURN(auto on, body.RequiredString("on_date"));
+  JICENG_ASSIGN_OR_RETURN(auto version, body.OptionalInt("version"));
+  JICENG_ASSIGN_OR_RETURN(auto list, body.ObjectList("parts", 20));
+  JICENG_RETURN_IF_ERROR(body.Finish());
+  std::vector<orgs::SplitPart> parts;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    JICENG_ASSIGN_OR_RETURN(auto part, SplitPartFrom(list[i], i));
+    // A part placed at another unit must lie in the caller's scope too.
+    if (part.unit_code) {
+      JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(*part.unit_code, "parts[" + std::to_string(i) + "].unit_code"));
+      if (!d.access.Allows(*req.principal, "orgs.write", code)) return accounts::PermissionDenied(d.access.roles(), "orgs.write");
+    }
+    parts.push_back(std::move(part));
+  }
+  JICENG_ASSIGN_OR_RETURN(auto result, d.orgs.Split(id, parts, on, version));
+  nlohmann::json made = nlohmann::json::array();
+  for (std::size_t i = 1; i < result.size(); ++i) made.push_back(OrgJson(d, result[i]));
+  return Reply{200, {{"org", OrgJson(d, result.front())}, {"parts", std::move(made)}}, {}};
 }
 
 Result<Reply> RegisterTwoNew(const ApiRequest& req, const MembersDeps& d) {
@@ -699,6 +768,8 @@ void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps) {
                     "orgs.write", org_unit, "orgs.dissolve"});
   routes.push_back({"POST", "/api/v1/orgs/:id/merge", [d](const ApiRequest& r) { return MergeOrg(r, *d); }, "orgs.write",
                     org_unit, "orgs.merge"});
+  routes.push_back({"POST", "/api/v1/orgs/:id/split", [d](const ApiRequest& r) { return SplitOrg(r, *d); }, "orgs.write",
+                    org_unit, "orgs.split"});
   routes.push_back({"POST", "/api/v1/two-new-orgs", [d](const ApiRequest& r) { return RegisterTwoNew(r, *d); },
                     "orgs.write", UnitFromBody("unit_code"), "orgs.two_new.register"});
   routes.push_back({"GET", "/api/v1/units/:code/coverage", [d](const ApiRequest& r) { return GetCoverage(r, *d); },

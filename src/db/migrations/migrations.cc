@@ -1011,6 +1011,19 @@ CREATE INDEX members_unit_status ON members(unit_id, status, id);
 CREATE INDEX organizations_name ON organizations(name);
 )sql";
 
+// Version 10: an organization split off another one (党组织拆分) names it;
+// the original keeps its row and its remaining members, so the history of
+// both sides stays readable.
+constexpr std::string_view kV10OrgSplit = R"sql(
+ALTER TABLE organizations ADD COLUMN split_from_id INTEGER REFERENCES organizations(id);
+CREATE INDEX organizations_split_from ON organizations(split_from_id);
+)sql";
+
+constexpr std::string_view kV10OrgSplitPostgres = R"sql(
+ALTER TABLE organizations ADD COLUMN split_from_id BIGINT REFERENCES organizations(id);
+CREATE INDEX organizations_split_from ON organizations(split_from_id);
+)sql";
+
 constexpr Migration kShipped[] = {
     {1, "units", kV1Units, kV1UnitsPostgres},
     {2, "accounts", kV2Accounts, kV2AccountsPostgres},
@@ -1020,6 +1033,7 @@ constexpr Migration kShipped[] = {
     {6, "change_log", kV6ChangeLog, kV6ChangeLogPostgres},
     {7, "member_list_index", kV7MemberListIndex, kV7MemberListIndex},
     {8, "province_code_everywhere", kV8ProvinceCodeEverywhere, kV8ProvinceCodeEverywherePostgres},
+    {10, "org_split", kV10OrgSplit, kV10OrgSplitPostgres},
 };
 
 // Portable: the same text on both engines.
