@@ -42,6 +42,17 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->engine->FollowTable("units", [units](std::span<const std::int64_t> ids) { return units->Refresh(ids); });
   app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes);
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes);
+  if (with_figures) {
+    std::vector<std::string> stages;
+    for (const auto& stage : app->membership_rules->stages()) stages.push_back(stage.id);
+    app->roster_counts = std::make_unique<members::RosterCounts>(*app->engine, stages);
+    if (app->roster_counts->usable()) {
+      app->members->UseRosterCounts(app->roster_counts.get());
+    } else {
+      spdlog::warn("指标 members/pipeline 与发展阶段不对应，党员列表的总数改用 SQL 计数 / the members and pipeline "
+                   "indicators do not split the stages; member-list totals are counted in SQL");
+    }
+  }
   app->dues = std::make_unique<members::DuesService>(*app->db, changes);
   app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules, changes);
   app->officers = std::make_unique<orgs::OfficerService>(*app->db);

@@ -17,6 +17,7 @@
 #include "api/handlers/org_work_handler.h"
 #include "members/member_service.h"
 #include "members/membership_rules.h"
+#include "members/roster_counts.h"
 #include "members/task_team_service.h"
 #include "orgs/officer_service.h"
 #include "orgs/org_service.h"
@@ -39,6 +40,7 @@ struct App {
   std::unique_ptr<analytics::RollupEngine> engine = {};
   std::unique_ptr<members::MembershipRules> membership_rules = {};
   std::unique_ptr<orgs::OrgService> orgs = {};
+  std::unique_ptr<members::RosterCounts> roster_counts = {};
   std::unique_ptr<members::MemberService> members = {};
   std::unique_ptr<members::DuesService> dues = {};
   std::unique_ptr<members::MeetingService> meetings = {};

@@ -22,6 +22,8 @@
 
 namespace jiceng::members {
 
+class RosterCounts;
+
 struct MemberInput {
   std::int64_t org_id = 0;
   std::string name = {};
@@ -117,7 +119,11 @@ class MemberService {
   Result<std::vector<std::int64_t>> InsertMembers(db::Session& s, std::span<const NewMember> rows,
                                                          std::optional<std::int64_t> by_user);
   Result<Member> Get(std::int64_t id);
+  // A page of members (by unit code, then id) and how many match in all.
   Result<std::pair<std::vector<Member>, std::size_t>> List(const MemberFilter& filter);
+  // From now on the list takes its totals from `counts` where it can (it
+  // must outlive this service); without it every total is a COUNT(*).
+  void UseRosterCounts(const RosterCounts* counts) { roster_counts_ = counts; }
   Result<Member> Update(std::int64_t id, const MemberPatch& patch, std::optional<std::int64_t> version);
   Result<std::vector<StageEvent>> Timeline(std::int64_t id);
 
@@ -143,11 +149,14 @@ class MemberService {
 
  private:
   Result<Member> Load(db::Session& s, std::int64_t id);
+  // The list's total from the roll-up engine, when it can answer the filter.
+  std::optional<std::size_t> CountFromEngine(const MemberFilter& f) const;
 
   db::Database& db_;
   const hierarchy::HierarchyService& hierarchy_;
   const MembershipRules& rules_;
   analytics::ChangeSink& changes_;
+  const RosterCounts* roster_counts_ = nullptr;
 };
 
 }  // namespace jiceng::members
