@@ -337,6 +337,23 @@ std::vector<std::uint64_t> UnitTree::CodesInSubtree(std::uint64_t code, Level le
   return out;
 }
 
+std::vector<std::int64_t> UnitTree::IdsInSubtree(std::uint64_t code, std::size_t skip, std::size_t max) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::int64_t> out;
+  std::size_t begin = 0;
+  std::size_t end = by_rank_.size();
+  if (code != 0) {
+    auto index = IndexOf(code);
+    if (!index) return out;
+    begin = nodes_[*index].rank;
+    end = nodes_[*index].end;
+  } else if (!by_rank_.empty() && nodes_[by_rank_[0]].code == 0) {
+    begin = 1;  // the country's own node holds no unit
+  }
+  for (std::size_t r = begin + skip; r < end && out.size() < max; ++r) out.push_back(nodes_[by_rank_[r]].id);
+  return out;
+}
+
 UnitPage UnitTree::UnitsAt(std::optional<std::uint64_t> root, Level level, std::size_t offset,
                            std::size_t limit) const {
   std::shared_lock lock(mutex_);

@@ -76,6 +76,10 @@ class UnitTree {
   // Codes of the units of `level` in the subtree of `code` (itself
   // included), in code order; retired units only when asked.
   std::vector<std::uint64_t> CodesInSubtree(std::uint64_t code, Level level, bool include_retired) const;
+  // Ids of the units in the subtree of `code` (itself first; 0 = the whole
+  // country), retired ones included, in code order: the `skip`-th on, at
+  // most `max` of them. Walks a large subtree a slice at a time.
+  std::vector<std::int64_t> IdsInSubtree(std::uint64_t code, std::size_t skip, std::size_t max) const;
   // Active units of `level` under `root` (the whole country when nullopt), in
   // code order, paged; total counts them all.
   UnitPage UnitsAt(std::optional<std::uint64_t> root, Level level, std::size_t offset, std::size_t limit) const;

@@ -62,6 +62,22 @@ TEST(UnitTree, SubtreeRangeCoversExactlyTheDescendants) {
   EXPECT_EQ(tibet.subtree_end - tibet.rank, 7u);
 }
 
+TEST(UnitTree, IdsInSubtreeWalkTheSubtreeInCodeOrderASliceAtATime) {
+  auto tree = Build(SmallTree());
+  auto id = [&](std::uint64_t code) { return tree->Find(code)->id; };
+  const std::vector<std::int64_t> bomi = {id(540424), id(540424100), id(540424100201), id(540424100202), id(540424101)};
+  EXPECT_EQ(tree->IdsInSubtree(540424, 0, 100), bomi);
+  EXPECT_EQ(tree->IdsInSubtree(540424, 1, 2), (std::vector<std::int64_t>{bomi[1], bomi[2]}));
+  EXPECT_EQ(tree->IdsInSubtree(540424, 4, 2), (std::vector<std::int64_t>{bomi[4]}));
+  EXPECT_TRUE(tree->IdsInSubtree(540424, 5, 2).empty());
+  EXPECT_TRUE(tree->IdsInSubtree(999999, 0, 2).empty());
+  // 0 is the whole country, Beijing (11) first.
+  auto all = tree->IdsInSubtree(0, 0, 100);
+  ASSERT_EQ(all.size(), 14u);
+  EXPECT_EQ(all.front(), id(11));
+  EXPECT_EQ(all.back(), id(540424101));
+}
+
 TEST(UnitTree, ChildrenArePagedInCodeOrder) {
   auto tree = Build(SmallTree());
   auto provinces = tree->Children(0, 0, 10, false);

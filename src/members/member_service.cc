@@ -1,5 +1,8 @@
 #include "members/member_service.h"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "common/clock.h"
 #include "db/sql_filters.h"
 #include "members/roster_counts.h"
@@ -350,61 +353,132 @@ Result<Member> MemberService::Create(const MemberInput& in, std::optional<std::i
   return Get(id);
 }
 
-Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const MemberFilter& f) {
-  std::string where = "1 = 1";
-  db::Params params;
-  if (!f.nationwide) {
-    if (f.unit_prefixes.empty()) return std::make_pair(std::vector<Member>{}, std::size_t{0});
-    where += " AND " + db::CodePrefixCondition("un.code", f.unit_prefixes, params);
+namespace {
+
+// The filter's subtrees, each once and none inside another, in code order;
+// {"0"} for the whole country.
+std::vector<std::string> SubtreeRoots(const MemberFilter& f) {
+  if (f.nationwide) return {"0"};
+  std::vector<std::string> roots;
+  for (const std::string& code : f.unit_prefixes) {
+    bool nested = false;
+    for (const std::string& other : f.unit_prefixes) {
+      nested = nested || (other.size() < code.size() && code.compare(0, other.size(), other) == 0);
+    }
+    if (!nested) roots.push_back(code);
   }
+  std::sort(roots.begin(), roots.end());
+  roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+  return roots;
+}
+
+}  // namespace
+
+Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const MemberFilter& f) {
+  if (!f.nationwide && f.unit_prefixes.empty()) return std::make_pair(std::vector<Member>{}, std::size_t{0});
+  // The filters other than the place, on members alone.
+  std::string filters = "1 = 1";
+  db::Params filter_params;
   if (f.org_id) {
-    where += " AND m.org_id = ?";
-    params.emplace_back(*f.org_id);
+    filters += " AND m.org_id = ?";
+    filter_params.emplace_back(*f.org_id);
   }
   if (f.stage) {
-    where += " AND m.stage = ?";
-    params.emplace_back(*f.stage);
+    filters += " AND m.stage = ?";
+    filter_params.emplace_back(*f.stage);
   }
   if (f.situation) {
-    where += " AND m.situation = ?";
-    params.emplace_back(*f.situation);
+    filters += " AND m.situation = ?";
+    filter_params.emplace_back(*f.situation);
   }
   if (f.status) {
-    where += " AND m.status = ?";
-    params.emplace_back(*f.status);
+    filters += " AND m.status = ?";
+    filter_params.emplace_back(*f.status);
   } else {
-    where += " AND m.status <> 'left'";
+    filters += " AND m.status <> 'left'";
   }
   if (!f.name.empty()) {
-    const std::string pattern = db::ContainsPattern(f.name);
-    where += " AND m.name LIKE ? ESCAPE '\\'";
-    params.emplace_back(pattern);
+    filters += " AND m.name LIKE ? ESCAPE '\\'";
+    filter_params.emplace_back(db::ContainsPattern(f.name));
   }
+  const std::vector<std::string> roots = SubtreeRoots(f);
+
   std::pair<std::vector<Member>, std::size_t> out;
   const std::optional<std::size_t> counted = CountFromEngine(f);
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    const std::string from = " FROM members m JOIN units un ON un.id = m.unit_id WHERE " + where;
     if (counted) {
       out.second = *counted;
     } else {
-      JICENG_ASSIGN_OR_RETURN(auto count, s.QueryOne("SELECT COUNT(*)" + from, params));
+      std::string where = filters;
+      db::Params params = filter_params;
+      if (!f.nationwide) where += " AND " + db::CodePrefixCondition("un.code", f.unit_prefixes, params);
+      JICENG_ASSIGN_OR_RETURN(auto count, s.QueryOne("SELECT COUNT(*) FROM members m JOIN units un ON un.id = "
+                                                     "m.unit_id WHERE " + where,
+                                                     params));
       out.second = static_cast<std::size_t>(count->Int(0));
     }
-    db::Params page = params;
-    page.emplace_back(static_cast<std::int64_t>(f.limit));
-    page.emplace_back(static_cast<std::int64_t>(f.offset));
-    // The page's ids first, then their rows. In unit-code order the first
-    // pages come from walking the units' code index and each unit's
-    // (unit_id, status, id) entries, stopping after the page, instead of
-    // collecting and sorting the ids of a whole county's 50,000 members.
-    return s.Query(std::string("SELECT ") + kColumns +
-                       " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id IN (SELECT m.id" + from +
-                       " ORDER BY un.code, m.id LIMIT ? OFFSET ?) ORDER BY un.code, m.id",
-                   page,
-                   [&](const db::Row& row) {
-                     out.first.push_back(ReadMember(row));
-                     return Status::Ok();
-                   });
+    // The page's ids, in unit-code order and then by id: walk the subtrees'
+    // units in code order (from memory) a slice at a time, growing slices,
+    // and stop once the page is full. The first page of a county reads the
+    // members of its first units, not all 50,000 of them.
+    std::vector<std::int64_t> ids;
+    std::size_t skip = f.offset;
+    for (const std::string& root : roots) {
+      const std::uint64_t code = std::stoull(root);
+      std::size_t at = 0;
+      std::size_t slice = 64;
+      while (ids.size() < f.limit) {
+        const std::vector<std::int64_t> units = hierarchy_.tree().IdsInSubtree(code, at, slice);
+        if (units.empty()) break;
+        at += units.size();
+        slice = std::min<std::size_t>(slice * 2, 4096);
+        std::unordered_map<std::int64_t, std::size_t> place;
+        db::Params params = filter_params;
+        std::string marks;
+        for (std::size_t i = 0; i < units.size(); ++i) {
+          place.emplace(units[i], i);
+          marks += i ? ", ?" : "?";
+          params.emplace_back(units[i]);
+        }
+        std::vector<std::pair<std::size_t, std::int64_t>> found;  // (unit's place, member id)
+        JICENG_RETURN_IF_ERROR(s.Query("SELECT m.id, m.unit_id FROM members m WHERE " + filters + " AND m.unit_id IN (" +
+                                           marks + ")",
+                                       params, [&](const db::Row& row) {
+                                         found.emplace_back(place.at(row.Int(1)), row.Int(0));
+                                         return Status::Ok();
+                                       }));
+        std::sort(found.begin(), found.end());
+        for (const auto& [unit_place, id] : found) {
+          if (skip > 0) {
+            --skip;
+          } else if (ids.size() < f.limit) {
+            ids.push_back(id);
+          }
+        }
+      }
+      if (ids.size() >= f.limit) break;
+    }
+    // Their rows, a thousand ids at a time (an export asks for 100,000).
+    std::unordered_map<std::int64_t, std::size_t> order;
+    for (std::size_t i = 0; i < ids.size(); ++i) order.emplace(ids[i], i);
+    out.first.resize(ids.size());
+    constexpr std::size_t kChunk = 1000;
+    for (std::size_t from = 0; from < ids.size(); from += kChunk) {
+      db::Params params;
+      std::string marks;
+      for (std::size_t i = from; i < ids.size() && i < from + kChunk; ++i) {
+        marks += i > from ? ", ?" : "?";
+        params.emplace_back(ids[i]);
+      }
+      JICENG_RETURN_IF_ERROR(s.Query(std::string("SELECT ") + kColumns +
+                                         " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id IN (" + marks + ")",
+                                     params, [&](const db::Row& row) {
+                                       Member m = ReadMember(row);
+                                       out.first[order.at(m.id)] = std::move(m);
+                                       return Status::Ok();
+                                     }));
+    }
+    return Status::Ok();
   }));
   return out;
 }
@@ -412,21 +486,14 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
 std::optional<std::size_t> MemberService::CountFromEngine(const MemberFilter& f) const {
   if (roster_counts_ == nullptr || f.org_id || f.status || !f.name.empty()) return std::nullopt;
   std::vector<std::int64_t> units;
-  if (f.nationwide) {
-    units.push_back(analytics::kNation);
-  } else {
-    // Subtrees inside another listed subtree are counted once.
-    for (const std::string& code : f.unit_prefixes) {
-      bool nested = false;
-      for (const std::string& other : f.unit_prefixes) {
-        nested = nested || (other.size() < code.size() && code.compare(0, other.size(), other) == 0) ||
-                 (other == code && &other < &code);
-      }
-      if (nested) continue;
-      auto unit = hierarchy_.Get(code);
-      if (!unit.ok()) return std::nullopt;
-      units.push_back(unit->id);
+  for (const std::string& code : SubtreeRoots(f)) {
+    if (code == "0") {
+      units.push_back(analytics::kNation);
+      continue;
     }
+    auto unit = hierarchy_.Get(code);
+    if (!unit.ok()) return std::nullopt;
+    units.push_back(unit->id);
   }
   auto n = roster_counts_->Count(units, f.stage, f.situation);
   if (!n || *n < 0) return std::nullopt;
