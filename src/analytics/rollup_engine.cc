@@ -59,9 +59,10 @@ void RollupEngine::Series::Add(std::uint32_t unit, std::int64_t delta) {
 RollupEngine::~RollupEngine() = default;
 
 Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::vector<IndicatorDef> defs,
-                                                         const ProgressFn& progress) {
-  std::unique_ptr<RollupEngine> engine(new RollupEngine(db));
+                                                         const ProgressFn& progress, Mode mode) {
+  std::unique_ptr<RollupEngine> engine(new RollupEngine(db, mode));
   JICENG_RETURN_IF_ERROR(engine->Init(std::move(defs)));
+  if (mode == Mode::kLogOnly) return engine;  // knows which tables to log; counts nothing
   // One snapshot: the units, every indicator's records and the change log's
   // position agree, so following the log from there misses nothing.
   JICENG_RETURN_IF_ERROR(db.Read([&](db::Session& s) -> Status {
@@ -359,6 +360,7 @@ Status RollupEngine::Changed(db::Session& session, std::string_view table, std::
                                       "INSERT INTO change_log (table_name, row_id, created_at) VALUES (?, ?, ?) "
                                       "RETURNING id",
                                       {db::Value(std::string(table)), db::Value(id), db::Value(NowUtcIso())}));
+  if (mode_ == Mode::kLogOnly) return Status::Ok();  // the servers apply it from change_log
   session.AfterCommit([this, t = std::string(table), id, change] {
     std::lock_guard lock(apply_mutex_);
     const std::int64_t one[] = {id};
@@ -383,6 +385,7 @@ Status RollupEngine::ChangedMany(db::Session& session, std::string_view table, s
   for (std::int64_t id : ids) rows.push_back({db::Value(std::string(table)), db::Value(id), db::Value(now)});
   static const std::string kColumns[] = {"table_name", "row_id", "created_at"};
   JICENG_RETURN_IF_ERROR(session.BulkInsert("change_log", kColumns, rows).status());
+  if (mode_ == Mode::kLogOnly) return Status::Ok();  // the servers apply them from change_log
   JICENG_ASSIGN_OR_RETURN(auto last, session.QueryOne("SELECT MAX(id) FROM change_log"));
   const std::int64_t to = last ? last->Int(0) : 0;
   const auto from = to - static_cast<std::int64_t>(ids.size()) + 1;  // writers are serialized
@@ -404,6 +407,7 @@ Result<std::int64_t> RollupEngine::FollowChangeLog() {
   // apply_mutex_, so calling them under it would deadlock.
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> to_follow;
   std::int64_t read_total = 0;
+  if (mode_ == Mode::kLogOnly) return read_total;
   std::unique_lock lock(apply_mutex_);
   for (;;) {
     std::map<std::string, std::vector<std::int64_t>> by_table;
@@ -447,6 +451,10 @@ Result<std::vector<RollupEngine::Figure>> RollupEngine::Figures(std::string_view
   const State* state = nullptr;
   for (const auto& s : states_) {
     if (s->def.id == indicator) state = s.get();
+  }
+  if (mode_ == Mode::kLogOnly) {
+    return Status::FailedPrecondition("这个进程没有载入汇总数据，请向 jiceng serve 查询。",
+                                      "This process holds no figures; ask a running jiceng serve.");
   }
   if (!state) {
     const std::string id(indicator);

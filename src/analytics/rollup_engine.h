@@ -56,11 +56,19 @@ class RollupEngine final : public ChangeSink {
   // (indicator id, records read so far) while loading; called every 100,000 records and at the end.
   using ProgressFn = std::function<void(std::string_view indicator, std::int64_t records)>;
 
+  // kFigures: every figure in memory, kept live (a server).
+  // kLogOnly: no figures; a write to a table an indicator (or a FollowTable
+  // follower) reads is only recorded in change_log, in the writer's
+  // transaction, for the servers on the same database to apply (the command
+  // line tools: demo, user, import-members, import-orgs). Figures() answers
+  // kFailedPrecondition and FollowChangeLog() reads nothing.
+  enum class Mode { kFigures, kLogOnly };
+
   // Checks every indicator's SELECT against the database (a missing column or
   // table is an error naming the definition's file and line) and loads every
-  // figure from one consistent snapshot.
+  // figure from one consistent snapshot (kFigures).
   static Result<std::unique_ptr<RollupEngine>> Load(db::Database& db, std::vector<IndicatorDef> defs,
-                                                    const ProgressFn& progress = {});
+                                                    const ProgressFn& progress = {}, Mode mode = Mode::kFigures);
   ~RollupEngine() override;
 
   // ChangeSink.
@@ -156,7 +164,7 @@ class RollupEngine final : public ChangeSink {
     std::vector<std::string> dims;
   };
 
-  explicit RollupEngine(db::Database& db) : db_(db) {}
+  RollupEngine(db::Database& db, Mode mode) : db_(db), mode_(mode) {}
   Status Init(std::vector<IndicatorDef> defs);
   Status LoadUnits(db::Session& session);
   Status LoadAll(db::Session& session, const ProgressFn& progress);
@@ -170,6 +178,7 @@ class RollupEngine final : public ChangeSink {
   void NoteApplied(std::int64_t change);
 
   db::Database& db_;
+  const Mode mode_;
   std::vector<IndicatorDef> defs_;
   std::vector<std::unique_ptr<State>> states_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_table_;  // table -> states reading it

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "api_suite.h"
@@ -189,6 +190,53 @@ TEST_F(FiguresApi, TwoServersOnOneDatabaseFollowEachOthersWrites) {
   ASSERT_EQ(m.status, 201) << m;
   EXPECT_EQ(Figure(b, q), start + 2) << "read-your-writes on the second server";
   EXPECT_EQ(eventually(http(), q, start + 2), start + 2) << "the first server never saw the second one's write";
+}
+
+TEST_F(FiguresApi, CommandLineImportsReachARunningServerWithoutRestart) {
+  // Waits until the server answers `want` for `query` (it follows change_log every 200 ms).
+  auto eventually = [&](const std::string& query, std::int64_t want) {
+    std::int64_t got = -1;
+    for (int i = 0; i < 100 && got != want; ++i) {
+      if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      got = Figure(http(), query);
+    }
+    return got;
+  };
+  const std::string unit = "540424100204";
+  const std::string orgs_q = "indicator=orgs&unit=" + unit;
+  const std::string members_q = "indicator=members&unit=" + unit;
+  const auto orgs_before = Figure(http(), orgs_q);
+  const auto members_before = Figure(http(), members_q);
+  const std::string migrant_q = members_q + "&where=situation%3Amigrant";
+  const auto migrant_before = Figure(http(), migrant_q);
+  ASSERT_GE(orgs_before, 0);
+  ASSERT_GE(members_before, 0);
+
+  const std::string orgs_file = (TestDir() / "figures-cli-orgs.csv").string();
+  {
+    std::ofstream out(orgs_file, std::ios::binary);
+    out << "组织名称,组织类型,所在单位代码\n"
+           "命令行导入一支部,党支部," << unit << "\n"
+           "命令行导入二支部,党支部," << unit << "\n";
+  }
+  CommandResult orgs = RunJiceng({"import-orgs", orgs_file, "--db", server_->db()});
+  ASSERT_EQ(orgs.exit_code, 0) << orgs;
+  EXPECT_EQ(eventually(orgs_q, orgs_before + 2), orgs_before + 2)
+      << "the running server never counted the organizations `jiceng import-orgs` wrote";
+
+  const std::string members_file = (TestDir() / "figures-cli-members.csv").string();
+  {
+    std::ofstream out(members_file, std::ios::binary);
+    out << "姓名,性别,出生日期,所属组织,状态,入党日期,分类\n"
+           "命令甲,男,1980-01-01,命令行导入一支部,正式党员,2005-07-01,在职\n"
+           "命令乙,女,1981-02-02,命令行导入一支部,预备党员,2025-07-01,外出流动\n"
+           "命令丙,男,1982-03-03,命令行导入二支部,正式党员,2006-07-01,年老体弱\n";
+  }
+  CommandResult members = RunJiceng({"import-members", members_file, "--db", server_->db()});
+  ASSERT_EQ(members.exit_code, 0) << members;
+  EXPECT_EQ(eventually(members_q, members_before + 3), members_before + 3)
+      << "the running server never counted the members `jiceng import-members` wrote";
+  EXPECT_EQ(Figure(http(), migrant_q), migrant_before + 1) << "the imported members' dimensions";
 }
 
 }  // namespace
