@@ -80,6 +80,27 @@ class RollupEngine final : public ChangeSink {
   // were read. A server calls it from a background thread.
   Result<std::int64_t> FollowChangeLog();
 
+  // Deletes the change_log entries created before `before` (UTC ISO-8601)
+  // that this process has read, in batches of 10,000 (one write each, so
+  // writers are never held up long), always keeping the newest entry (SQLite
+  // would reuse its id). Each batch records the highest id it deleted in
+  // change_log_prunes. Returns how many entries were deleted. A live follower
+  // reads an entry within a poll, so only a follower that stopped following
+  // for longer than the retention misses entries: it finds the recorded
+  // horizon past its position and rebuilds every figure (FollowChangeLog); a
+  // process that was down rebuilds at start anyway.
+  Result<std::int64_t> PruneChangeLog(const std::string& before);
+
+  // Re-reads the figures of the indicators `which` selects (every one when
+  // empty) from one snapshot while writes go on, brings them up to the
+  // changes committed meanwhile and swaps them in at once: a reader sees the
+  // old figures or the new, never a mix. Changes keep being applied to the
+  // old figures until the swap.
+  Status Rebuild(const std::function<bool(const IndicatorDef&)>& which = {});
+
+  // How many times figures were rebuilt in place since Load (tests, logs).
+  std::int64_t rebuilds() const { return rebuilds_.load(); }
+
   // Also publish changes of `table` to the change log, and call `fn` with the
   // ids of its rows that other processes changed, as FollowChangeLog finds
   // them (the hierarchy follows villager groups this way). Set at start.
@@ -166,14 +187,23 @@ class RollupEngine final : public ChangeSink {
 
   RollupEngine(db::Database& db, Mode mode) : db_(db), mode_(mode) {}
   Status Init(std::vector<IndicatorDef> defs);
-  Status LoadUnits(db::Session& session);
-  Status LoadAll(db::Session& session, const ProgressFn& progress);
+  std::unique_ptr<State> NewState(const IndicatorDef& def) const;
+  static Status LoadUnits(db::Session& session, std::vector<std::uint32_t>& parent);
+  // Reads every record of `states` into them (which nobody else sees yet), with `parent`.
+  Status LoadStates(db::Session& session, std::span<State* const> states, const std::vector<std::uint32_t>& parent,
+                    const ProgressFn& progress);
+  // The highest change_log id and the pruning horizon, as `session` sees them.
+  static Result<std::pair<std::int64_t, std::int64_t>> LogPosition(db::Session& session);
+  // Rebuild; `full`: every indicator and the follower's position too (it missed pruned changes).
+  Status RebuildStates(const std::function<bool(const IndicatorDef&)>& which, bool full);
   Result<Read> ParseRow(const State& state, const db::Row& row) const;
   std::uint32_t SeriesFor(State& state, const Read& read);  // REQUIRES: data_mutex_ held exclusively
-  void AddPath(Series& series, std::uint32_t unit, std::int64_t delta);
+  void AddPath(Series& series, std::uint32_t unit, std::int64_t delta);  // REQUIRES: apply_mutex_ (parent_)
   void Set(State& state, std::int64_t id, const Read* read);  // REQUIRES: data_mutex_ exclusive
-  // Re-reads `ids` of `table` (and what depends on them) and applies the difference.
-  Status Apply(std::string_view table, std::span<const std::int64_t> ids);  // REQUIRES: apply_mutex_
+  // Re-reads `ids` of `table` (and what depends on them) and applies the
+  // difference to every state reading `table`, or only to those of `only`.
+  Status Apply(std::string_view table, std::span<const std::int64_t> ids,
+               std::span<State* const> only = {});  // REQUIRES: apply_mutex_
   Status EnsureUnits(db::Session& session, const std::vector<std::int64_t>& units);
   void NoteApplied(std::int64_t change);
 
@@ -188,6 +218,7 @@ class RollupEngine final : public ChangeSink {
   mutable std::shared_mutex data_mutex_;
   std::int64_t followed_ = 0;          // change_log ids up to this one were read by FollowChangeLog
   std::unordered_set<std::int64_t> own_applied_;  // this process's changes, applied at commit
+  std::atomic<std::int64_t> rebuilds_{0};
   mutable std::mutex as_of_mutex_;
   AsOf as_of_;
 };

@@ -444,6 +444,69 @@ TEST_P(RollupEngineTest, AFollowerNeverDeadlocksWithAWriterHoldingItsOwnLock) {
   }
 }
 
+// Pruning deletes what every follower has read and nothing newer than the
+// cutoff; a follower that fell behind the pruned entries notices and rebuilds
+// every figure instead of drifting.
+TEST_P(RollupEngineTest, PruningKeepsTheNewestAndALaggingFollowerRebuilds) {
+  std::mt19937 rng(7);
+  Writer writer(rng, units_, *engine_);
+  auto steps = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      std::string what;
+      ASSERT_TRUE(db_->Write([&](db::Session& s) { return writer.Step(s, &what); }).ok()) << what;
+    }
+  };
+  auto log_size = [&] {
+    std::int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COUNT(*) FROM change_log"));
+      n = row->Int(0);
+      return Status::Ok();
+    }).ok());
+    return n;
+  };
+  auto matches_sql = [&](RollupEngine& engine) {
+    for (const IndicatorDef& def : defs_) {
+      std::vector<std::int64_t> sample = {kNation, units_[0].id, units_[5].id, units_.back().id};
+      auto got = engine.Figures(def.id, sample, {});
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      for (std::size_t i = 0; i < sample.size(); ++i) {
+        ASSERT_EQ((*got)[i].total, Sql(def, sample[i], {})) << def.id << " at unit " << sample[i];
+      }
+    }
+  };
+  steps(10);
+  ASSERT_TRUE(follower_->FollowChangeLog().ok());
+  steps(40);  // the follower stops following here
+  const std::int64_t logged = log_size();
+  ASSERT_GT(logged, 20);
+  // Nothing is older than a cutoff in the past.
+  auto none = engine_->PruneChangeLog("2000-01-01T00:00:00Z");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(*none, 0);
+  // Never past what this process has read (its own follower has read nothing yet).
+  auto unread = engine_->PruneChangeLog("9999-01-01T00:00:00Z");
+  ASSERT_TRUE(unread.ok());
+  EXPECT_EQ(*unread, 0);
+  ASSERT_TRUE(engine_->FollowChangeLog().ok());
+  // A cutoff after every entry: all but the newest go (SQLite would otherwise reuse its id).
+  auto pruned = engine_->PruneChangeLog("9999-01-01T00:00:00Z");
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(*pruned, logged - 1);
+  EXPECT_EQ(log_size(), 1);
+  matches_sql(*engine_);
+  // The follower missed 40 steps' entries: it rebuilds, then follows as before.
+  EXPECT_EQ(follower_->rebuilds(), 0);
+  ASSERT_TRUE(follower_->FollowChangeLog().ok());
+  EXPECT_EQ(follower_->rebuilds(), 1);
+  matches_sql(*follower_);
+  steps(20);
+  ASSERT_TRUE(follower_->FollowChangeLog().ok());
+  EXPECT_EQ(follower_->rebuilds(), 1) << "a follower that is up to date never rebuilds";
+  matches_sql(*follower_);
+  EXPECT_GT(follower_->as_of().change, logged);
+}
+
 TEST_P(RollupEngineTest, UnknownIndicatorsAndDimensionsAreNamed) {
   const std::vector<std::int64_t> nation = {kNation};
   EXPECT_EQ(engine_->Figures("nope", nation, {}).status().code(), ErrorCode::kNotFound);
