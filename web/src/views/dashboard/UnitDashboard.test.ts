@@ -113,5 +113,25 @@ describe('UnitDashboard', () => {
     await row.trigger('click')
     await waitFor(() => router.currentRoute.value.params.code === '540424100')
     expect(router.currentRoute.value.fullPath).toBe('/units/540424100/dashboard?period=2026')
-  })
+  }, 20000)
+
+  it('exports the table of units below as .xlsx made by the server', async () => {
+    const { calls } = api()
+    const { wrapper } = await mountDashboard(false)
+    await waitFor(() => wrapper.find('[data-testid="figures-table"] tbody tr').exists())
+    const saved: Blob[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: (b: Blob) => (saved.push(b), 'blob:x'), revokeObjectURL: () => {} }))
+    const xlsx = wrapper.find('[data-testid="export-xlsx"]')
+    expect(xlsx.text()).toBe('导出 Excel')
+    await xlsx.trigger('click')
+    await waitFor(() => saved.length === 1)
+    // The server makes the file, for every indicator of the domain in the table.
+    const asked = calls.map((c) => decodeURIComponent(c.url)).filter((u) => u.includes('format='))
+    expect(asked).toEqual([
+      '/api/v1/figures/breakdown?unit=540424&period=2026&level=children&indicator=members,dues.paid&format=xlsx',
+    ])
+    expect(click).toHaveBeenCalledTimes(1)
+    click.mockRestore()
+  }, 20000)
 })
