@@ -13,6 +13,11 @@ namespace {
 constexpr std::size_t kReadChunk = 500;   // ids per `IN (...)` re-read
 constexpr int kMaxDepth = 8;              // nation + 6 levels, with room
 
+// Today in Asia/Shanghai (UTC+8 all year, no daylight saving time).
+std::string ShanghaiToday() {
+  return FormatDate(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(8)));
+}
+
 std::string Placeholders(std::size_t n) {
   std::string s;
   for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
@@ -59,8 +64,9 @@ void RollupEngine::Series::Add(std::uint32_t unit, std::int64_t delta) {
 RollupEngine::~RollupEngine() = default;
 
 Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::vector<IndicatorDef> defs,
-                                                         const ProgressFn& progress, Mode mode) {
-  std::unique_ptr<RollupEngine> engine(new RollupEngine(db, mode));
+                                                         const ProgressFn& progress, Mode mode, TodayFn today) {
+  std::unique_ptr<RollupEngine> engine(new RollupEngine(db, mode, today ? std::move(today) : TodayFn(ShanghaiToday)));
+  engine->calendar_day_ = engine->today_();
   JICENG_RETURN_IF_ERROR(engine->Init(std::move(defs)));
   if (mode == Mode::kLogOnly) return engine;  // knows which tables to log; counts nothing
   // One snapshot: the units, every indicator's records and the change log's
@@ -82,7 +88,7 @@ Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::
 Status RollupEngine::Init(std::vector<IndicatorDef> defs) {
   defs_ = std::move(defs);
   for (std::size_t i = 0; i < defs_.size(); ++i) {
-    auto state = NewState(defs_[i]);
+    auto state = NewState(defs_[i], calendar_day_);
     by_table_[state->def.table].push_back(i);
     for (const Dependency& dep : state->def.also) {
       auto& list = by_table_[dep.table];
@@ -93,9 +99,13 @@ Status RollupEngine::Init(std::vector<IndicatorDef> defs) {
   return Status::Ok();
 }
 
-std::unique_ptr<RollupEngine::State> RollupEngine::NewState(const IndicatorDef& def) const {
+std::unique_ptr<RollupEngine::State> RollupEngine::NewState(const IndicatorDef& def, const std::string& today) const {
   auto state = std::make_unique<State>();
   state->def = def;
+  if (def.calendar) {
+    const auto n = std::count(def.select.begin(), def.select.end(), '?');
+    state->date_params = db::Params(static_cast<std::size_t>(n), db::Value(today));
+  }
   std::string cols = "q.id, q.unit_id";
   if (state->def.flow) cols += ", q.period";
   if (state->def.measure == Measure::kSum) cols += ", q.value";
@@ -147,7 +157,7 @@ Status RollupEngine::LoadStates(db::Session& s, std::span<State* const> states, 
   for (State* state_ptr : states) {
     State& state = *state_ptr;
     std::int64_t count = 0;
-    Status st = s.Query(state.read_sql, {}, [&](const db::Row& row) -> Status {
+    Status st = s.Query(state.read_sql, state.date_params, [&](const db::Row& row) -> Status {
       Read read;
       JICENG_ASSIGN_OR_RETURN(read, ParseRow(state, row));
       if (read.unit <= 0 || static_cast<std::size_t>(read.unit) >= parent.size() ||
@@ -331,8 +341,8 @@ Status RollupEngine::Apply(std::string_view table, std::span<const std::int64_t>
       w.records.erase(std::unique(w.records.begin(), w.records.end()), w.records.end());
       for (std::size_t at = 0; at < w.records.size(); at += kReadChunk) {
         const std::size_t n = std::min(kReadChunk, w.records.size() - at);
-        db::Params params;
-        params.reserve(n);
+        db::Params params = state.date_params;  // the select's own `?` come first
+        params.reserve(params.size() + n);
         for (std::size_t i = 0; i < n; ++i) params.emplace_back(w.records[at + i]);
         JICENG_RETURN_IF_ERROR(s.Query(state.read_sql + " WHERE q.id IN (" + Placeholders(n) + ")", params,
                                        [&](const db::Row& row) -> Status {
@@ -514,6 +524,26 @@ Result<std::int64_t> RollupEngine::PruneChangeLog(const std::string& before) {
   }
 }
 
+Result<bool> RollupEngine::FollowCalendar() {
+  if (mode_ == Mode::kLogOnly) return false;
+  std::lock_guard lock(calendar_mutex_);
+  const std::string today = today_();
+  if (today == calendar_day_) return false;
+  bool any = false;
+  for (const IndicatorDef& def : defs_) any = any || def.calendar;
+  if (any) {
+    JICENG_RETURN_IF_ERROR(Rebuild([](const IndicatorDef& def) { return def.calendar; }));
+    spdlog::info("roll-up: calendar indicators recomputed for {} (were for {})", today, calendar_day_);
+  }
+  calendar_day_ = today;
+  return any;
+}
+
+std::string RollupEngine::calendar_day() const {
+  std::lock_guard lock(calendar_mutex_);
+  return calendar_day_;
+}
+
 Status RollupEngine::Rebuild(const std::function<bool(const IndicatorDef&)>& which) {
   return RebuildStates(which, /*full=*/false);
 }
@@ -524,10 +554,11 @@ Status RollupEngine::RebuildStates(const std::function<bool(const IndicatorDef&)
   // any lock: writers keep applying their changes to the current states.
   std::vector<std::size_t> chosen;
   std::vector<std::unique_ptr<State>> fresh;
+  const std::string today = today_();
   for (std::size_t i = 0; i < defs_.size(); ++i) {
     if (full || !which || which(defs_[i])) {
       chosen.push_back(i);
-      fresh.push_back(NewState(defs_[i]));
+      fresh.push_back(NewState(defs_[i], today));
     }
   }
   if (chosen.empty()) return Status::Ok();

@@ -67,8 +67,13 @@ class RollupEngine final : public ChangeSink {
   // Checks every indicator's SELECT against the database (a missing column or
   // table is an error naming the definition's file and line) and loads every
   // figure from one consistent snapshot (kFigures).
+  //
+  // `today` gives the date calendar indicators are computed for
+  // ('YYYY-MM-DD'); by default today in Asia/Shanghai (tests inject a clock).
+  using TodayFn = std::function<std::string()>;
   static Result<std::unique_ptr<RollupEngine>> Load(db::Database& db, std::vector<IndicatorDef> defs,
-                                                    const ProgressFn& progress = {}, Mode mode = Mode::kFigures);
+                                                    const ProgressFn& progress = {}, Mode mode = Mode::kFigures,
+                                                    TodayFn today = {});
   ~RollupEngine() override;
 
   // ChangeSink.
@@ -97,6 +102,14 @@ class RollupEngine final : public ChangeSink {
   // old figures or the new, never a mix. Changes keep being applied to the
   // old figures until the swap.
   Status Rebuild(const std::function<bool(const IndicatorDef&)>& which = {});
+
+  // When the date (see Load's `today`) is not the one the calendar
+  // indicators were computed for, rebuilds them (only them) for the new date
+  // and swaps them in. A server calls it with FollowChangeLog. Returns
+  // whether it rebuilt.
+  Result<bool> FollowCalendar();
+  // The date calendar indicators are computed for now.
+  std::string calendar_day() const;
 
   // How many times figures were rebuilt in place since Load (tests, logs).
   std::int64_t rebuilds() const { return rebuilds_.load(); }
@@ -166,6 +179,7 @@ class RollupEngine final : public ChangeSink {
   struct State {
     IndicatorDef def;
     std::string read_sql;   // SELECT q.id, q.unit_id[, q.period][, q.value], q.<dims> FROM (select) q
+    db::Params date_params;  // calendar indicators: the date, once per `?` of the select
     std::vector<std::unordered_map<std::string, std::uint16_t>> value_index;  // per dimension
     std::vector<std::vector<std::string>> values;                            // per dimension
     std::unordered_map<std::string, std::uint32_t> cell_index;               // packed value indexes
@@ -185,9 +199,9 @@ class RollupEngine final : public ChangeSink {
     std::vector<std::string> dims;
   };
 
-  RollupEngine(db::Database& db, Mode mode) : db_(db), mode_(mode) {}
+  RollupEngine(db::Database& db, Mode mode, TodayFn today) : db_(db), mode_(mode), today_(std::move(today)) {}
   Status Init(std::vector<IndicatorDef> defs);
-  std::unique_ptr<State> NewState(const IndicatorDef& def) const;
+  std::unique_ptr<State> NewState(const IndicatorDef& def, const std::string& today) const;
   static Status LoadUnits(db::Session& session, std::vector<std::uint32_t>& parent);
   // Reads every record of `states` into them (which nobody else sees yet), with `parent`.
   Status LoadStates(db::Session& session, std::span<State* const> states, const std::vector<std::uint32_t>& parent,
@@ -209,6 +223,9 @@ class RollupEngine final : public ChangeSink {
 
   db::Database& db_;
   const Mode mode_;
+  const TodayFn today_;
+  mutable std::mutex calendar_mutex_;  // one FollowCalendar at a time
+  std::string calendar_day_;         // GUARDED_BY(calendar_mutex_) (and set at Load)
   std::vector<IndicatorDef> defs_;
   std::vector<std::unique_ptr<State>> states_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_table_;  // table -> states reading it

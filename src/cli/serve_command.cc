@@ -88,6 +88,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
         if (auto n = a.engine->FollowChangeLog(); !n.ok()) {
           spdlog::warn("roll-up: following the change log failed: {}", n.status().ToString());
         }
+        // Calendar indicators (arrears, meetings due) move when the date does.
+        if (auto moved = a.engine->FollowCalendar(); !moved.ok()) {
+          spdlog::warn("roll-up: recomputing the calendar indicators failed: {}", moved.status().ToString());
+        }
         if (std::chrono::steady_clock::now() >= next_prune) {
           next_prune = std::chrono::steady_clock::now() + prune_every;
           const std::string before = UtcIso(std::chrono::system_clock::now() - retention);

@@ -174,6 +174,8 @@ nlohmann::json IndicatorJson(const analytics::IndicatorDef& def, Lang lang) {
           {"measure", def.measure == analytics::Measure::kSum ? "sum" : "count"},
           {"unit", Pick(lang, def.value_unit)},
           {"kind", def.flow ? "flow" : "stock"},
+          {"calendar", def.calendar},
+          {"ratio_of", def.ratio_of.empty() ? nlohmann::json(nullptr) : nlohmann::json(def.ratio_of)},
           {"dimensions", std::move(dims)}};
 }
 

@@ -27,6 +27,10 @@ export interface Indicator {
   /** 人, 个, 分 (fen: sums of money) ... in the request language */
   unit: string
   kind: Kind
+  /** Computed for today's date (dues in arrears, meetings due): moves when the date does. */
+  calendar?: boolean
+  /** The indicator this one is usually shown as a share of (meetings held of due). */
+  ratio_of?: string | null
   dimensions: Dimension[]
 }
 
