@@ -31,8 +31,8 @@ class ChangeSink {
   }
 };
 
-// For tools and tests that run services without an engine (the import and
-// demo commands rebuild the engine's figures when a server starts).
+// For tests that run services without an engine. (The command line tools use
+// the engine's log-only mode, so that running servers see their writes.)
 class NoChangeSink final : public ChangeSink {
  public:
   Status Changed(db::Session&, std::string_view, std::int64_t) override { return Status::Ok(); }

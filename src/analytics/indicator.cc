@@ -45,7 +45,7 @@ Result<IndicatorDef> ParseOne(std::string_view origin, const YAML::Node& node) {
   IndicatorDef def;
   def.origin = std::string(origin) + ":" + std::to_string(node.Mark().line + 1);
   static const std::set<std::string> kKeys = {"id", "title", "domain", "table", "select", "measure",
-                                              "unit", "period", "dimensions", "also"};
+                                              "unit", "period", "dimensions", "also", "calendar", "ratio_of"};
   for (const auto& item : node) {
     const std::string key = item.first.as<std::string>();
     if (!kKeys.contains(key)) {
@@ -92,6 +92,18 @@ Result<IndicatorDef> ParseOne(std::string_view origin, const YAML::Node& node) {
     }
     def.flow = true;
   }
+  if (node["calendar"]) {
+    if (node["calendar"].as<std::string>() != "day") {
+      return DefError(origin, node["calendar"].Mark(),
+                      "calendar 只能是 day（select 中的每个 ? 为当天日期，日期变化时重新计算）。",
+                      "calendar must be day (every ? in select is today's date; recomputed when the date changes).");
+    }
+    def.calendar = true;
+  } else if (def.select.find('?') != std::string::npos) {
+    return DefError(origin, node["select"].Mark(), "select 中的 ? 只用于 calendar: day 的指标（当天日期）。",
+                    "? in select is only for calendar: day indicators (today's date).");
+  }
+  if (node["ratio_of"]) def.ratio_of = node["ratio_of"].as<std::string>();
   if (const YAML::Node dims = node["dimensions"]) {
     if (!dims.IsSequence() || dims.size() > 4) {
       return DefError(origin, dims.Mark(), "dimensions 应为不超过 4 项的列表。",
@@ -196,6 +208,14 @@ Result<std::vector<IndicatorDef>> LoadIndicatorDir(const fs::path& dir) {
       }
       seen.emplace(def.id, def.origin);
       all.push_back(std::move(def));
+    }
+  }
+  for (const IndicatorDef& def : all) {
+    if (!def.ratio_of.empty() && !seen.contains(def.ratio_of)) {
+      return Status::InvalidArgument("definitions",
+                                     "指标定义 " + def.origin + "：ratio_of 指向不存在的指标 " + def.ratio_of + "。",
+                                     "Indicator definition " + def.origin + ": ratio_of names no indicator (" +
+                                         def.ratio_of + ").");
     }
   }
   return all;

@@ -11,6 +11,12 @@
 //   value    (sums only) an integer, e.g. fen
 //   <dim>    one column per dimension, a short text value
 // Rows the SELECT does not yield (filtered out, deleted) count nothing.
+//
+// Calendar indicators (`calendar: day`) depend on today's date as well as on
+// the rows (dues in arrears up to this month, meetings due so far this year):
+// every `?` in their SELECT is bound to today's date, 'YYYY-MM-DD' in
+// Asia/Shanghai, and the engine reads them all again, in the background,
+// when that date changes (RollupEngine::FollowCalendar).
 #pragma once
 
 #include <cstdint>
@@ -55,6 +61,8 @@ struct IndicatorDef {
   Measure measure = Measure::kCount;
   Label value_unit = {};      // e.g. {分, fen} for sums; {人, people} for counts
   bool flow = false;          // true: has a period column; figures are per period
+  bool calendar = false;      // true: `?` in select is today's date; re-read when the day changes
+  std::string ratio_of = {};  // the indicator this one is usually shown as a share of (held / due)
   std::vector<Dimension> dimensions = {};
   std::vector<Dependency> also = {};
   std::string origin = {};    // "file:line", for messages

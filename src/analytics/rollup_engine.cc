@@ -13,6 +13,11 @@ namespace {
 constexpr std::size_t kReadChunk = 500;   // ids per `IN (...)` re-read
 constexpr int kMaxDepth = 8;              // nation + 6 levels, with room
 
+// Today in Asia/Shanghai (UTC+8 all year, no daylight saving time).
+std::string ShanghaiToday() {
+  return FormatDate(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(8)));
+}
+
 std::string Placeholders(std::size_t n) {
   std::string s;
   for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
@@ -59,17 +64,22 @@ void RollupEngine::Series::Add(std::uint32_t unit, std::int64_t delta) {
 RollupEngine::~RollupEngine() = default;
 
 Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::vector<IndicatorDef> defs,
-                                                         const ProgressFn& progress) {
-  std::unique_ptr<RollupEngine> engine(new RollupEngine(db));
+                                                         const ProgressFn& progress, Mode mode, TodayFn today) {
+  std::unique_ptr<RollupEngine> engine(new RollupEngine(db, mode, today ? std::move(today) : TodayFn(ShanghaiToday)));
+  engine->calendar_day_ = engine->today_();
   JICENG_RETURN_IF_ERROR(engine->Init(std::move(defs)));
+  if (mode == Mode::kLogOnly) return engine;  // knows which tables to log; counts nothing
   // One snapshot: the units, every indicator's records and the change log's
   // position agree, so following the log from there misses nothing.
   JICENG_RETURN_IF_ERROR(db.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM change_log"));
-    engine->followed_ = row ? row->Int(0) : 0;
+    JICENG_ASSIGN_OR_RETURN(auto position, LogPosition(s));
+    engine->followed_ = position.first;
     if (engine->states_.empty()) return Status::Ok();  // nothing to count
-    JICENG_RETURN_IF_ERROR(engine->LoadUnits(s));
-    return engine->LoadAll(s, progress);
+    JICENG_RETURN_IF_ERROR(LoadUnits(s, engine->parent_));
+    std::vector<State*> all;
+    for (auto& state : engine->states_) all.push_back(state.get());
+    std::unique_lock lock(engine->data_mutex_);
+    return engine->LoadStates(s, all, engine->parent_, progress);
   }));
   engine->NoteApplied(engine->followed_);
   return engine;
@@ -78,22 +88,7 @@ Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::
 Status RollupEngine::Init(std::vector<IndicatorDef> defs) {
   defs_ = std::move(defs);
   for (std::size_t i = 0; i < defs_.size(); ++i) {
-    auto state = std::make_unique<State>();
-    state->def = defs_[i];
-    std::string cols = "q.id, q.unit_id";
-    if (state->def.flow) cols += ", q.period";
-    if (state->def.measure == Measure::kSum) cols += ", q.value";
-    for (const Dimension& d : state->def.dimensions) cols += ", q." + d.id;
-    state->read_sql = "SELECT " + cols + " FROM (" + state->def.select + ") q";
-    state->value_index.resize(state->def.dimensions.size());
-    state->values.resize(state->def.dimensions.size());
-    // Declared values first, so breakdowns come out in the declared order.
-    for (std::size_t d = 0; d < state->def.dimensions.size(); ++d) {
-      for (const auto& [value, label] : state->def.dimensions[d].values) {
-        state->value_index[d].emplace(value, static_cast<std::uint16_t>(state->values[d].size()));
-        state->values[d].push_back(value);
-      }
-    }
+    auto state = NewState(defs_[i], calendar_day_);
     by_table_[state->def.table].push_back(i);
     for (const Dependency& dep : state->def.also) {
       auto& list = by_table_[dep.table];
@@ -104,39 +99,69 @@ Status RollupEngine::Init(std::vector<IndicatorDef> defs) {
   return Status::Ok();
 }
 
-Status RollupEngine::LoadUnits(db::Session& s) {
-  parent_.assign(1, kNation);
+std::unique_ptr<RollupEngine::State> RollupEngine::NewState(const IndicatorDef& def, const std::string& today) const {
+  auto state = std::make_unique<State>();
+  state->def = def;
+  if (def.calendar) {
+    const auto n = std::count(def.select.begin(), def.select.end(), '?');
+    state->date_params = db::Params(static_cast<std::size_t>(n), db::Value(today));
+  }
+  std::string cols = "q.id, q.unit_id";
+  if (state->def.flow) cols += ", q.period";
+  if (state->def.measure == Measure::kSum) cols += ", q.value";
+  for (const Dimension& d : state->def.dimensions) cols += ", q." + d.id;
+  state->read_sql = "SELECT " + cols + " FROM (" + state->def.select + ") q";
+  state->value_index.resize(state->def.dimensions.size());
+  state->values.resize(state->def.dimensions.size());
+  // Declared values first, so breakdowns come out in the declared order.
+  for (std::size_t d = 0; d < state->def.dimensions.size(); ++d) {
+    for (const auto& [value, label] : state->def.dimensions[d].values) {
+      state->value_index[d].emplace(value, static_cast<std::uint16_t>(state->values[d].size()));
+      state->values[d].push_back(value);
+    }
+  }
+  return state;
+}
+
+Status RollupEngine::LoadUnits(db::Session& s, std::vector<std::uint32_t>& parent) {
+  parent.assign(1, kNation);
   return s.Query("SELECT id, parent_id FROM units ORDER BY id", {}, [&](const db::Row& r) {
     const auto id = static_cast<std::size_t>(r.Int(0));
-    if (id >= parent_.size()) parent_.resize(id + 1, kUnknownParent);
-    parent_[id] = r.IsNull(1) ? kNation : static_cast<std::uint32_t>(r.Int(1));
+    if (id >= parent.size()) parent.resize(id + 1, kUnknownParent);
+    parent[id] = r.IsNull(1) ? kNation : static_cast<std::uint32_t>(r.Int(1));
     return Status::Ok();
   });
 }
 
-Status RollupEngine::LoadAll(db::Session& s, const ProgressFn& progress) {
+Result<std::pair<std::int64_t, std::int64_t>> RollupEngine::LogPosition(db::Session& s) {
+  JICENG_ASSIGN_OR_RETURN(auto last, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM change_log"));
+  JICENG_ASSIGN_OR_RETURN(auto horizon, s.QueryOne("SELECT COALESCE(MAX(pruned_through), 0) FROM change_log_prunes"));
+  return std::make_pair(last ? last->Int(0) : 0, horizon ? horizon->Int(0) : 0);
+}
+
+Status RollupEngine::LoadStates(db::Session& s, std::span<State* const> states, const std::vector<std::uint32_t>& parent,
+                                const ProgressFn& progress) {
   // Units deepest first, so that one pass adds every unit's figure into its parent's.
-  std::vector<std::uint8_t> depth(parent_.size(), 0);
+  std::vector<std::uint8_t> depth(parent.size(), 0);
   std::vector<std::uint32_t> order;
-  order.reserve(parent_.size());
-  for (std::uint32_t u = 1; u < parent_.size(); ++u) {
-    if (parent_[u] == kUnknownParent) continue;
+  order.reserve(parent.size());
+  for (std::uint32_t u = 1; u < parent.size(); ++u) {
+    if (parent[u] == kUnknownParent) continue;
     int d = 1;
-    for (std::uint32_t p = parent_[u]; p != kNation && d < kMaxDepth; p = parent_[p]) ++d;
+    for (std::uint32_t p = parent[u]; p != kNation && d < kMaxDepth; p = parent[p]) ++d;
     depth[u] = static_cast<std::uint8_t>(d);
     order.push_back(u);
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return depth[a] > depth[b]; });
 
-  std::unique_lock lock(data_mutex_);
-  for (auto& state_ptr : states_) {
+  for (State* state_ptr : states) {
     State& state = *state_ptr;
     std::int64_t count = 0;
-    Status st = s.Query(state.read_sql, {}, [&](const db::Row& row) -> Status {
+    Status st = s.Query(state.read_sql, state.date_params, [&](const db::Row& row) -> Status {
       Read read;
       JICENG_ASSIGN_OR_RETURN(read, ParseRow(state, row));
-      if (read.unit <= 0 || static_cast<std::size_t>(read.unit) >= parent_.size() ||
-          parent_[read.unit] == kUnknownParent) {
+      if (read.unit <= 0 || static_cast<std::size_t>(read.unit) >= parent.size() ||
+          parent[read.unit] == kUnknownParent) {
         return Status::Ok();
       }
       if (state.def.flow && !read.month) return Status::Ok();
@@ -165,7 +190,7 @@ Status RollupEngine::LoadAll(db::Session& s, const ProgressFn& progress) {
     for (Series& series : state.series) {
       for (std::uint32_t u : order) {
         const std::int64_t v = series.Get(u);
-        if (v != 0) series.Add(parent_[u], v);
+        if (v != 0) series.Add(parent[u], v);
       }
     }
     if (progress) progress(state.def.id, count);
@@ -277,9 +302,19 @@ Status RollupEngine::EnsureUnits(db::Session& s, const std::vector<std::int64_t>
   return Status::Ok();
 }
 
-Status RollupEngine::Apply(std::string_view table, std::span<const std::int64_t> ids) {
+Status RollupEngine::Apply(std::string_view table, std::span<const std::int64_t> ids, std::span<State* const> only) {
   auto it = by_table_.find(std::string(table));
   if (it == by_table_.end() || ids.empty()) return Status::Ok();
+  std::vector<State*> targets;
+  if (only.empty()) {
+    for (std::size_t index : it->second) targets.push_back(states_[index].get());
+  } else {
+    for (State* state : only) {
+      bool reads = state->def.table == table;
+      for (const Dependency& dep : state->def.also) reads = reads || dep.table == table;
+      if (reads) targets.push_back(state);
+    }
+  }
   struct Work {
     State* state;
     std::vector<std::int64_t> records;
@@ -288,8 +323,8 @@ Status RollupEngine::Apply(std::string_view table, std::span<const std::int64_t>
   std::vector<Work> work;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     std::vector<std::int64_t> units;
-    for (std::size_t index : it->second) {
-      State& state = *states_[index];
+    for (State* target : targets) {
+      State& state = *target;
       Work w{&state, {}, {}};
       if (state.def.table == table) w.records.assign(ids.begin(), ids.end());
       for (const Dependency& dep : state.def.also) {
@@ -306,8 +341,8 @@ Status RollupEngine::Apply(std::string_view table, std::span<const std::int64_t>
       w.records.erase(std::unique(w.records.begin(), w.records.end()), w.records.end());
       for (std::size_t at = 0; at < w.records.size(); at += kReadChunk) {
         const std::size_t n = std::min(kReadChunk, w.records.size() - at);
-        db::Params params;
-        params.reserve(n);
+        db::Params params = state.date_params;  // the select's own `?` come first
+        params.reserve(params.size() + n);
         for (std::size_t i = 0; i < n; ++i) params.emplace_back(w.records[at + i]);
         JICENG_RETURN_IF_ERROR(s.Query(state.read_sql + " WHERE q.id IN (" + Placeholders(n) + ")", params,
                                        [&](const db::Row& row) -> Status {
@@ -359,6 +394,7 @@ Status RollupEngine::Changed(db::Session& session, std::string_view table, std::
                                       "INSERT INTO change_log (table_name, row_id, created_at) VALUES (?, ?, ?) "
                                       "RETURNING id",
                                       {db::Value(std::string(table)), db::Value(id), db::Value(NowUtcIso())}));
+  if (mode_ == Mode::kLogOnly) return Status::Ok();  // the servers apply it from change_log
   session.AfterCommit([this, t = std::string(table), id, change] {
     std::lock_guard lock(apply_mutex_);
     const std::int64_t one[] = {id};
@@ -383,6 +419,7 @@ Status RollupEngine::ChangedMany(db::Session& session, std::string_view table, s
   for (std::int64_t id : ids) rows.push_back({db::Value(std::string(table)), db::Value(id), db::Value(now)});
   static const std::string kColumns[] = {"table_name", "row_id", "created_at"};
   JICENG_RETURN_IF_ERROR(session.BulkInsert("change_log", kColumns, rows).status());
+  if (mode_ == Mode::kLogOnly) return Status::Ok();  // the servers apply them from change_log
   JICENG_ASSIGN_OR_RETURN(auto last, session.QueryOne("SELECT MAX(id) FROM change_log"));
   const std::int64_t to = last ? last->Int(0) : 0;
   const auto from = to - static_cast<std::int64_t>(ids.size()) + 1;  // writers are serialized
@@ -404,7 +441,25 @@ Result<std::int64_t> RollupEngine::FollowChangeLog() {
   // apply_mutex_, so calling them under it would deadlock.
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> to_follow;
   std::int64_t read_total = 0;
+  if (mode_ == Mode::kLogOnly) return read_total;
   std::unique_lock lock(apply_mutex_);
+  // Entries this process had not read were pruned (it stopped following for
+  // longer than the retention): the figures can only be trusted again after
+  // reading them all anew.
+  std::int64_t horizon = 0;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto position, LogPosition(s));
+    horizon = position.second;
+    return Status::Ok();
+  }));
+  if (horizon > followed_) {
+    spdlog::error("roll-up: change_log was pruned through {} but this process had read only to {}: rebuilding every "
+                  "figure (villager groups added meanwhile appear after a restart)",
+                  horizon, followed_);
+    lock.unlock();
+    JICENG_RETURN_IF_ERROR(RebuildStates({}, /*full=*/true));
+    lock.lock();
+  }
   for (;;) {
     std::map<std::string, std::vector<std::int64_t>> by_table;
     std::int64_t last = followed_;
@@ -434,6 +489,131 @@ Result<std::int64_t> RollupEngine::FollowChangeLog() {
   return read_total;
 }
 
+Result<std::int64_t> RollupEngine::PruneChangeLog(const std::string& before) {
+  constexpr std::int64_t kBatch = 10000;
+  std::int64_t deleted = 0;
+  for (;;) {
+    std::int64_t through = 0;
+    std::int64_t n = 0;
+    {
+      // Never past what this process has read: its own follower must not miss anything.
+      std::lock_guard lock(apply_mutex_);
+      through = followed_;
+    }
+    JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(auto newest, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM change_log"));
+      const std::int64_t keep_from = std::min(through + 1, newest ? newest->Int(0) : 0);
+      std::vector<std::int64_t> ids;
+      JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM change_log WHERE created_at < ? AND id < ? ORDER BY id LIMIT ?",
+                                     {db::Value(before), db::Value(keep_from), db::Value(kBatch)},
+                                     [&](const db::Row& r) {
+                                       ids.push_back(r.Int(0));
+                                       return Status::Ok();
+                                     }));
+      n = static_cast<std::int64_t>(ids.size());
+      if (ids.empty()) return Status::Ok();
+      JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM change_log WHERE id >= ? AND id <= ? AND created_at < ?",
+                                    {db::Value(ids.front()), db::Value(ids.back()), db::Value(before)})
+                                 .status());
+      return s.Exec("INSERT INTO change_log_prunes (pruned_through, deleted, pruned_at) VALUES (?, ?, ?)",
+                    {db::Value(ids.back()), db::Value(n), db::Value(NowUtcIso())})
+          .status();
+    }));
+    deleted += n;
+    if (n < kBatch) return deleted;
+  }
+}
+
+Result<bool> RollupEngine::FollowCalendar() {
+  if (mode_ == Mode::kLogOnly) return false;
+  std::lock_guard lock(calendar_mutex_);
+  const std::string today = today_();
+  if (today == calendar_day_) return false;
+  bool any = false;
+  for (const IndicatorDef& def : defs_) any = any || def.calendar;
+  if (any) {
+    JICENG_RETURN_IF_ERROR(Rebuild([](const IndicatorDef& def) { return def.calendar; }));
+    spdlog::info("roll-up: calendar indicators recomputed for {} (were for {})", today, calendar_day_);
+  }
+  calendar_day_ = today;
+  return any;
+}
+
+std::string RollupEngine::calendar_day() const {
+  std::lock_guard lock(calendar_mutex_);
+  return calendar_day_;
+}
+
+Status RollupEngine::Rebuild(const std::function<bool(const IndicatorDef&)>& which) {
+  return RebuildStates(which, /*full=*/false);
+}
+
+Status RollupEngine::RebuildStates(const std::function<bool(const IndicatorDef&)>& which, bool full) {
+  if (mode_ == Mode::kLogOnly) return Status::Ok();
+  // Fresh states for the chosen indicators, filled from one snapshot without
+  // any lock: writers keep applying their changes to the current states.
+  std::vector<std::size_t> chosen;
+  std::vector<std::unique_ptr<State>> fresh;
+  const std::string today = today_();
+  for (std::size_t i = 0; i < defs_.size(); ++i) {
+    if (full || !which || which(defs_[i])) {
+      chosen.push_back(i);
+      fresh.push_back(NewState(defs_[i], today));
+    }
+  }
+  if (chosen.empty()) return Status::Ok();
+  std::vector<State*> targets;
+  for (auto& state : fresh) targets.push_back(state.get());
+  std::vector<std::uint32_t> parent;
+  std::int64_t snapshot = 0;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto position, LogPosition(s));
+    snapshot = position.first;
+    JICENG_RETURN_IF_ERROR(LoadUnits(s, parent));
+    return LoadStates(s, targets, parent, {});
+  }));
+  // Under apply_mutex_ no change is applied anywhere: bring the fresh states
+  // up to every change committed after the snapshot (re-reading is
+  // idempotent, so one already in the snapshot is harmless), then swap.
+  std::lock_guard apply(apply_mutex_);
+  if (parent.size() > parent_.size()) parent_.resize(parent.size(), kUnknownParent);
+  for (std::size_t u = 0; u < parent.size(); ++u) {
+    if (parent[u] != kUnknownParent) parent_[u] = parent[u];
+  }
+  std::int64_t last = snapshot;
+  for (;;) {
+    std::map<std::string, std::vector<std::int64_t>> by_table;
+    std::int64_t n = 0;
+    JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) {
+      return s.Query("SELECT id, table_name, row_id FROM change_log WHERE id > ? ORDER BY id LIMIT 10000",
+                     {db::Value(last)}, [&](const db::Row& r) {
+                       ++n;
+                       last = r.Int(0);
+                       by_table[r.Text(1)].push_back(r.Int(2));
+                       return Status::Ok();
+                     });
+    }));
+    for (auto& [table, ids] : by_table) {
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      JICENG_RETURN_IF_ERROR(Apply(table, ids, targets));
+    }
+    if (n < 10000) break;
+  }
+  {
+    std::unique_lock lock(data_mutex_);
+    for (std::size_t k = 0; k < chosen.size(); ++k) states_[chosen[k]].swap(fresh[k]);
+  }
+  if (full) {
+    // Everything up to `last` is now in the figures, whatever was pruned before.
+    followed_ = std::max(followed_, last);
+    std::erase_if(own_applied_, [&](std::int64_t c) { return c <= followed_; });
+    NoteApplied(last);
+  }
+  ++rebuilds_;
+  return Status::Ok();  // `fresh` now holds the old states, freed outside data_mutex_
+}
+
 const IndicatorDef* RollupEngine::Find(std::string_view id) const {
   for (const IndicatorDef& d : defs_) {
     if (d.id == id) return &d;
@@ -444,15 +624,19 @@ const IndicatorDef* RollupEngine::Find(std::string_view id) const {
 Result<std::vector<RollupEngine::Figure>> RollupEngine::Figures(std::string_view indicator,
                                                                std::span<const std::int64_t> units,
                                                                const Selection& sel) const {
+  std::shared_lock lock(data_mutex_);  // before finding the state: Rebuild swaps states
   const State* state = nullptr;
   for (const auto& s : states_) {
     if (s->def.id == indicator) state = s.get();
+  }
+  if (mode_ == Mode::kLogOnly) {
+    return Status::FailedPrecondition("这个进程没有载入汇总数据，请向 jiceng serve 查询。",
+                                      "This process holds no figures; ask a running jiceng serve.");
   }
   if (!state) {
     const std::string id(indicator);
     return Status::NotFound("没有名为 " + id + " 的指标。", "There is no indicator named " + id + ".", "indicator");
   }
-  std::shared_lock lock(data_mutex_);
   // The filter as value indexes per dimension (-1: any value).
   std::vector<int> want(state->def.dimensions.size(), -1);
   bool impossible = false;

@@ -56,11 +56,24 @@ class RollupEngine final : public ChangeSink {
   // (indicator id, records read so far) while loading; called every 100,000 records and at the end.
   using ProgressFn = std::function<void(std::string_view indicator, std::int64_t records)>;
 
+  // kFigures: every figure in memory, kept live (a server).
+  // kLogOnly: no figures; a write to a table an indicator (or a FollowTable
+  // follower) reads is only recorded in change_log, in the writer's
+  // transaction, for the servers on the same database to apply (the command
+  // line tools: demo, user, import-members, import-orgs). Figures() answers
+  // kFailedPrecondition and FollowChangeLog() reads nothing.
+  enum class Mode { kFigures, kLogOnly };
+
   // Checks every indicator's SELECT against the database (a missing column or
   // table is an error naming the definition's file and line) and loads every
-  // figure from one consistent snapshot.
+  // figure from one consistent snapshot (kFigures).
+  //
+  // `today` gives the date calendar indicators are computed for
+  // ('YYYY-MM-DD'); by default today in Asia/Shanghai (tests inject a clock).
+  using TodayFn = std::function<std::string()>;
   static Result<std::unique_ptr<RollupEngine>> Load(db::Database& db, std::vector<IndicatorDef> defs,
-                                                    const ProgressFn& progress = {});
+                                                    const ProgressFn& progress = {}, Mode mode = Mode::kFigures,
+                                                    TodayFn today = {});
   ~RollupEngine() override;
 
   // ChangeSink.
@@ -71,6 +84,35 @@ class RollupEngine final : public ChangeSink {
   // of this process's own that failed to apply). Returns how many log entries
   // were read. A server calls it from a background thread.
   Result<std::int64_t> FollowChangeLog();
+
+  // Deletes the change_log entries created before `before` (UTC ISO-8601)
+  // that this process has read, in batches of 10,000 (one write each, so
+  // writers are never held up long), always keeping the newest entry (SQLite
+  // would reuse its id). Each batch records the highest id it deleted in
+  // change_log_prunes. Returns how many entries were deleted. A live follower
+  // reads an entry within a poll, so only a follower that stopped following
+  // for longer than the retention misses entries: it finds the recorded
+  // horizon past its position and rebuilds every figure (FollowChangeLog); a
+  // process that was down rebuilds at start anyway.
+  Result<std::int64_t> PruneChangeLog(const std::string& before);
+
+  // Re-reads the figures of the indicators `which` selects (every one when
+  // empty) from one snapshot while writes go on, brings them up to the
+  // changes committed meanwhile and swaps them in at once: a reader sees the
+  // old figures or the new, never a mix. Changes keep being applied to the
+  // old figures until the swap.
+  Status Rebuild(const std::function<bool(const IndicatorDef&)>& which = {});
+
+  // When the date (see Load's `today`) is not the one the calendar
+  // indicators were computed for, rebuilds them (only them) for the new date
+  // and swaps them in. A server calls it with FollowChangeLog. Returns
+  // whether it rebuilt.
+  Result<bool> FollowCalendar();
+  // The date calendar indicators are computed for now.
+  std::string calendar_day() const;
+
+  // How many times figures were rebuilt in place since Load (tests, logs).
+  std::int64_t rebuilds() const { return rebuilds_.load(); }
 
   // Also publish changes of `table` to the change log, and call `fn` with the
   // ids of its rows that other processes changed, as FollowChangeLog finds
@@ -137,6 +179,7 @@ class RollupEngine final : public ChangeSink {
   struct State {
     IndicatorDef def;
     std::string read_sql;   // SELECT q.id, q.unit_id[, q.period][, q.value], q.<dims> FROM (select) q
+    db::Params date_params;  // calendar indicators: the date, once per `?` of the select
     std::vector<std::unordered_map<std::string, std::uint16_t>> value_index;  // per dimension
     std::vector<std::vector<std::string>> values;                            // per dimension
     std::unordered_map<std::string, std::uint32_t> cell_index;               // packed value indexes
@@ -156,20 +199,33 @@ class RollupEngine final : public ChangeSink {
     std::vector<std::string> dims;
   };
 
-  explicit RollupEngine(db::Database& db) : db_(db) {}
+  RollupEngine(db::Database& db, Mode mode, TodayFn today) : db_(db), mode_(mode), today_(std::move(today)) {}
   Status Init(std::vector<IndicatorDef> defs);
-  Status LoadUnits(db::Session& session);
-  Status LoadAll(db::Session& session, const ProgressFn& progress);
+  std::unique_ptr<State> NewState(const IndicatorDef& def, const std::string& today) const;
+  static Status LoadUnits(db::Session& session, std::vector<std::uint32_t>& parent);
+  // Reads every record of `states` into them (which nobody else sees yet), with `parent`.
+  Status LoadStates(db::Session& session, std::span<State* const> states, const std::vector<std::uint32_t>& parent,
+                    const ProgressFn& progress);
+  // The highest change_log id and the pruning horizon, as `session` sees them.
+  static Result<std::pair<std::int64_t, std::int64_t>> LogPosition(db::Session& session);
+  // Rebuild; `full`: every indicator and the follower's position too (it missed pruned changes).
+  Status RebuildStates(const std::function<bool(const IndicatorDef&)>& which, bool full);
   Result<Read> ParseRow(const State& state, const db::Row& row) const;
   std::uint32_t SeriesFor(State& state, const Read& read);  // REQUIRES: data_mutex_ held exclusively
-  void AddPath(Series& series, std::uint32_t unit, std::int64_t delta);
+  void AddPath(Series& series, std::uint32_t unit, std::int64_t delta);  // REQUIRES: apply_mutex_ (parent_)
   void Set(State& state, std::int64_t id, const Read* read);  // REQUIRES: data_mutex_ exclusive
-  // Re-reads `ids` of `table` (and what depends on them) and applies the difference.
-  Status Apply(std::string_view table, std::span<const std::int64_t> ids);  // REQUIRES: apply_mutex_
+  // Re-reads `ids` of `table` (and what depends on them) and applies the
+  // difference to every state reading `table`, or only to those of `only`.
+  Status Apply(std::string_view table, std::span<const std::int64_t> ids,
+               std::span<State* const> only = {});  // REQUIRES: apply_mutex_
   Status EnsureUnits(db::Session& session, const std::vector<std::int64_t>& units);
   void NoteApplied(std::int64_t change);
 
   db::Database& db_;
+  const Mode mode_;
+  const TodayFn today_;
+  mutable std::mutex calendar_mutex_;  // one FollowCalendar at a time
+  std::string calendar_day_;         // GUARDED_BY(calendar_mutex_) (and set at Load)
   std::vector<IndicatorDef> defs_;
   std::vector<std::unique_ptr<State>> states_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_table_;  // table -> states reading it
@@ -179,6 +235,7 @@ class RollupEngine final : public ChangeSink {
   mutable std::shared_mutex data_mutex_;
   std::int64_t followed_ = 0;          // change_log ids up to this one were read by FollowChangeLog
   std::unordered_set<std::int64_t> own_applied_;  // this process's changes, applied at commit
+  std::atomic<std::int64_t> rebuilds_{0};
   mutable std::mutex as_of_mutex_;
   AsOf as_of_;
 };

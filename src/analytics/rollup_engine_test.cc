@@ -67,11 +67,25 @@ class RollupEngineTest : public ::testing::TestWithParam<const char*> {
       return add("51", 1, 0);
     }).ok());
     defs_ = std::move(LoadIndicators()).value();
-    auto engine = RollupEngine::Load(*db_, defs_);
+    // Both engines read the test's clock, which the test moves.
+    auto clock = [this] {
+      std::lock_guard lock(today_mutex_);
+      return today_;
+    };
+    auto engine = RollupEngine::Load(*db_, defs_, {}, RollupEngine::Mode::kFigures, clock);
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(engine).value();
     db_b_ = std::move(test_db_->Open()).value();
-    follower_ = std::move(RollupEngine::Load(*db_b_, defs_)).value();
+    follower_ = std::move(RollupEngine::Load(*db_b_, defs_, {}, RollupEngine::Mode::kFigures, clock)).value();
+  }
+
+  void SetToday(const std::string& date) {
+    std::lock_guard lock(today_mutex_);
+    today_ = date;
+  }
+  std::string Today() {
+    std::lock_guard lock(today_mutex_);
+    return today_;
   }
 
   std::vector<std::int64_t> Subtree(std::int64_t root) const {
@@ -100,9 +114,14 @@ class RollupEngineTest : public ::testing::TestWithParam<const char*> {
     for (std::size_t i = 0; i < ids.size(); ++i) sql += (i ? "," : "") + std::to_string(ids[i]);
     sql += ")";
     db::Params params;
+    // Calendar indicators: today's date (the test's clock) for every `?` of the select.
+    if (def.calendar) {
+      params.assign(static_cast<std::size_t>(std::count(def.select.begin(), def.select.end(), '?')), Value(Today()));
+    }
     if (def.flow && sel.months) {
       sql += " AND substr(q.period, 1, 7) BETWEEN ? AND ?";
-      params = {Value(FormatMonth(sel.months->first)), Value(FormatMonth(sel.months->second))};
+      params.emplace_back(FormatMonth(sel.months->first));
+      params.emplace_back(FormatMonth(sel.months->second));
     }
     for (const auto& [dim, value] : sel.where) {
       sql += " AND q." + dim + " = ?";
@@ -125,6 +144,8 @@ class RollupEngineTest : public ::testing::TestWithParam<const char*> {
   std::vector<IndicatorDef> defs_;
   std::unique_ptr<RollupEngine> engine_;
   std::unique_ptr<RollupEngine> follower_;
+  std::mutex today_mutex_;
+  std::string today_ = "2026-03-15";  // GUARDED_BY(today_mutex_)
 };
 
 // The random writer: every change goes through the engine as ChangeSink, as
@@ -165,7 +186,8 @@ class Writer {
     static const char* kSituations[] = {"in_service", "rural_labour", "elderly_infirm", "migrant"};
     static const char* kStatuses[] = {"active", "active", "active", "in_transit", "left"};
     static const char* kKinds[] = {"branch", "branch", "joint_branch", "temporary_branch", "committee"};
-    const int op = Pick(10);
+    static const char* kMeetingKinds[] = {"general", "committee", "group", "lecture", "theme_day"};
+    const int op = Pick(12);
     const std::string now = "2026-01-01T00:00:00Z";
     switch (op) {
       case 0: {  // a new organization at a village or group
@@ -243,7 +265,7 @@ class Writer {
         JICENG_ASSIGN_OR_RETURN(auto ids, Ids(s, "members"));
         if (ids.empty()) return Status::Ok();
         const std::int64_t id = PickOf(ids);
-        for (const char* table : {"member_stage_events", "dues_payments"}) {
+        for (const char* table : {"member_stage_events", "dues_payments", "dues_standards"}) {
           JICENG_ASSIGN_OR_RETURN(auto rows, s.QueryAll(std::string("SELECT id FROM ") + table + " WHERE member_id = ?",
                                                         {Value(id)}));
           JICENG_RETURN_IF_ERROR(
@@ -271,9 +293,12 @@ class Writer {
         JICENG_ASSIGN_OR_RETURN(auto payments, Ids(s, "dues_payments"));
         if (!payments.empty() && Pick(3) == 0) {
           const std::int64_t id = PickOf(payments);
+          JICENG_ASSIGN_OR_RETURN(auto payer, s.QueryOne("SELECT member_id FROM dues_payments WHERE id = ?", {Value(id)}));
           JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM dues_payments WHERE id = ?", {Value(id)}).status());
           *what = "delete payment " + std::to_string(id);
-          return sink_.Changed(s, "dues_payments", id);
+          JICENG_RETURN_IF_ERROR(sink_.Changed(s, "dues_payments", id));
+          // The deleted row no longer leads to its member: publish the member (whose arrears moved).
+          return sink_.Changed(s, "members", payer->Int(0));
         }
         JICENG_ASSIGN_OR_RETURN(auto ids, Ids(s, "members"));
         if (ids.empty()) return Status::Ok();
@@ -290,6 +315,40 @@ class Writer {
                                           Value(member)}));
         *what = "payment " + std::to_string(id);
         return sink_.Changed(s, "dues_payments", id);
+      }
+      case 10: {  // a member's dues standard from some month on (replaced if that month has one)
+        JICENG_ASSIGN_OR_RETURN(auto ids, Ids(s, "members"));
+        if (ids.empty()) return Status::Ok();
+        const std::int64_t member = PickOf(ids);
+        const std::string from = Date().substr(0, 7);
+        const std::int64_t fen = 50 * Pick(40);  // 0 (exempt) .. 19.50 yuan
+        JICENG_ASSIGN_OR_RETURN(auto old, s.QueryOne("SELECT id FROM dues_standards WHERE member_id = ? AND from_month = ?",
+                                                     {Value(member), Value(from)}));
+        std::int64_t id = 0;
+        if (old) {
+          id = old->Int(0);
+          JICENG_RETURN_IF_ERROR(
+              s.Exec("UPDATE dues_standards SET monthly_fen = ? WHERE id = ?", {Value(fen), Value(id)}).status());
+        } else {
+          JICENG_ASSIGN_OR_RETURN(id, s.InsertReturningId("INSERT INTO dues_standards (member_id, province_code, "
+                                                          "monthly_fen, from_month, created_at) SELECT id, "
+                                                          "province_code, ?, ?, ? FROM members WHERE id = ? RETURNING id",
+                                                          {Value(fen), Value(from), Value(now), Value(member)}));
+        }
+        *what = "standard " + std::to_string(id) + " of member " + std::to_string(member) + " from " + from;
+        return sink_.Changed(s, "dues_standards", id);
+      }
+      case 11: {  // a meeting
+        JICENG_ASSIGN_OR_RETURN(auto org, OrgIn(s));
+        if (org == 0) return Status::Ok();
+        JICENG_ASSIGN_OR_RETURN(
+            auto id, s.InsertReturningId("INSERT INTO meetings (org_id, province_code, unit_id, kind, held_on, topic, "
+                                         "created_at) SELECT id, province_code, unit_id, ?, ?, 't', ? "
+                                         "FROM organizations WHERE id = ? RETURNING id",
+                                         {Value(std::string(kMeetingKinds[Pick(5)])), Value(Date()), Value(now),
+                                          Value(org)}));
+        *what = "meeting " + std::to_string(id) + " of org " + std::to_string(org);
+        return sink_.Changed(s, "meetings", id);
       }
       default: {  // retire or reinstate a villager group
         std::vector<TestUnit> groups;
@@ -318,7 +377,25 @@ TEST_P(RollupEngineTest, EveryFigureMatchesPlainSqlAfterRandomWritesAndRollbacks
   std::mt19937 rng(seed);
   Writer writer(rng, units_, *engine_);
   int rolled_back = 0;
+  std::map<std::string, std::int64_t> most;  // the largest nation figure of each calendar indicator
+  // The calendar moves now and then (across a month, a quarter and a year):
+  // calendar indicators must follow it without any write.
+  const std::map<int, std::string> moves = {{25, "2026-03-31"}, {50, "2026-04-01"}, {75, "2026-07-10"},
+                                            {100, "2026-12-31"}, {125, "2027-01-01"}};
   for (int step = 0; step < 150; ++step) {
+    if (auto move = moves.find(step); move != moves.end()) {
+      SetToday(move->second);
+      const auto rebuilds = engine_->rebuilds();
+      auto moved = engine_->FollowCalendar();
+      ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+      EXPECT_TRUE(*moved);
+      EXPECT_EQ(engine_->rebuilds(), rebuilds + 1);
+      EXPECT_EQ(engine_->calendar_day(), move->second);
+      ASSERT_TRUE(follower_->FollowCalendar().ok());
+      auto again = engine_->FollowCalendar();
+      ASSERT_TRUE(again.ok());
+      EXPECT_FALSE(*again) << "the same day again rebuilds nothing";
+    }
     const bool rollback = writer.Pick(6) == 0;
     std::string what;
     Status st = db_->Write([&](db::Session& s) -> Status {
@@ -354,16 +431,41 @@ TEST_P(RollupEngineTest, EveryFigureMatchesPlainSqlAfterRandomWritesAndRollbacks
       auto got = engine_->Figures(def.id, sample, sel);
       auto followed = follower_->Figures(def.id, sample, sel);
       ASSERT_TRUE(got.ok() && followed.ok()) << got.status().ToString();
+      if (def.calendar && sel.where.empty()) most[def.id] = std::max(most[def.id], (*got)[0].total);
       for (std::size_t i = 0; i < sample.size(); ++i) {
         const std::int64_t want = Sql(def, sample[i], sel);
         ASSERT_EQ((*got)[i].total, want) << "step " << step << " (seed " << seed << ", " << what << ") indicator "
-                                         << def.id << " unit " << sample[i];
+                                         << def.id << " unit " << sample[i] << " on " << Today();
         ASSERT_EQ((*followed)[i].total, want) << "follower, step " << step << " indicator " << def.id;
       }
     }
   }
   EXPECT_GT(rolled_back, 5);
-  // Breakdowns add up to the total.
+  // The calendar indicators counted something along the way.
+  for (const char* id : {"dues.arrears", "dues.in_arrears", "meetings.due", "meetings.periods_held"}) {
+    const IndicatorDef* def = engine_->Find(id);
+    ASSERT_NE(def, nullptr) << id;
+    EXPECT_TRUE(def->calendar) << id;
+    EXPECT_GT(most[id], 0) << id << " was 0 all along: the random writer never reached it";
+  }
+  // Breakdowns add up to the total (one full member for certain: the random
+  // steps may have left none).
+  const auto village = std::find_if(units_.begin(), units_.end(), [](const TestUnit& u) { return u.level == 5; });
+  ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto org, s.InsertReturningId("INSERT INTO organizations (unit_id, province_code, kind, "
+                                                          "name, established_on, status, created_at, updated_at) "
+                                                          "VALUES (?, ?, 'branch', 'b', '2020-01-01', 'active', 'x', "
+                                                          "'x') RETURNING id",
+                                                          {Value(village->id), Value(village->code.substr(0, 2))}));
+    JICENG_ASSIGN_OR_RETURN(
+        auto member, s.InsertReturningId("INSERT INTO members (org_id, unit_id, province_code, name, gender, "
+                                         "birth_date, stage, stage_since, situation, status, created_at, updated_at) "
+                                         "VALUES (?, ?, ?, '乙', 'male', '1980-01-01', 'full', '2020-01-01', "
+                                         "'in_service', 'active', 'x', 'x') RETURNING id",
+                                         {Value(org), Value(village->id), Value(village->code.substr(0, 2))}));
+    JICENG_RETURN_IF_ERROR(engine_->Changed(s, "organizations", org));
+    return engine_->Changed(s, "members", member);
+  }).ok());
   std::vector<std::int64_t> nation = {kNation};
   RollupEngine::Selection by_stage;
   by_stage.by = "stage";
@@ -444,6 +546,69 @@ TEST_P(RollupEngineTest, AFollowerNeverDeadlocksWithAWriterHoldingItsOwnLock) {
   }
 }
 
+// Pruning deletes what every follower has read and nothing newer than the
+// cutoff; a follower that fell behind the pruned entries notices and rebuilds
+// every figure instead of drifting.
+TEST_P(RollupEngineTest, PruningKeepsTheNewestAndALaggingFollowerRebuilds) {
+  std::mt19937 rng(7);
+  Writer writer(rng, units_, *engine_);
+  auto steps = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      std::string what;
+      ASSERT_TRUE(db_->Write([&](db::Session& s) { return writer.Step(s, &what); }).ok()) << what;
+    }
+  };
+  auto log_size = [&] {
+    std::int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COUNT(*) FROM change_log"));
+      n = row->Int(0);
+      return Status::Ok();
+    }).ok());
+    return n;
+  };
+  auto matches_sql = [&](RollupEngine& engine) {
+    for (const IndicatorDef& def : defs_) {
+      std::vector<std::int64_t> sample = {kNation, units_[0].id, units_[5].id, units_.back().id};
+      auto got = engine.Figures(def.id, sample, {});
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      for (std::size_t i = 0; i < sample.size(); ++i) {
+        ASSERT_EQ((*got)[i].total, Sql(def, sample[i], {})) << def.id << " at unit " << sample[i];
+      }
+    }
+  };
+  steps(10);
+  ASSERT_TRUE(follower_->FollowChangeLog().ok());
+  steps(40);  // the follower stops following here
+  const std::int64_t logged = log_size();
+  ASSERT_GT(logged, 20);
+  // Nothing is older than a cutoff in the past.
+  auto none = engine_->PruneChangeLog("2000-01-01T00:00:00Z");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(*none, 0);
+  // Never past what this process has read (its own follower has read nothing yet).
+  auto unread = engine_->PruneChangeLog("9999-01-01T00:00:00Z");
+  ASSERT_TRUE(unread.ok());
+  EXPECT_EQ(*unread, 0);
+  ASSERT_TRUE(engine_->FollowChangeLog().ok());
+  // A cutoff after every entry: all but the newest go (SQLite would otherwise reuse its id).
+  auto pruned = engine_->PruneChangeLog("9999-01-01T00:00:00Z");
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(*pruned, logged - 1);
+  EXPECT_EQ(log_size(), 1);
+  matches_sql(*engine_);
+  // The follower missed 40 steps' entries: it rebuilds, then follows as before.
+  EXPECT_EQ(follower_->rebuilds(), 0);
+  ASSERT_TRUE(follower_->FollowChangeLog().ok());
+  EXPECT_EQ(follower_->rebuilds(), 1);
+  matches_sql(*follower_);
+  steps(20);
+  ASSERT_TRUE(follower_->FollowChangeLog().ok());
+  EXPECT_EQ(follower_->rebuilds(), 1) << "a follower that is up to date never rebuilds";
+  matches_sql(*follower_);
+  EXPECT_GT(follower_->as_of().change, logged);
+}
+
 TEST_P(RollupEngineTest, UnknownIndicatorsAndDimensionsAreNamed) {
   const std::vector<std::int64_t> nation = {kNation};
   EXPECT_EQ(engine_->Figures("nope", nation, {}).status().code(), ErrorCode::kNotFound);
@@ -504,7 +669,8 @@ TEST(IndicatorDefinitions, TheShippedFilesLoad) {
   std::set<std::string> ids;
   for (const auto& d : *defs) ids.insert(d.id);
   for (const char* want : {"members", "pipeline", "pipeline.steps", "orgs", "coverage.groups", "dues.paid", "cards",
-                           "cards.reviewed", "meetings.held"}) {
+                           "cards.reviewed", "meetings.held", "dues.arrears", "dues.in_arrears", "meetings.due",
+                           "meetings.periods_held"}) {
     EXPECT_TRUE(ids.contains(want)) << want;
   }
 }

@@ -28,14 +28,17 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
   JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
-  if (!with_figures) indicators.clear();
   // Rebuilding every figure takes a while on a large database: say how far it got.
   auto progress = [](std::string_view indicator, std::int64_t records) {
     if (records > 0 && records % 1000000 == 0) {
       spdlog::info("汇总指标 {}：已读取 {} 条 / roll-up {}: {} records read", indicator, records, indicator, records);
     }
   };
-  JICENG_ASSIGN_OR_RETURN(app->engine, analytics::RollupEngine::Load(*app->db, std::move(indicators), progress));
+  // Tools that only write log their changes for the running servers instead
+  // of reading every figure first.
+  const auto mode = with_figures ? analytics::RollupEngine::Mode::kFigures : analytics::RollupEngine::Mode::kLogOnly;
+  JICENG_ASSIGN_OR_RETURN(app->engine,
+                          analytics::RollupEngine::Load(*app->db, std::move(indicators), progress, mode));
   analytics::ChangeSink& changes = *app->engine;
   app->hierarchy->PublishTo(&changes);
   hierarchy::HierarchyService* units = app->hierarchy.get();

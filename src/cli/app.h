@@ -58,7 +58,8 @@ struct App {
 // indicator definitions and every figure (the roll-up engine), and builds
 // the route table.
 // `with_figures` false (tools that only write or list): the roll-up engine
-// starts with no indicators, which skips reading every figure.
+// starts in its log-only mode: it reads no figure, and every write it is told
+// of goes to change_log, where running servers pick it up within a poll.
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
                                      bool with_figures = true);
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "analytics/rollup_engine.h"
 #include "cli/commands.h"
 #include "hierarchy/hierarchy_service.h"
 #include "imports/member_import.h"
@@ -58,8 +59,22 @@ void AddOne(CLI::App& app, int& exit_code, const char* name, const char* help, b
       exit_code = 1;
       return;
     }
-    // A server rebuilds its figures at start; this tool publishes nowhere.
-    analytics::NoChangeSink changes;
+    // The imported rows go to change_log in the import's transaction, so a
+    // running `jiceng serve` on this database counts them within a poll.
+    auto indicators = analytics::LoadIndicators();
+    if (!indicators.ok()) {
+      PrintError(indicators.status());
+      exit_code = 1;
+      return;
+    }
+    auto engine = analytics::RollupEngine::Load(**db, std::move(indicators).value(), {},
+                                                analytics::RollupEngine::Mode::kLogOnly);
+    if (!engine.ok()) {
+      PrintError(engine.status());
+      exit_code = 1;
+      return;
+    }
+    analytics::ChangeSink& changes = **engine;
     orgs::OrgService orgs(**db, **hierarchy, changes);
     const imports::ImportScope everywhere{true, {}};
     Result<imports::ImportReport> report = Status::Internal("no import ran");

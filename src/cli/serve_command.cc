@@ -6,6 +6,7 @@
 #include "api/server.h"
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "common/clock.h"
 
 namespace jiceng::cli {
 
@@ -19,6 +20,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     std::string access_log = "-";
     std::int64_t idle_seconds = 2 * 60 * 60;
     std::int64_t max_seconds = 12 * 60 * 60;
+    std::int64_t change_log_retention_seconds = 7 * 24 * 60 * 60;
+    std::int64_t change_log_prune_seconds = 60 * 60;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "启动 HTTP 服务 / serve the API and web UI over HTTP");
@@ -36,6 +39,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--session-max-seconds", opts->max_seconds,
                   "会话最长有效期（秒）/ the longest a session lasts, in seconds")
       ->check(CLI::Range(1, 30 * 24 * 3600))->capture_default_str();
+  cmd->add_option("--change-log-retention-seconds", opts->change_log_retention_seconds,
+                  "变更日志保留多久（秒）；停止跟随超过这么久的进程会重建汇总 / how long change_log entries are kept, "
+                  "in seconds; a process that stopped following for longer rebuilds its figures")
+      ->check(CLI::Range(1, 365 * 24 * 3600))->capture_default_str();
+  cmd->add_option("--change-log-prune-seconds", opts->change_log_prune_seconds,
+                  "多久清理一次变更日志（秒）/ seconds between prunings of change_log")
+      ->check(CLI::Range(1, 24 * 3600))->capture_default_str();
   cmd->callback([opts, &exit_code] {
     api::ServerOptions server;
     server.threads = opts->threads;
@@ -68,11 +78,29 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     }
     // Other processes on the same database (PostgreSQL deployments with
     // several servers) write too: follow their changes a few times a second.
+    // The same thread prunes change_log now and then (the first time at start).
     std::atomic<bool> stop{false};
+    const auto retention = std::chrono::seconds(opts->change_log_retention_seconds);
+    const auto prune_every = std::chrono::seconds(opts->change_log_prune_seconds);
     std::thread follower([&] {
+      auto next_prune = std::chrono::steady_clock::now();
       while (!stop.load()) {
         if (auto n = a.engine->FollowChangeLog(); !n.ok()) {
           spdlog::warn("roll-up: following the change log failed: {}", n.status().ToString());
+        }
+        // Calendar indicators (arrears, meetings due) move when the date does.
+        if (auto moved = a.engine->FollowCalendar(); !moved.ok()) {
+          spdlog::warn("roll-up: recomputing the calendar indicators failed: {}", moved.status().ToString());
+        }
+        if (std::chrono::steady_clock::now() >= next_prune) {
+          next_prune = std::chrono::steady_clock::now() + prune_every;
+          const std::string before = UtcIso(std::chrono::system_clock::now() - retention);
+          if (auto n = a.engine->PruneChangeLog(before); !n.ok()) {
+            spdlog::warn("roll-up: pruning the change log failed: {}", n.status().ToString());
+          } else if (*n > 0) {
+            spdlog::info("变更日志：已清理 {} 条（{} 之前）/ change_log: {} entries before {} pruned", *n, before, *n,
+                         before);
+          }
         }
         for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(40));
       }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "analytics/indicator.h"
+
 namespace jiceng::members {
 namespace {
 
@@ -61,6 +63,34 @@ TEST(MembershipRules, BadDefinitionsAreRefusedWithTheirLine) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message_en().find("membership.yaml:2"), std::string::npos) << r.status().message_en();
   EXPECT_FALSE(MembershipRules::LoadText("stages: []", "x").ok());
+}
+
+// The calendar indicators meetings.due and meetings.periods_held repeat the
+// meeting frequencies in their SQL (definitions/indicators/members.yaml):
+// they must name exactly the kinds and frequencies of membership.yaml.
+TEST(MembershipRules, MeetingIndicatorsUseTheConfiguredFrequencies) {
+  auto rules = MembershipRules::LoadDefault();
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  auto defs = analytics::LoadIndicators();
+  ASSERT_TRUE(defs.ok()) << defs.status().ToString();
+  for (const char* id : {"meetings.due", "meetings.periods_held"}) {
+    const analytics::IndicatorDef* def = nullptr;
+    for (const auto& d : *defs) {
+      if (d.id == id) def = &d;
+    }
+    ASSERT_NE(def, nullptr) << id;
+    std::size_t kinds = 0;
+    for (std::size_t at = def->select.find(" UNION ALL SELECT '"); at != std::string::npos;
+         at = def->select.find(" UNION ALL SELECT '", at + 1)) {
+      ++kinds;
+    }
+    EXPECT_EQ(kinds + 1, rules->meetings().size()) << id << ": one row per kind of meeting";
+    for (const MeetingKind& k : rules->meetings()) {
+      const bool first = def->select.find("SELECT '" + k.id + "' AS kind, '" + k.every + "' AS every") != std::string::npos;
+      const bool later = def->select.find("SELECT '" + k.id + "', '" + k.every + "'") != std::string::npos;
+      EXPECT_TRUE(first || later) << id << " does not count " << k.id << " every " << k.every;
+    }
+  }
 }
 
 }  // namespace

@@ -517,6 +517,15 @@ test('dashboard: Bomi\'s figures are the API\'s; drill down, switch period, expo
   assert.match(csv, /扎木镇,540424100,/)
   assert.match(download.suggestedFilename(), /\.csv$/)
 
+  // The same table as .xlsx, made by the server (导出 Excel): a zip, named in Chinese.
+  const [xlsx] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-testid="export-xlsx"]').first().click(),
+  ])
+  const book = await readFile(await xlsx.path())
+  assert.equal(book.subarray(0, 2).toString('latin1'), 'PK', 'an .xlsx is a zip')
+  assert.match(xlsx.suggestedFilename(), /^波密县-统计-.*\.xlsx$/)
+
   // Every village under Bomi.
   await page.locator('[data-testid="level-select"]').first().click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: '所有村（社区）' }).click()

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/handlers/file_reply.h"
 #include "api/handlers/units_handler.h"
 #include "hierarchy/unit.h"
 
@@ -173,6 +174,8 @@ nlohmann::json IndicatorJson(const analytics::IndicatorDef& def, Lang lang) {
           {"measure", def.measure == analytics::Measure::kSum ? "sum" : "count"},
           {"unit", Pick(lang, def.value_unit)},
           {"kind", def.flow ? "flow" : "stock"},
+          {"calendar", def.calendar},
+          {"ratio_of", def.ratio_of.empty() ? nlohmann::json(nullptr) : nlohmann::json(def.ratio_of)},
           {"dimensions", std::move(dims)}};
 }
 
@@ -180,6 +183,54 @@ Result<Reply> ListIndicators(const ApiRequest& req, const FiguresDeps& d) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& def : d.engine.indicators()) items.push_back(IndicatorJson(def, req.lang));
   return Reply{200, {{"items", std::move(items)}}};
+}
+
+// --- tables to download (?format=xlsx|csv) -------------------------------------------------
+// One row per unit or period. One indicator with `by`: a column per value of
+// the dimension, then the total; several indicators: a column per indicator
+// (its total). Money (indicators summing fen) in yuan with two decimals, as
+// every export.
+
+bool IsMoney(const analytics::IndicatorDef& def) {
+  return def.measure == analytics::Measure::kSum && def.value_unit.en == "fen";
+}
+
+void AddIndicatorColumns(io::Table& table, const analytics::IndicatorDef& def, const std::string& by, bool alone,
+                         Lang lang) {
+  const bool zh = lang == Lang::kZh;
+  const io::Column::Kind kind = IsMoney(def) ? io::Column::Kind::kMoneyFen : io::Column::Kind::kInteger;
+  const std::string unit = IsMoney(def) ? (zh ? "元" : "yuan") : Pick(lang, def.value_unit);
+  if (alone && !by.empty()) {
+    for (const auto& [value, label] : def.FindDimension(by)->values) table.columns.push_back({Pick(lang, label), kind, 14});
+    table.columns.push_back({(zh ? "合计（" : "Total (") + unit + (zh ? "）" : ")"), kind, 16});
+    return;
+  }
+  table.columns.push_back({Pick(lang, def.title) + (zh ? "（" : " (") + unit + (zh ? "）" : ")"), kind, 16});
+}
+
+// The cells AddIndicatorColumns announced, from one figure.
+void AddIndicatorCells(std::vector<io::Cell>& row, const analytics::IndicatorDef& def, const RollupEngine::Figure& f,
+                       const std::string& by, bool alone) {
+  if (alone && !by.empty()) {
+    for (const auto& [value, label] : def.FindDimension(by)->values) {
+      std::int64_t n = 0;
+      for (const auto& [v, figure] : f.by) {
+        if (v == value) n = figure;
+      }
+      row.emplace_back(n);
+    }
+  }
+  row.emplace_back(f.total);
+}
+
+// A sheet name: at most 31 characters, none of []:*?/\.
+std::string SheetName(const std::string& title, const std::string& fallback) {
+  std::string sheet;
+  for (char c : title) {
+    if (std::string_view("[]:*?/\\").find(c) == std::string_view::npos) sheet += c;
+  }
+  if (sheet.empty() || sheet.size() > 31) sheet = fallback.substr(0, 31);
+  return sheet;
 }
 
 // Common parameters of the three figure endpoints.
@@ -271,26 +322,89 @@ Result<Level> ReadLevel(const ApiRequest& req, const Place& place) {
                                  "level must be children, province, prefecture, county, township, village or group.");
 }
 
-// GET /api/v1/figures/breakdown?unit=&indicator=&level=children|county|...&period=&by=&where=&offset=&limit=
-Result<Reply> GetBreakdown(const ApiRequest& req, const FiguresDeps& d) {
-  const auto start = std::chrono::steady_clock::now();
-  JICENG_ASSIGN_OR_RETURN(auto ask, ReadAsk(req, d));
-  const std::string id = req.QueryText("indicator").value_or("");
-  const auto* def = FindIndicator(d, id);
-  if (!def) return UnknownIndicator(id);
-  JICENG_ASSIGN_OR_RETURN(auto level, ReadLevel(req, ask.place));
+// The units a breakdown lists: a page of the level asked for, those the caller may see.
+struct Rows {
+  Level level;
+  hierarchy::UnitPage page;
+  std::vector<const UnitView*> visible;
+  std::vector<std::int64_t> ids;  // the place first, then `visible`
+};
+
+Result<Rows> ReadRows(const ApiRequest& req, const FiguresDeps& d, const Ask& ask) {
+  Rows rows;
+  JICENG_ASSIGN_OR_RETURN(rows.level, ReadLevel(req, ask.place));
   JICENG_ASSIGN_OR_RETURN(auto offset, req.QueryUint("offset", 0, 0, 10'000'000));
   JICENG_ASSIGN_OR_RETURN(auto limit, req.QueryUint("limit", kMaxRows, 1, kMaxRows));
   std::optional<std::uint64_t> root;
   if (ask.place.unit) root = std::stoull(ask.place.unit->code);
-  const auto page = d.hierarchy.tree().UnitsAt(root, level, offset, limit);
-  std::vector<const UnitView*> visible;
-  std::vector<std::int64_t> ids{ask.place.id()};
-  for (const UnitView& u : page.items) {
+  rows.page = d.hierarchy.tree().UnitsAt(root, rows.level, offset, limit);
+  rows.ids.push_back(ask.place.id());
+  for (const UnitView& u : rows.page.items) {
     if (!MaySee(d, ask.scope, std::stoull(u.code), u.level)) continue;
-    visible.push_back(&u);
-    ids.push_back(u.id);
+    rows.visible.push_back(&u);
+    rows.ids.push_back(u.id);
   }
+  return rows;
+}
+
+// The breakdown as a file: `indicator` may list several (the dashboard's
+// table of a domain), each a column; the place itself is the first row.
+Result<Reply> BreakdownFile(const ApiRequest& req, const FiguresDeps& d, const Ask& ask) {
+  std::vector<const analytics::IndicatorDef*> defs;
+  const std::string list = req.QueryText("indicator").value_or("");
+  for (std::size_t s = 0; s <= list.size();) {
+    const std::size_t e = std::min(list.find(',', s), list.size());
+    const std::string id = list.substr(s, e - s);
+    const auto* def = FindIndicator(d, id);
+    if (!def) return UnknownIndicator(id);
+    defs.push_back(def);
+    s = e + 1;
+  }
+  if (defs.size() > kMaxIndicatorsPerRequest) {
+    return Status::InvalidArgument("indicator", "一次最多导出 20 个指标。", "Export at most 20 indicators at once.");
+  }
+  JICENG_ASSIGN_OR_RETURN(auto rows, ReadRows(req, d, ask));
+  const bool zh = req.lang == Lang::kZh;
+  const bool alone = defs.size() == 1;
+  io::Table table;
+  table.columns = {{zh ? "单位代码" : "Code", io::Column::Kind::kText, 16}, {zh ? "单位" : "Unit", io::Column::Kind::kText, 24}};
+  std::vector<std::vector<io::Cell>> cells(rows.ids.size());
+  cells[0] = {ask.place.unit ? ask.place.unit->code : std::string("0"),
+              PlaceJson(ask.place, d)["display_name"].get<std::string>()};
+  for (std::size_t i = 0; i < rows.visible.size(); ++i) cells[i + 1] = {rows.visible[i]->code, rows.visible[i]->name};
+  for (const auto* def : defs) {
+    RollupEngine::Selection sel = ask.selection;
+    // As for several figures at once: `by` and `where` apply where the dimension exists.
+    if (!alone) {
+      sel.by.clear();
+      std::erase_if(sel.where, [&](const auto& w) { return !def->FindDimension(w.first); });
+    }
+    JICENG_ASSIGN_OR_RETURN(auto out, d.engine.Figures(def->id, rows.ids, sel));
+    AddIndicatorColumns(table, *def, sel.by, alone, req.lang);
+    for (std::size_t i = 0; i < out.size(); ++i) AddIndicatorCells(cells[i], *def, out[i], sel.by, alone);
+  }
+  table.rows = std::move(cells);
+  table.sheet_name = SheetName(alone ? Pick(req.lang, defs[0]->title) : (zh ? "统计" : "Figures"), "figures");
+  const std::string place = PlaceJson(ask.place, d)["name"].get<std::string>();
+  const std::string what = alone ? defs[0]->title.zh : "统计";
+  return FileReply(req, table, "figures-" + std::string(alone ? defs[0]->id : "table") + "-breakdown",
+                   place + "-" + what + "-" + std::string(hierarchy::LevelName(rows.level)) + "-" + ask.period.label);
+}
+
+// GET /api/v1/figures/breakdown?unit=&indicator=&level=children|county|...&period=&by=&where=&offset=&limit=
+//   &format=json|xlsx|csv
+Result<Reply> GetBreakdown(const ApiRequest& req, const FiguresDeps& d) {
+  const auto start = std::chrono::steady_clock::now();
+  JICENG_ASSIGN_OR_RETURN(auto ask, ReadAsk(req, d));
+  if (auto format = req.QueryText("format"); format && *format != "json") return BreakdownFile(req, d, ask);
+  const std::string id = req.QueryText("indicator").value_or("");
+  const auto* def = FindIndicator(d, id);
+  if (!def) return UnknownIndicator(id);
+  JICENG_ASSIGN_OR_RETURN(auto below, ReadRows(req, d, ask));
+  const Level level = below.level;
+  const auto& page = below.page;
+  const auto& visible = below.visible;
+  const auto& ids = below.ids;
   JICENG_ASSIGN_OR_RETURN(auto out, d.engine.Figures(id, ids, ask.selection));
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t i = 0; i < visible.size(); ++i) {
@@ -318,6 +432,7 @@ Result<Reply> GetBreakdown(const ApiRequest& req, const FiguresDeps& d) {
 }
 
 // GET /api/v1/figures/trend?unit=&indicator=&from=2025-01&to=2025-12&step=month|quarter|year&by=&where=
+//   &format=json|xlsx|csv
 Result<Reply> GetTrend(const ApiRequest& req, const FiguresDeps& d) {
   const auto start = std::chrono::steady_clock::now();
   JICENG_ASSIGN_OR_RETURN(auto ask, ReadAsk(req, d));
@@ -350,16 +465,36 @@ Result<Reply> GetTrend(const ApiRequest& req, const FiguresDeps& d) {
   }
   const std::int64_t unit[] = {ask.place.id()};
   nlohmann::json points = nlohmann::json::array();
+  const auto format = req.QueryText("format");
+  const bool file = format && *format != "json";
+  io::Table table;
+  if (file) {
+    table.columns = {{req.lang == Lang::kZh ? "时期" : "Period", io::Column::Kind::kText, 12}};
+    AddIndicatorColumns(table, *def, ask.selection.by, true, req.lang);
+  }
   for (MonthCode m = first; m <= last; m += months_per) {
     RollupEngine::Selection sel = ask.selection;
     sel.months = std::pair{m, m + months_per - 1};
     JICENG_ASSIGN_OR_RETURN(auto out, d.engine.Figures(id, unit, sel));
-    nlohmann::json j = FigureJson(*def, out[0], sel.by, req.lang);
     const int year = m / 12;
-    j["period"] = months_per == 12   ? std::to_string(year)
-                  : months_per == 3 ? std::to_string(year) + "Q" + std::to_string(m % 12 / 3 + 1)
-                                    : analytics::FormatMonth(m);
+    const std::string period = months_per == 12  ? std::to_string(year)
+                               : months_per == 3 ? std::to_string(year) + "Q" + std::to_string(m % 12 / 3 + 1)
+                                                 : analytics::FormatMonth(m);
+    if (file) {
+      std::vector<io::Cell> row = {period};
+      AddIndicatorCells(row, *def, out[0], sel.by, true);
+      table.rows.push_back(std::move(row));
+      continue;
+    }
+    nlohmann::json j = FigureJson(*def, out[0], sel.by, req.lang);
+    j["period"] = period;
     points.push_back(std::move(j));
+  }
+  if (file) {
+    table.sheet_name = SheetName(Pick(req.lang, def->title), def->id);
+    const std::string place = PlaceJson(ask.place, d)["name"].get<std::string>();
+    return FileReply(req, table, "figures-" + def->id + "-trend",
+                     place + "-" + def->title.zh + "-" + *from_text + "-" + *to_text);
   }
   return Reply{200,
                {{"place", PlaceJson(ask.place, d)},

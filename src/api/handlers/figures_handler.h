@@ -2,6 +2,9 @@
 // /api/v1/figures...): the indicator definitions, figures for a unit, the
 // breakdown over its children or any level below, and trends over periods.
 // Every answer says as of which change it is and how it was computed.
+// The breakdown (for one indicator or a list of them, as the dashboard's
+// table of a domain) and the trend also come as a file: ?format=xlsx or csv,
+// under the same scope rules (json, the default, is the JSON answer).
 //
 // Who sees what: figures are aggregates, never a person's record. A user with
 // figures.read sees every figure inside their scope, and, outside it, the

@@ -1,6 +1,7 @@
 #include "api/handlers/imports_handler.h"
 
 #include "api/errors.h"
+#include "api/handlers/file_reply.h"
 #include "api/handlers/units_handler.h"
 #include "common/clock.h"
 #include "exports/list_export.h"
@@ -86,45 +87,6 @@ Result<Reply> ImportOrgs(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto report, importer.Run(req.body, FileName(req, "orgs"),
                                                     ScopeFor(req, d.members, "orgs.write"), dry_run));
   return ImportReply(req, report, "orgs");
-}
-
-// Percent-encoding for filename*= (RFC 5987).
-std::string Rfc5987(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// The table as a file download in the format the query asks for.
-Result<Reply> FileReply(const ApiRequest& req, const io::Table& table, const std::string& ascii_name,
-                        const std::string& zh_name) {
-  const std::string format = req.QueryText("format").value_or("xlsx");
-  Reply reply;
-  std::string ext;
-  if (format == "xlsx") {
-    JICENG_ASSIGN_OR_RETURN(reply.raw_body, io::WriteXlsx(table));
-    reply.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    ext = ".xlsx";
-  } else if (format == "csv") {
-    reply.raw_body = io::WriteCsv(table);
-    reply.content_type = "text/csv; charset=utf-8";
-    ext = ".csv";
-  } else {
-    return Status::InvalidArgument("format", "format 应为 xlsx 或 csv。", "format must be xlsx or csv.");
-  }
-  const std::string stamp = FormatDate(Today());
-  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii_name + "-" + stamp + ext +
-                                                        "\"; filename*=UTF-8''" + Rfc5987(zh_name + "-" + stamp + ext));
-  return reply;
 }
 
 Result<Reply> ExportMembers(const ApiRequest& req, const ImportsDeps& d) {

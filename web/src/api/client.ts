@@ -148,6 +148,61 @@ export async function request<T>(method: string, path: string, options: RequestO
   throw apiError
 }
 
+/** A file the server sends (an export), with the name it gives in Content-Disposition. */
+export interface DownloadedFile {
+  blob: Blob
+  filename: string
+}
+
+/** The file name of a Content-Disposition header: filename*=UTF-8''… first, then filename="…". */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      // a malformed encoding: try the plain name
+    }
+  }
+  const plain = /filename="([^"]+)"/i.exec(disposition)
+  return plain ? plain[1] : fallback
+}
+
+/**
+ * GETs a file (an .xlsx or CSV export) in the UI's language. Errors are ApiErrors as for
+ * every other request (the server answers them in JSON).
+ */
+export async function download(path: string, query: Query | undefined, fallbackName: string): Promise<DownloadedFile> {
+  const headers: Record<string, string> = { 'Accept-Language': config.language() }
+  let response: Response
+  let blob: Blob
+  trackPending(1)
+  try {
+    response = await fetch(buildUrl(path, query), { method: 'GET', headers, credentials: 'same-origin' })
+    blob = await response.blob()
+  } catch {
+    throw new ApiError(0, 'network', config.fallbackMessage('network', 0))
+  } finally {
+    trackPending(-1)
+  }
+  if (response.ok) return { blob, filename: fileNameOf(response.headers.get('Content-Disposition'), fallbackName) }
+  let err: ApiErrorBody['error'] | undefined
+  try {
+    err = (JSON.parse(await blob.text()) as ApiErrorBody | undefined)?.error
+  } catch {
+    err = undefined
+  }
+  if (response.status === 401) config.onUnauthorized?.()
+  const kind = response.status === 403 ? 'forbidden' : 'server'
+  throw new ApiError(
+    response.status,
+    err?.code ?? `http_${response.status}`,
+    err?.message || config.fallbackMessage(kind, response.status),
+    err?.field,
+  )
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, options: Omit<RequestOptions, 'query'> = {}) =>
     request<T>('GET', path, { ...options, query }),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   currentPeriod,
+  downloadBreakdown,
   figureQuery,
   getBreakdown,
   getFigures,
@@ -11,6 +12,7 @@ import {
   trendRange,
   type Period,
 } from './figures'
+import { configureClient, fileNameOf } from './client'
 import { mockFetch } from '@/test/fetchMock'
 
 const y2026: Period = { kind: 'year', year: 2026, quarter: 1, month: 1 }
@@ -95,5 +97,49 @@ describe('requests', () => {
       '/api/v1/figures/breakdown?level=county&indicator=orgs&limit=5000',
       '/api/v1/figures/trend?unit=540424&indicator=dues.paid&from=2026-01&to=2026-12&step=month',
     ])
+  })
+
+  it('downloads a breakdown as .xlsx with the name the server gives, in the UI language', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/figures/breakdown': () => ({
+        status: 200,
+        body: 'PK',
+        headers: {
+          'Content-Disposition':
+            "attachment; filename=\"figures-table-breakdown-2026-11-23.xlsx\"; filename*=UTF-8''%E6%B3%A2%E5%AF%86%E5%8E%BF.xlsx",
+        },
+      }),
+    })
+    configureClient({ language: () => 'en' })
+    const file = await downloadBreakdown(
+      { unit: '540424', period: y2026, level: 'village', indicators: ['members', 'pipeline'] },
+      'fallback.xlsx',
+    )
+    expect(file.filename).toBe('波密县.xlsx')
+    expect(calls[0].headers['Accept-Language']).toBe('en')
+    expect(decodeURIComponent(calls[0].url)).toBe(
+      '/api/v1/figures/breakdown?unit=540424&period=2026&level=village&indicator=members,pipeline&format=xlsx',
+    )
+    configureClient({ language: () => 'zh-CN' })
+  })
+
+  it('turns a refused download into an ApiError with the server message', async () => {
+    mockFetch({
+      'GET /api/v1/figures/breakdown': () => ({
+        status: 403,
+        body: { error: { code: 'permission_denied', message: '只能查看本辖区内各级及县级以上单位的统计数字。', field: 'unit' } },
+      }),
+    })
+    await expect(downloadBreakdown({ unit: '540424100', indicators: ['members'] }, 'x.xlsx')).rejects.toMatchObject({
+      status: 403,
+      code: 'permission_denied',
+      field: 'unit',
+    })
+  })
+
+  it('reads the file name from Content-Disposition, falling back when there is none', () => {
+    expect(fileNameOf("attachment; filename=\"a.xlsx\"; filename*=UTF-8''%E5%85%9A%E5%91%98.xlsx", 'f')).toBe('党员.xlsx')
+    expect(fileNameOf('attachment; filename="a.xlsx"', 'f')).toBe('a.xlsx')
+    expect(fileNameOf(null, 'f.xlsx')).toBe('f.xlsx')
   })
 })

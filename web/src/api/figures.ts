@@ -1,7 +1,7 @@
 // The figures endpoints (统计数字): indicators, a unit's figures, the breakdown by units below
 // it, and the trend of a flow over periods. The server's roll-up engine answers every one of
 // them from memory, as of the last committed write (src/api/handlers/figures_handler.cc).
-import { api } from './client'
+import { api, download, type DownloadedFile } from './client'
 import type { UnitLevel } from './types'
 
 export type Measure = 'count' | 'sum'
@@ -27,6 +27,10 @@ export interface Indicator {
   /** 人, 个, 分 (fen: sums of money) ... in the request language */
   unit: string
   kind: Kind
+  /** Computed for today's date (dues in arrears, meetings due): moves when the date does. */
+  calendar?: boolean
+  /** The indicator this one is usually shown as a share of (meetings held of due). */
+  ratio_of?: string | null
   dimensions: Dimension[]
 }
 
@@ -245,6 +249,22 @@ export function getBreakdown(
   signal?: AbortSignal,
 ) {
   return api.get<BreakdownAnswer>('/api/v1/figures/breakdown', figureQuery({ level: 'children', ...q }), { signal })
+}
+
+/**
+ * The breakdown as a spreadsheet made by the server (.xlsx; money in yuan): one column per
+ * indicator listed (the dashboard's table of a domain), the unit itself in the first row.
+ */
+export function downloadBreakdown(
+  q: FigureQuery & { indicators: string[]; level?: BreakdownLevel; format?: 'xlsx' | 'csv' },
+  fallbackName: string,
+): Promise<DownloadedFile> {
+  const { indicators, format, ...rest } = q
+  return download(
+    '/api/v1/figures/breakdown',
+    figureQuery({ level: 'children', ...rest, indicator: indicators.join(','), format: format ?? 'xlsx' }),
+    fallbackName,
+  )
 }
 
 export function getTrend(

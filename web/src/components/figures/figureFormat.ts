@@ -100,7 +100,12 @@ export function csvFigure(value: number, ind: FigureShape): string {
 
 /** Offers `text` as a download (the browser saves it; nothing leaves the machine). */
 export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
+  saveBlob(filename, new Blob([text], { type }))
+}
+
+/** Hands a file to the browser to save. */
+export function saveBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
   a.download = filename

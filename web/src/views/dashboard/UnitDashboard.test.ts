@@ -24,8 +24,34 @@ const INDICATORS = [
     dimensions: [{ id: 'stage', title: '党员类别', values: [] }],
   },
   { id: 'dues.paid', title: '党费收缴', domain: 'members', measure: 'sum', unit: '分', kind: 'flow', dimensions: [] },
+  {
+    id: 'meetings.due',
+    title: '应开展组织生活',
+    domain: 'members',
+    measure: 'sum',
+    unit: '次',
+    kind: 'stock',
+    calendar: true,
+    dimensions: [],
+  },
+  {
+    id: 'meetings.periods_held',
+    title: '已开展组织生活',
+    domain: 'members',
+    measure: 'sum',
+    unit: '次',
+    kind: 'stock',
+    calendar: true,
+    ratio_of: 'meetings.due',
+    dimensions: [],
+  },
 ]
-const TOTAL: Record<string, number> = { members: 123456, 'dues.paid': 3420000 }
+const TOTAL: Record<string, number> = {
+  members: 123456,
+  'dues.paid': 3420000,
+  'meetings.due': 40,
+  'meetings.periods_held': 35,
+}
 const answer = { as_of: { change: 42, applied_at: '' }, computed: { micros: 420 } }
 
 function api() {
@@ -99,6 +125,11 @@ describe('UnitDashboard', () => {
     expect(wrapper.find('[data-indicator="dues.paid"]').text()).toContain('2026年')
     // Two figures requests (one per first dimension) of 0.42 ms each.
     expect(wrapper.find('[data-testid="as-of"]').text()).toBe('数据截至 变更 #42 · 计算用时 0.84 毫秒')
+    // Meetings held as a share of those due (ratio_of).
+    expect(wrapper.find('[data-indicator="meetings.periods_held"] [data-testid="figure-share"]').text()).toBe(
+      '占应开展组织生活的 87.5%',
+    )
+    expect(wrapper.find('[data-indicator="meetings.due"] [data-testid="figure-share"]').exists()).toBe(false)
     // Embedded: no table.
     expect(wrapper.find('[data-testid="figures-table"]').exists()).toBe(false)
   })
@@ -113,5 +144,25 @@ describe('UnitDashboard', () => {
     await row.trigger('click')
     await waitFor(() => router.currentRoute.value.params.code === '540424100')
     expect(router.currentRoute.value.fullPath).toBe('/units/540424100/dashboard?period=2026')
-  })
+  }, 20000)
+
+  it('exports the table of units below as .xlsx made by the server', async () => {
+    const { calls } = api()
+    const { wrapper } = await mountDashboard(false)
+    await waitFor(() => wrapper.find('[data-testid="figures-table"] tbody tr').exists())
+    const saved: Blob[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: (b: Blob) => (saved.push(b), 'blob:x'), revokeObjectURL: () => {} }))
+    const xlsx = wrapper.find('[data-testid="export-xlsx"]')
+    expect(xlsx.text()).toBe('导出 Excel')
+    await xlsx.trigger('click')
+    await waitFor(() => saved.length === 1)
+    // The server makes the file, for every indicator of the domain in the table.
+    const asked = calls.map((c) => decodeURIComponent(c.url)).filter((u) => u.includes('format='))
+    expect(asked).toEqual([
+      '/api/v1/figures/breakdown?unit=540424&period=2026&level=children&indicator=members,dues.paid,meetings.due,meetings.periods_held&format=xlsx',
+    ])
+    expect(click).toHaveBeenCalledTimes(1)
+    click.mockRestore()
+  }, 20000)
 })
