@@ -41,11 +41,14 @@ describe('SplitDialog', { timeout: 30000 }, () => {
       body: { organization: branch, parts: [{ ...branch, id: 9, name: '扎木村第一党支部', split_from_id: 4 }] },
     }))
     // A part with no name and no one in it is refused before the server.
+    const first = () => document.querySelector('[data-testid="split-part-0"]')!
     await click('split-save')
-    expect(errorUnder('组织名称', document.querySelector('[data-testid="split-part-0"]')!)).toBe('请填写组织名称')
+    await waitFor(() => errorUnder('组织名称', first()) !== '')
+    expect(errorUnder('组织名称', first())).toBe('请填写组织名称')
     await fill('split-name-0', '扎木村第一党支部')
     await click('split-save')
-    expect(errorUnder('转入的党员', document.querySelector('[data-testid="split-part-0"]')!)).toContain('至少要有一名党员')
+    await waitFor(() => errorUnder('转入的党员', first()) !== '')
+    expect(errorUnder('转入的党员', first())).toContain('至少要有一名党员')
 
     await setModel(wrapper, 'ElSelect', 'split-members-0', [11, 12])
     await click('split-add-part')
