@@ -19,9 +19,9 @@ const DESKTOP = { width: 1440, height: 900 }
 const PHONE = { width: 360, height: 740 }
 
 // Network errors the tests provoke on purpose (signed-out probes, wrong passwords, lockout,
-// duplicate names, out-of-area requests) are logged by Chromium as console errors; they are
-// not the application's errors. Anything else in the console fails the test.
-const EXPECTED_NETWORK = /Failed to load resource: the server responded with a status of (401|403|404|409|429)/
+// invalid form input, duplicate names, out-of-area requests) are logged by Chromium as console
+// errors; they are not the application's errors. Anything else in the console fails the test.
+const EXPECTED_NETWORK = /Failed to load resource: the server responded with a status of (400|401|403|404|409|429)/
 
 async function open({ viewport = DESKTOP, path = '/', lang } = {}) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
@@ -457,6 +457,253 @@ test('pipeline board: advancing too early shows the earliest allowed date under 
   await s.done()
 })
 
+// --- forms for organizations and members (issue #6 part 10) ------------------------------------
+
+const stamp = Date.now() % 100000
+const newBranchName = `扎木村第二党支部${stamp}`
+const newMemberName = `次仁央宗`
+let newOrgPath = ''
+
+/** The dialog's input (Element Plus puts data-testid on the input or on its wrapper). */
+function inputOf(page, testid) {
+  return page.locator(`input[data-testid="${testid}"], [data-testid="${testid}"] input`).first()
+}
+
+/** An input of the open dialog by its aria-label (a date picker's own attributes go to its popup). */
+function dateInput(page, label) {
+  return page.locator(`.el-dialog input[aria-label="${label}"]`).first()
+}
+
+/** Picks the option of an Element Plus select that contains `text`. */
+async function choose(page, testid, text) {
+  await page.locator(`[data-testid="${testid}"]`).first().click()
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
+}
+
+/** A dialog that has opened: settled, photographed and checked with axe. */
+async function dialogChecked(page, testid, name) {
+  const dialog = page.locator(`[data-testid="${testid}"]`)
+  await dialog.waitFor()
+  await page.waitForTimeout(350) // the opening transition
+  await settle(page)
+  await shot(page, name)
+  await axe(page, `${name} dialog @${page.viewportSize().width}`)
+  return dialog
+}
+
+test('organizations: create a branch under a demo village; the parent defaults to the town committee', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units/540424100201?tab=organizations' })
+  const { page } = s
+  await page.locator('[data-testid="org-tree"][data-unit="540424100201"]').waitFor()
+  await settle(page)
+  await page.locator('[data-testid="org-create"]').click()
+  const dialog = await dialogChecked(page, 'org-dialog', 'org-create')
+  assert.match(await dialog.locator('[data-testid="org-parent"]').innerText(), /中共扎木镇委员会/)
+  // No name: refused on the spot.
+  await page.locator('[data-testid="org-save"]').click()
+  await dialog.locator('.el-form-item.is-error', { hasText: '请填写组织名称' }).waitFor()
+  await inputOf(page, 'org-name').fill(newBranchName)
+  await page.locator('[data-testid="org-save"]').click()
+  await page.waitForURL(/\/orgs\/\d+$/)
+  await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
+  await page.locator('.el-message--success', { hasText: newBranchName }).waitFor()
+  newOrgPath = new URL(page.url()).pathname
+  await s.done()
+})
+
+test('members: add a member to the new branch, then edit the phone on the member page', async () => {
+  assert.ok(newOrgPath, 'the previous test created a branch')
+  const s = await openSignedIn(USERS.admin, { path: newOrgPath })
+  const { page } = s
+  await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
+  await settle(page)
+  await page.locator('[data-testid="member-add"]').click()
+  const dialog = await dialogChecked(page, 'member-dialog', 'member-add')
+  await inputOf(page, 'member-name').fill(newMemberName)
+  // A birth date in the future: the server's error shows under the birth date.
+  await dateInput(page, '出生日期').fill('2999年1月1日')
+  await dateInput(page, '出生日期').press('Enter')
+  await inputOf(page, 'member-id-number-input').fill('123')
+  await page.locator('[data-testid="member-save"]').click()
+  await dialog.locator('.el-form-item.is-error', { hasText: '18 位' }).waitFor()
+  await inputOf(page, 'member-id-number-input').fill('')
+  await page.locator('[data-testid="member-save"]').click()
+  const birthError = dialog.locator('.el-form-item.is-error', { hasText: '出生日期' })
+  await birthError.waitFor()
+  assert.match(await birthError.locator('.el-form-item__error').innerText(), /出生日期|今天|日期/)
+  await dateInput(page, '出生日期').fill('1990年3月5日')
+  await dateInput(page, '出生日期').press('Enter')
+  await choose(page, 'member-situation', '在职')
+  await page.locator('[data-testid="member-save"]').click()
+  await page.locator('.el-message--success', { hasText: newMemberName }).waitFor()
+  const row = page.locator('[data-testid="member-table"] tbody tr', { hasText: newMemberName })
+  await row.waitFor()
+  assert.match(await row.innerText(), /正式党员/)
+
+  await row.locator('a').first().click()
+  await page.waitForURL(/\/members\/\d+$/)
+  await page.locator('[data-testid="member-title"]', { hasText: newMemberName }).waitFor()
+  await settle(page)
+  await page.locator('[data-testid="member-edit"]').click()
+  await dialogChecked(page, 'member-dialog', 'member-edit')
+  assert.equal(await inputOf(page, 'member-name').inputValue(), newMemberName)
+  await inputOf(page, 'member-phone').fill('13908940001')
+  await page.locator('[data-testid="member-save"]').click()
+  await page.locator('.el-message--success', { hasText: newMemberName }).waitFor()
+  await settle(page)
+  const facts = page.locator('.el-descriptions')
+  await facts.filter({ hasText: '13908940001' }).waitFor()
+  assert.match(await facts.innerText(), /1990年3月5日/)
+  assert.match(await facts.innerText(), /在职/)
+  await s.done()
+})
+
+test('meetings: record a meeting with attendance and see it in the calendar', async () => {
+  assert.ok(newOrgPath, 'a branch was created')
+  const s = await openSignedIn(USERS.admin, { path: `${newOrgPath}?tab=meetings` })
+  const { page } = s
+  await page.locator('[data-testid="meetings-calendar"]').waitFor()
+  await settle(page)
+  await page.locator('[data-testid="meeting-record"]').click()
+  const dialog = await dialogChecked(page, 'meeting-dialog', 'meeting-record')
+  await choose(page, 'meeting-kind', '支部委员会会议')
+  await inputOf(page, 'meeting-topic').fill('研究冬季护林防火工作')
+  const person = dialog.locator('li', { hasText: newMemberName })
+  await person.waitFor()
+  await person.getByText('请假').click()
+  assert.equal(await dialog.locator('[data-testid="meeting-counts"]').innerText(), '出席 0，缺席 0，请假 1')
+  await page.locator('[data-testid="meeting-save"]').click()
+  await dialog.waitFor({ state: 'hidden' })
+  const row = page.locator('[data-testid="meetings-table"] tbody tr', { hasText: '研究冬季护林防火工作' })
+  await row.waitFor()
+  assert.match(await row.innerText(), /请假 1/)
+  assert.match(await row.innerText(), /\d{4}年\d{1,2}月\d{1,2}日/)
+  // This month's committee meeting is now held.
+  const committee = page.locator('[data-testid="compliance-committee"]')
+  assert.match(await committee.innerText(), /^[^\n]*\n?\s*1\/\d+/m)
+  assert.ok((await committee.locator('li.held').count()) >= 1)
+  await s.done()
+})
+
+test('officers: appoint the new member secretary of the new branch', async () => {
+  assert.ok(newOrgPath, 'a branch was created')
+  const s = await openSignedIn(USERS.admin, { path: `${newOrgPath}?tab=officers` })
+  const { page } = s
+  await page.locator('[data-testid="officers-panel"]').waitFor()
+  await settle(page)
+  await page.locator('[data-testid="officer-appoint"]').click()
+  const dialog = await dialogChecked(page, 'officer-dialog', 'officer-appoint')
+  await page.locator('[data-testid="officer-save"]').click()
+  await dialog.locator('.el-form-item.is-error', { hasText: '请选择党员' }).waitFor()
+  await choose(page, 'officer-member', newMemberName)
+  await page.locator('[data-testid="officer-save"]').click()
+  await page.locator('.el-message--success', { hasText: newMemberName }).waitFor()
+  const row = page.locator('[data-testid="officers-table"] tbody tr', { hasText: newMemberName })
+  await row.waitFor()
+  assert.match(await row.innerText(), /书记/)
+  await s.done()
+})
+
+test('pairings: pair the new branch with a demo branch and log a shared activity', async () => {
+  assert.ok(newOrgPath, 'a branch was created')
+  const s = await openSignedIn(USERS.admin, { path: `${newOrgPath}?tab=pairings` })
+  const { page } = s
+  await page.locator('[data-testid="pairings-panel"]').waitFor()
+  await settle(page)
+  await page.locator('[data-testid="pairing-create"]').click()
+  await dialogChecked(page, 'pairing-dialog', 'pairing-create')
+  await page.locator('[data-testid="pairing-partner"]').first().click()
+  await page.keyboard.type('村党支部')
+  const option = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: /村党支部（/ }).first()
+  const partner = (await option.innerText()).split('（')[0]
+  await option.click()
+  await page.locator('[data-testid="pairing-save"]').click()
+  const row = page.locator('[data-testid="pairings-table"] tbody tr', { hasText: partner })
+  await row.waitFor()
+  assert.match(await row.innerText(), /区域相邻|区域/)
+  await row.locator('[data-testid="pairing-log"]').click()
+  await dialogChecked(page, 'activity-dialog', 'pairing-activity')
+  await inputOf(page, 'activity-title').fill('联合开展护林巡山')
+  await page.locator('[data-testid="activity-save"]').click()
+  await page.locator('[data-testid="activity-dialog"] .el-form-item.is-error', { hasText: '请填写参加人数' }).waitFor()
+  await dateInput(page, '参加人数').fill('18')
+  await page.locator('[data-testid="activity-save"]').click()
+  await page.locator('.el-message--success', { hasText: '联合开展护林巡山' }).waitFor()
+  await settle(page)
+  await row.locator('[data-testid="pairing-activity-count"]', { hasText: '1' }).waitFor()
+  await row.locator('.el-table__expand-icon').click()
+  await page.locator('[data-testid="pairing-activity"]', { hasText: '联合开展护林巡山' }).waitFor()
+  await s.done()
+})
+
+test('an empty organization is dissolved, and shows as dissolved', async () => {
+  assert.ok(newOrgPath, 'a branch was created')
+  const s = await openSignedIn(USERS.admin, { path: newOrgPath })
+  const { page } = s
+  await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
+  await settle(page)
+  // An organization with nobody in it: a sub-organization of the new branch.
+  await page.locator('[data-testid="org-add-child"]').click()
+  const dialog = page.locator('[data-testid="org-dialog"]')
+  await dialog.waitFor()
+  await inputOf(page, 'org-name').fill(`${newBranchName}第一党小组`)
+  await page.locator('[data-testid="org-save"]').click()
+  await page.locator('[data-testid="org-title"]', { hasText: `${newBranchName}第一党小组` }).waitFor()
+  await settle(page)
+  assert.match(await page.locator('.crumbs').innerText(), new RegExp(newBranchName))
+  await page.locator('[data-testid="org-dissolve"]').click()
+  await dialogChecked(page, 'end-dialog', 'org-dissolve')
+  await page.locator('[data-testid="end-save"]').click()
+  await page.locator('.el-message--success', { hasText: '已撤销' }).waitFor()
+  await page.locator('.meta .el-tag', { hasText: '已撤销' }).waitFor()
+  assert.equal(await page.locator('[data-testid="org-actions"]').count(), 0)
+  await s.done()
+})
+
+test('the new dialogs at 360 px: accessible and nothing scrolls sideways', async () => {
+  assert.ok(newOrgPath, 'a branch was created')
+  const s = await openSignedIn(USERS.admin, { viewport: PHONE, path: `${newOrgPath}?tab=meetings` })
+  const { page } = s
+  await page.locator('[data-testid="meetings-calendar"]').waitFor()
+  await settle(page)
+  const noSideways = async () =>
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scroll')
+  for (const [button, dialog, name] of [
+    ['meeting-record', 'meeting-dialog', 'meeting-record'],
+    ['meeting-review', 'review-dialog', 'meeting-review'],
+    ['org-rename', 'org-dialog', 'org-rename'],
+    ['org-merge', 'merge-dialog', 'org-merge'],
+    ['org-split', 'split-dialog', 'org-split'],
+  ]) {
+    await page.locator(`[data-testid="${button}"]`).click()
+    await dialogChecked(page, dialog, name)
+    await noSideways()
+    await page.keyboard.press('Escape')
+    await page.locator(`[data-testid="${dialog}"]`).waitFor({ state: 'hidden' })
+  }
+  await page.goto(`${base}${newOrgPath}?tab=officers`)
+  await page.locator('[data-testid="officers-panel"]').waitFor()
+  await settle(page)
+  await page.locator('[data-testid="officer-appoint"]').click()
+  await dialogChecked(page, 'officer-dialog', 'officer-appoint')
+  await noSideways()
+  await page.keyboard.press('Escape')
+  await page.goto(`${base}${newOrgPath}?tab=teams`)
+  await page.locator('[data-testid="teams-panel"]').waitFor()
+  await settle(page)
+  await page.locator('[data-testid="team-create"]').click()
+  await dialogChecked(page, 'team-dialog', 'team-create')
+  await noSideways()
+  await page.keyboard.press('Escape')
+  await page.goto(`${base}/units/540424100201?tab=members`)
+  await page.locator('[data-testid="member-table"] tbody tr').first().waitFor()
+  await settle(page)
+  await page.locator('[data-testid="member-add"]').click()
+  await dialogChecked(page, 'member-dialog', 'member-add')
+  await noSideways()
+  await s.done()
+})
+
 // --- dashboards (issue #7 part 4) ----------------------------------------------------------
 
 /** An API answer fetched from inside the page, with its session. */
@@ -629,6 +876,9 @@ const PAGES = [
   { name: 'org', path: '/orgs/4', wait: '[data-testid="member-table"] tbody tr' },
   { name: 'org-dues', path: '/orgs/4?tab=dues', wait: '[data-testid="org-dues-table"] tbody tr' },
   { name: 'org-meetings', path: '/orgs/4?tab=meetings', wait: '[data-testid="compliance-committee"]' },
+  { name: 'org-officers', path: '/orgs/4?tab=officers', wait: '[data-testid="officers-table"] tbody tr' },
+  { name: 'org-pairings', path: '/orgs/4?tab=pairings', wait: '[data-testid="pairings-table"] tbody tr' },
+  { name: 'org-teams', path: '/orgs/4?tab=teams', wait: '[data-testid="teams-table"] tbody tr' },
   { name: 'member', path: '/members/1', wait: '[data-testid="member-timeline"]' },
   { name: 'member-dues', path: '/members/1?tab=dues', wait: '[data-testid="member-dues-table"] tbody tr' },
   { name: 'unit-village', path: '/units/540424100201' },

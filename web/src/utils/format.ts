@@ -242,3 +242,11 @@ export function todayIso(now: Date = new Date()): string {
 export function serverTodayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10)
 }
+
+/** The last day of a term of `years` starting on `start` (2026-01-10, 5 -> 2031-01-09); '' if not a day. */
+export function termEnd(start: string, years: number): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start)
+  if (!m) return ''
+  const d = new Date(Date.UTC(Number(m[1]) + years, Number(m[2]) - 1, Number(m[3]) - 1))
+  return d.toISOString().slice(0, 10)
+}
