@@ -336,7 +336,7 @@ export interface SplitPart {
 
 /** The new organizations carry split_from_id (the original stays active). */
 export function splitOrg(orgId: number, body: { on_date: string; parts: SplitPart[]; version?: number }) {
-  return api.post<{ organization: Organization; parts: Array<Organization & { split_from_id?: number }> }>(
+  return api.post<{ org: Organization; parts: Array<Organization & { split_from_id?: number }> }>(
     `/api/v1/orgs/${id(orgId)}/split`,
     body,
   )

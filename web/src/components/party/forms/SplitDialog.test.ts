@@ -38,7 +38,7 @@ describe('SplitDialog', { timeout: 30000 }, () => {
   it('puts chosen members into new parts and sends the split', async () => {
     const { wrapper, calls } = await open(() => ({
       status: 200,
-      body: { organization: branch, parts: [{ ...branch, id: 9, name: '扎木村第一党支部', split_from_id: 4 }] },
+      body: { org: branch, parts: [{ ...branch, id: 9, name: '扎木村第一党支部', split_from_id: 4 }] },
     }))
     // A part with no name and no one in it is refused before the server.
     const first = () => document.querySelector('[data-testid="split-part-0"]')!
