@@ -25,7 +25,7 @@ JICENG_APT_PACKAGES=(
   nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 libsodium-dev libcli11-dev
   libspdlog-dev
   libyaml-cpp-dev libopencc-dev libopencc-data libicu-dev libcsv-dev libcurl4-openssl-dev
-  libxlsxwriter-dev libzip-dev libexpat1-dev
+  libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )
 

@@ -1,6 +1,7 @@
 #include "api/server.h"
 
 #include <restinio/all.hpp>
+#include <restinio/transforms/zlib.hpp>
 #include <spdlog/async.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -11,10 +12,13 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <thread>
 
 #include "api/errors.h"
+#include "api/first_paint.h"
 #include "audit/audit_log.h"
 #include "common/text.h"
 
@@ -513,6 +517,32 @@ class Server {
       candidate = web_root_ / "index.html";
       if (!fs::is_regular_file(candidate, ec)) return false;
     }
+    // The hierarchy pages of a signed-in user come with their first screen
+    // rendered in (first_paint.h), usable before the app's code arrives.
+    if (IsFirstPaintPath(path) && candidate == web_root_ / "index.html") {
+      if (auto html = FirstPaint(*req, path, candidate)) {
+        auto response = req->create_response(StatusLine(200));
+        for (const auto& [name, value] : kSecurityHeaders) response.append_header(name, value);
+        response.append_header(restinio::http_field::content_type, "text/html; charset=utf-8");
+        // Personal to the session (and its language): never cached, never shared.
+        response.append_header(restinio::http_field::cache_control, "no-store");
+        response.append_header(restinio::http_field::vary, "Cookie, Accept-Language, Accept-Encoding");
+        // Compressed per request (the page is ~15 KB, ~3 KB gzipped; well under a millisecond).
+        const std::string accept(req->header().get_field_or(restinio::http_field::accept_encoding, ""));
+        if (accept.find("gzip") != std::string::npos) {
+          response.append_header(restinio::http_field::content_encoding, "gzip");
+          response.set_body(restinio::transforms::zlib::gzip_compress(*html));
+        } else {
+          response.set_body(std::move(*html));
+        }
+        response.done();
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        access_log_.Log(req->header().method().c_str(), path, 200, ms,
+                        req->remote_endpoint().address().to_string());
+        return true;
+      }
+    }
     // A precompressed sibling (file.br, file.gz written by the web build) is
     // sent when the browser accepts it: no compression work per request.
     const std::string accept(req->header().get_field_or(restinio::http_field::accept_encoding, ""));
@@ -546,6 +576,41 @@ class Server {
     access_log_.Log(req->header().method().c_str(), path, 200, ms,
                     req->remote_endpoint().address().to_string());
     return true;
+  }
+
+  // index.html with the first screen of `path` rendered in for the caller of
+  // `req`; std::nullopt (serve the file unchanged) when nobody valid is signed
+  // in, the caller may not read the unit, or anything else is off — the app
+  // then shows its login, forbidden or error page as it always did.
+  std::optional<std::string> FirstPaint(const restinio::request_t& req, const std::string& path,
+                                        const std::filesystem::path& index_file) {
+    // The same credentials as Guard(): a bearer token, else the session cookie.
+    const std::string authorization(req.header().get_field_or(restinio::http_field::authorization, ""));
+    const std::string cookies(req.header().get_field_or(restinio::http_field::cookie, ""));
+    Result<accounts::Principal> principal = Status::Error(ErrorCode::kUnauthenticated, "", "");
+    if (authorization.rfind("Bearer ", 0) == 0) {
+      principal = security_.sessions.AuthenticateToken(authorization.substr(7));
+    } else if (const std::string session = CookieValue(cookies, kSessionCookie); !session.empty()) {
+      principal = security_.sessions.AuthenticateSession(session);
+    }
+    if (!principal.ok()) return std::nullopt;
+    auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(req.header().query());
+    if (!query) return std::nullopt;
+    const std::string q(query->get_param("q").value_or(""));
+    const std::string page(query->get_param("page").value_or(""));
+    const Lang lang = FirstPaintLang(cookies, req.header().get_field_or(restinio::http_field::accept_language, ""));
+    std::optional<std::string> fragment;
+    try {
+      fragment = RenderFirstPaint({path, q, page, lang}, *principal, security_.access);
+    } catch (const std::exception& e) {
+      spdlog::error("first paint of {} failed: {}", path, e.what());
+      return std::nullopt;
+    }
+    if (!fragment) return std::nullopt;
+    std::ifstream in(index_file, std::ios::binary);
+    std::string index_html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) return std::nullopt;
+    return InsertFirstPaint(index_html, *fragment, lang);
   }
 
   ServerOptions options_;

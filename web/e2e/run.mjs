@@ -167,6 +167,110 @@ test('search 瀘定 finds 泸定县 (traditional → simplified)', async () => {
   await s.done()
 })
 
+// A context signed in through the API (the session cookie set), without the app's login page.
+async function signedInContext(user, options = {}) {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options })
+  const r = await context.request.post(`${base}/api/v1/session`, { data: { username: user.username, password: PASSWORD } })
+  assert.equal(r.status(), 200, `sign-in of ${user.username}: ${await r.text()}`)
+  return context
+}
+
+test('without JavaScript: the server renders the hierarchy pages; links and the search form work', async () => {
+  const context = await signedInContext(USERS.admin, { javaScriptEnabled: false })
+  try {
+    const page = await context.newPage()
+    page.setDefaultTimeout(15000)
+    await page.goto(`${base}/units`)
+    assert.match(await page.locator('h1').innerText(), /区划浏览/)
+    await page.getByRole('link', { name: '西藏自治区', exact: true }).click()
+    await page.waitForURL(/\/units\/54$/)
+    assert.equal(await page.locator('h1').innerText(), '西藏自治区')
+    await page.locator('table').getByRole('link', { name: '林芝市', exact: true }).waitFor()
+    await shot(page, 'first-paint-54')
+    await page.locator('table').getByRole('link', { name: '林芝市', exact: true }).click()
+    await page.waitForURL(/\/units\/5404$/)
+    await page.locator('table').getByRole('link', { name: '波密县', exact: true }).click()
+    await page.waitForURL(/\/units\/540424$/)
+    const crumbs = await page.locator('nav.fp-crumbs').innerText()
+    for (const name of ['全国', '西藏自治区', '林芝市', '波密县']) assert.ok(crumbs.includes(name), `breadcrumb has ${name}: ${crumbs}`)
+    // Back up through the breadcrumb, then search in traditional characters.
+    await page.locator('nav.fp-crumbs').getByRole('link', { name: '全国' }).click()
+    await page.waitForURL(/\/units$/)
+    await page.locator('input[name="q"]').fill('瀘定')
+    await page.locator('input[name="q"]').press('Enter')
+    await page.waitForURL(/\/units\?q=/)
+    const row = page.locator('tbody tr').filter({ hasText: '泸定县' })
+    assert.match(await row.first().innerText(), /四川省/)
+    await row.first().getByRole('link', { name: '泸定县' }).click()
+    await page.waitForURL(/\/units\/513322$/)
+    assert.equal(await page.locator('h1').innerText(), '泸定县')
+  } finally {
+    await context.close()
+  }
+  // A village cadre's page holds their village only; a unit above it is not rendered.
+  const cadre = await signedInContext(USERS.cadre, { javaScriptEnabled: false })
+  try {
+    const page = await cadre.newPage()
+    await page.goto(`${base}/units`)
+    const links = await page.locator('table a').allInnerTexts()
+    assert.equal(links.length, 1, `one unit listed for the cadre: ${links}`)
+    await page.goto(`${base}/units/540424`)
+    assert.equal(await page.locator('[data-first-paint]').count(), 0, 'Bomi is outside the cadre\'s area')
+  } finally {
+    await cadre.close()
+  }
+})
+
+test('the server-rendered page is accessible and reads like the app (desktop and phone)', async () => {
+  for (const viewport of [DESKTOP, PHONE]) {
+    const context = await signedInContext(USERS.admin, { viewport })
+    try {
+      // The app's scripts held back: what a user sees before they arrive.
+      await context.route('**/assets/*.js', (route) => route.abort())
+      const page = await context.newPage()
+      await page.goto(`${base}/units/540424`)
+      await page.locator('[data-first-paint] h1').waitFor()
+      await shot(page, 'first-paint-540424')
+      await axe(page, `server-rendered unit page @${viewport.width}`)
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      assert.ok(overflow <= 0, `nothing scrolls sideways at ${viewport.width} px (${overflow} px)`)
+    } finally {
+      await context.close()
+    }
+  }
+})
+
+test('with JavaScript the app mounts over the server-rendered page and works', async () => {
+  const context = await signedInContext(USERS.admin)
+  const errors = []
+  try {
+    const html = await (await context.request.get(`${base}/units/540424`)).text()
+    assert.ok(html.includes('data-first-paint'), 'the server rendered /units/540424')
+    const page = await context.newPage()
+    page.setDefaultTimeout(15000)
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !EXPECTED_NETWORK.test(msg.text())) errors.push(msg.text())
+    })
+    page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+    await page.goto(`${base}/units/540424`)
+    await unitTitle(page, '波密县')
+    await childrenOf(page, '540424')
+    assert.equal(await page.locator('[data-first-paint]').count(), 0, 'the app replaced the server\'s page')
+    assert.equal(await page.locator('[data-testid="unit-title"]').count(), 1)
+    // The app works: a client-side navigation through its breadcrumb and its own search.
+    await page.locator('[data-testid="unit-breadcrumb"]').getByText('林芝市').click()
+    await page.waitForURL(/\/units\/5404$/)
+    await childrenOf(page, '5404')
+    await page.goto(`${base}/units?q=${encodeURIComponent('瀘定')}`)
+    await page.locator('[data-testid="unit-table"] tbody tr').filter({ hasText: '泸定县' }).first().waitFor()
+    assert.equal(await page.locator('input[data-testid="unit-search"]').inputValue(), '瀘定')
+    assert.equal(await page.locator('[data-first-paint]').count(), 0)
+  } finally {
+    await context.close()
+  }
+  assert.deepEqual(errors, [], 'console errors')
+})
+
 test('add a villager group under a village; a duplicate name is shown on the name field', async () => {
   const s = await openSignedIn(USERS.admin, { path: '/units/540424' })
   const { page } = s

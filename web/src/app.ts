@@ -42,6 +42,8 @@ function pageTitle() {
 router.afterEach(pageTitle)
 watch(i18n.global.locale as unknown as Ref<string>, pageTitle)
 
-// A remembered English choice loads its catalogue before the first render.
-void setLanguage(initialLanguage()).finally(() => app.mount('#app'))
-
+// A remembered English choice loads its catalogue before the first render. Mounting replaces
+// what index.html shows (the boot screen, or the page the server rendered for /units:
+// src/api/first_paint.cc); the first route is awaited too, so that the finished page comes in its
+// place at once, not an empty frame first.
+void Promise.allSettled([setLanguage(initialLanguage()), router.isReady()]).finally(() => app.mount('#app'))

@@ -1,4 +1,5 @@
-// UI language: zh-CN first, English second; the choice is remembered in localStorage.
+// UI language: zh-CN first, English second; the choice is remembered in localStorage and in the
+// jiceng_lang cookie, from which the server renders the hierarchy pages' first screen in it.
 // Chinese ships in the entry chunk; English (and Element Plus's English) loads when chosen.
 import { ref, type Ref } from 'vue'
 import { createI18n } from 'vue-i18n'
@@ -13,6 +14,8 @@ export const LANGUAGES: Array<{ value: Lang; label: string }> = [
 ]
 
 export const LANG_STORAGE_KEY = 'jiceng.lang'
+/** The cookie the server reads (src/api/first_paint.h, kLangCookie). */
+export const LANG_COOKIE = 'jiceng_lang'
 
 export type MessageSchema = typeof zhCN
 
@@ -70,7 +73,14 @@ export async function setLanguage(lang: Lang): Promise<void> {
   localeRef().value = lang
   elementLocale.value = elementLocales[lang] ?? elementZhCn
   storage()?.setItem(LANG_STORAGE_KEY, lang)
+  rememberLanguageCookie(lang)
   applyDocumentLanguage(lang)
+}
+
+/** Tells the server the language for the pages it renders itself (a year; Lax: sent on links). */
+export function rememberLanguageCookie(lang: Lang): void {
+  if (typeof document === 'undefined') return
+  document.cookie = `${LANG_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`
 }
 
 export function applyDocumentLanguage(lang: Lang): void {

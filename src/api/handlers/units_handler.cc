@@ -8,13 +8,17 @@ using hierarchy::HierarchyService;
 using hierarchy::UnitTree;
 using hierarchy::UnitView;
 
-nlohmann::json UnitJson(const UnitView& unit, const UnitTree& tree) {
-  std::string display = unit.name;
+std::string DisplayName(const UnitView& unit, const UnitTree& tree) {
   if (unit.placeholder && !unit.parent_code.empty()) {
     if (auto parent = tree.Find(std::stoull(unit.parent_code))) {
-      display = parent->name + "（" + unit.name + "）";
+      return parent->name + "（" + unit.name + "）";
     }
   }
+  return unit.name;
+}
+
+nlohmann::json UnitJson(const UnitView& unit, const UnitTree& tree) {
+  std::string display = DisplayName(unit, tree);
   nlohmann::json j = {
       {"code", unit.code},
       {"name", unit.name},

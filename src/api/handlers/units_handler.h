@@ -29,6 +29,10 @@ TargetFn UnitFromQuery(std::string_view param);
 // (or empty), the whole country.
 TargetFn UnitFromBody(std::string_view field);
 
+// The name to show for a unit: the name itself, or for a placeholder prefecture the parent's
+// name with it (北京市（市辖区）).
+std::string DisplayName(const hierarchy::UnitView& unit, const hierarchy::UnitTree& tree);
+
 // The JSON shape of a unit. `tree` supplies the parent's name for the
 // display name of placeholder units (北京市（市辖区）).
 nlohmann::json UnitJson(const hierarchy::UnitView& unit, const hierarchy::UnitTree& tree);
