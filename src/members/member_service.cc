@@ -426,7 +426,7 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     for (const std::string& root : roots) {
       const std::uint64_t code = std::stoull(root);
       std::size_t at = 0;
-      std::size_t slice = 64;
+      std::size_t slice = 1;  // doubling: a village can hold hundreds of members
       while (ids.size() < f.limit) {
         const std::vector<std::int64_t> units = hierarchy_.tree().IdsInSubtree(code, at, slice);
         if (units.empty()) break;
@@ -440,9 +440,15 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
           marks += i ? ", ?" : "?";
           params.emplace_back(units[i]);
         }
+        // One unit's members are in id order already: read only as many as the page still needs.
+        std::string tail;
+        if (units.size() == 1) {
+          tail = " ORDER BY m.id LIMIT ?";
+          params.emplace_back(static_cast<std::int64_t>(skip + f.limit - ids.size()));
+        }
         std::vector<std::pair<std::size_t, std::int64_t>> found;  // (unit's place, member id)
         JICENG_RETURN_IF_ERROR(s.Query("SELECT m.id, m.unit_id FROM members m WHERE " + filters + " AND m.unit_id IN (" +
-                                           marks + ")",
+                                           marks + ")" + tail,
                                        params, [&](const db::Row& row) {
                                          found.emplace_back(place.at(row.Int(1)), row.Int(0));
                                          return Status::Ok();
