@@ -808,6 +808,35 @@ test('the new dialogs at 360 px: accessible and nothing scrolls sideways', async
   await s.done()
 })
 
+test('split: the new member goes to a new branch split off the first; the original keeps its history', async () => {
+  assert.ok(newOrgPath, 'a branch was created')
+  const s = await openSignedIn(USERS.admin, { path: newOrgPath })
+  const { page } = s
+  await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
+  await settle(page)
+  await page.locator('[data-testid="org-split"]').click()
+  const dialog = await dialogChecked(page, 'split-dialog', 'org-split')
+  // No name and nobody chosen: refused with the part's fields named.
+  await page.locator('[data-testid="split-save"]').click()
+  await dialog.locator('.el-form-item.is-error').first().waitFor()
+  await inputOf(page, 'split-name-0').fill(`${newBranchName}第二支部`)
+  await choose(page, 'split-members-0', newMemberName)
+  await page.keyboard.press('Escape')
+  await page.locator('[data-testid="split-save"]').click()
+  await page.locator('.el-message--success', { hasText: '拆分' }).waitFor()
+  await dialog.waitFor({ state: 'hidden' })
+  // The member now belongs to the new branch, which names the original.
+  const orgId = Number(newOrgPath.split('/').pop())
+  const parts = await page.evaluate(async (id) => {
+    const r = await fetch('/api/v1/orgs?limit=200&under=540424100201')
+    const body = await r.json()
+    return body.items.filter((o) => o.split_from_id === id).map((o) => ({ name: o.name, members: o.member_count }))
+  }, orgId)
+  assert.deepEqual(parts, [{ name: `${newBranchName}第二支部`, members: 1 }])
+  await page.locator('[data-testid="member-table"] tbody tr', { hasText: newMemberName }).waitFor({ state: 'detached' })
+  await s.done()
+})
+
 // --- dashboards (issue #7 part 4) ----------------------------------------------------------
 
 /** An API answer fetched from inside the page, with its session. */
