@@ -509,17 +509,17 @@ Result<std::vector<Organization>> OrgService::Split(std::int64_t id, const std::
                                      children[r.Int(0)] = r.Text(1);
                                      return Status::Ok();
                                    }));
+    std::string parent_code;  // the parts' parent sits at their units or above, as for any new organization
+    if (org->parent_id) {
+      JICENG_ASSIGN_OR_RETURN(auto parent, FindOrg(s, *org->parent_id));
+      if (parent) parent_code = std::to_string(parent->unit_code);
+    }
     std::set<std::int64_t> taken_members;
     std::set<std::int64_t> taken_children;
     for (std::size_t i = 0; i < parts.size(); ++i) {
-      // The parent sits at the part's unit or above it, as for any new organization.
-      if (org->parent_id) {
-        JICENG_ASSIGN_OR_RETURN(auto parent, FindOrg(s, *org->parent_id));
-        const std::string parent_code = parent ? std::to_string(parent->unit_code) : "";
-        if (checked[i].unit_code.compare(0, parent_code.size(), parent_code) != 0) {
-          return Precondition(PartField(i, "unit_code"), "新组织须在上级组织所在单位或其下级单位。",
-                                            "A new organization must sit at or below its parent's unit.");
-        }
+      if (checked[i].unit_code.compare(0, parent_code.size(), parent_code) != 0) {
+        return Precondition(PartField(i, "unit_code"), "新组织须在上级组织所在单位或其下级单位。",
+                            "A new organization must sit at or below its parent's unit.");
       }
       for (std::int64_t m : parts[i].member_ids) {
         auto it = members.find(m);
