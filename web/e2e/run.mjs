@@ -653,7 +653,8 @@ test('members: add a member to the new branch, then edit the phone on the member
   assert.equal(await inputOf(page, 'member-name').inputValue(), newMemberName)
   await inputOf(page, 'member-phone').fill('13908940001')
   await page.locator('[data-testid="member-save"]').click()
-  await page.locator('.el-message--success', { hasText: newMemberName }).waitFor()
+  // The message of the add may still be showing: wait for the newest one.
+  await page.locator('.el-message--success', { hasText: newMemberName }).last().waitFor()
   await settle(page)
   const facts = page.locator('.el-descriptions')
   await facts.filter({ hasText: '13908940001' }).waitFor()
