@@ -258,7 +258,8 @@ TEST_P(MigrationsTest, Version8GivesEveryPerPlaceRowItsOwnersProvince) {
     ASSERT_TRUE(inserted.ok()) << sql << "\n" << inserted.ToString();
   }
 
-  auto report = Migrate(*db_);
+  // Up to version 8 itself: later versions are not this test's business.
+  auto report = Migrate(*db_, shipped.first(static_cast<std::size_t>(before - shipped.begin()) + 1));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->applied, std::vector<int>{8});
 
