@@ -81,6 +81,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddTaskTeamRoutes(app->routes, *app->org_work_deps);
   app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps});
   api::AddImportExportRoutes(app->routes, *app->imports_deps);
+  // Jobs: the runner's thread is started by `serve` only.
+  app->job_store = std::make_unique<jobs::JobStore>(*app->db);
+  app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->members, *app->orgs,
+                                                      app->hierarchy->tree());
+  app->jobs_deps =
+      std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
+  api::AddJobRoutes(app->routes, *app->jobs_deps);
   return app;
 }
 

@@ -13,6 +13,7 @@
 #include "api/handlers/account_handler.h"
 #include "api/handlers/figures_handler.h"
 #include "api/handlers/imports_handler.h"
+#include "api/handlers/jobs_handler.h"
 #include "api/handlers/members_handler.h"
 #include "api/handlers/org_work_handler.h"
 #include "members/member_service.h"
@@ -51,6 +52,11 @@ struct App {
   std::unique_ptr<api::FiguresDeps> figures_deps = {};
   std::unique_ptr<api::OrgWorkDeps> org_work_deps = {};
   std::unique_ptr<api::ImportsDeps> imports_deps = {};
+  // Declared after the services it uses, so it is destroyed (its thread
+  // stopped) before them.
+  std::unique_ptr<jobs::JobStore> job_store = {};
+  std::unique_ptr<jobs::JobRunner> job_runner = {};
+  std::unique_ptr<api::JobsDeps> jobs_deps = {};
   api::RouteTable routes = {};
 };
 

@@ -105,11 +105,21 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
         for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(40));
       }
     });
+    // Imports and exports started as jobs run on their own thread, one at a
+    // time; jobs a previous process left running are queued again first.
+    if (Status st = a.job_runner->Start(); !st.ok()) {
+      PrintError(st);
+      exit_code = 1;
+      stop = true;
+      follower.join();
+      return;
+    }
     api::Security security{*a.sessions, *a.access, *a.db};
     if (Status st = api::RunServer(server, std::move(a.routes), security); !st.ok()) {
       PrintError(st);
       exit_code = 1;
     }
+    a.job_runner->Stop();
     stop = true;
     follower.join();
   });

@@ -3,6 +3,9 @@
 #include <map>
 #include <set>
 
+#include "io/csv/csv_writer.h"
+#include "io/xlsx/xlsx_writer.h"
+
 namespace jiceng::exports {
 namespace {
 
@@ -45,7 +48,7 @@ Status TooMany(std::size_t total) {
 }  // namespace
 
 Result<io::Table> MembersTable(members::MemberService& members, orgs::OrgService& orgs, const hierarchy::UnitTree& tree,
-                               members::MemberFilter filter) {
+                               members::MemberFilter filter, const imports::ProgressFn& progress) {
   filter.offset = 0;
   filter.limit = kMaxExportRows;
   JICENG_ASSIGN_OR_RETURN(auto page, members.List(filter));
@@ -70,11 +73,14 @@ Result<io::Table> MembersTable(members::MemberService& members, orgs::OrgService
                       Text(std::to_string(m.unit_code)), Text(UnitName(tree, m.unit_code)),
                       Text(stage ? stage->name_zh : m.stage), Text(m.stage_since),
                       Text(std::string(SituationZh(m.situation)))});
+    if (progress && t.rows.size() % imports::kProgressEvery == 0) progress(t.rows.size(), page.first.size());
   }
+  if (progress) progress(t.rows.size(), t.rows.size());
   return t;
 }
 
-Result<io::Table> OrgsTable(orgs::OrgService& orgs, const hierarchy::UnitTree& tree, orgs::OrgFilter filter) {
+Result<io::Table> OrgsTable(orgs::OrgService& orgs, const hierarchy::UnitTree& tree, orgs::OrgFilter filter,
+                            const imports::ProgressFn& progress) {
   filter.offset = 0;
   filter.limit = kMaxExportRows;
   JICENG_ASSIGN_OR_RETURN(auto page, orgs.List(filter));
@@ -101,7 +107,9 @@ Result<io::Table> OrgsTable(orgs::OrgService& orgs, const hierarchy::UnitTree& t
                       o.parent_id && names.count(*o.parent_id) ? Text(names.at(*o.parent_id)) : Cell{},
                       Text(o.established_on), Cell{o.member_count}, Text(std::string(OrgStatusZh(o.status))),
                       Text(o.temp_reason), Text(o.starts_on), Text(o.ends_on)});
+    if (progress && t.rows.size() % imports::kProgressEvery == 0) progress(t.rows.size(), page.first.size());
   }
+  if (progress) progress(t.rows.size(), t.rows.size());
   return t;
 }
 
@@ -118,6 +126,26 @@ Result<io::Table> DuesTable(members::DuesService& dues, const orgs::Organization
                       Cell{std::int64_t{r.months_in_arrears}}, Text(org.name)});
   }
   return t;
+}
+
+Status CheckFormat(std::string_view format) {
+  if (format == "xlsx" || format == "csv") return Status::Ok();
+  return Status::InvalidArgument("format", "format 应为 xlsx 或 csv。", "format must be xlsx or csv.");
+}
+
+Result<RenderedFile> Render(const io::Table& table, std::string_view format) {
+  JICENG_RETURN_IF_ERROR(CheckFormat(format));
+  RenderedFile out;
+  if (format == "xlsx") {
+    JICENG_ASSIGN_OR_RETURN(out.bytes, io::WriteXlsx(table));
+    out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    out.extension = ".xlsx";
+  } else {
+    out.bytes = io::WriteCsv(table);
+    out.content_type = "text/csv; charset=utf-8";
+    out.extension = ".csv";
+  }
+  return out;
 }
 
 }  // namespace jiceng::exports

@@ -71,7 +71,7 @@ class Importer {
     }
   }
 
-  Status Prepare(const Sheet& sheet, ImportReport& report) {
+  Status Prepare(const Sheet& sheet, ImportReport& report, const ProgressFn& progress) {
     header_ = std::make_unique<HeaderMap>(sheet.header, kAliases, kIgnored, sheet.header_row, &report.warnings);
     std::vector<std::string> missing;
     for (const char* f : {"name", "gender", "birth_date", "stage", "situation"}) {
@@ -87,7 +87,10 @@ class Importer {
                                          "(birth_date), 所属组织 (organization), 状态 (stage), 分类 (situation).");
     }
     rows_.reserve(sheet.rows.size());
-    for (const SheetRow& row : sheet.rows) rows_.push_back(Check(row, report));
+    for (const SheetRow& row : sheet.rows) {
+      rows_.push_back(Check(row, report));
+      if (progress && rows_.size() % kProgressEvery == 0) progress(rows_.size(), sheet.rows.size());
+    }
     DuplicatesInFile();
     return Status::Ok();
   }
@@ -371,12 +374,13 @@ Status RowsHaveErrors() {
 }  // namespace
 
 Result<ImportReport> MemberImporter::Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope,
-                                         bool dry_run, std::optional<std::int64_t> by_user) {
+                                         bool dry_run, std::optional<std::int64_t> by_user,
+                                         const ProgressFn& progress) {
   JICENG_ASSIGN_OR_RETURN(Sheet sheet, ReadSheet(bytes, file_name));
   ImportReport report;
   report.dry_run = dry_run;
   Importer importer(members_, scope);
-  JICENG_RETURN_IF_ERROR(importer.Prepare(sheet, report));
+  JICENG_RETURN_IF_ERROR(importer.Prepare(sheet, report, progress));
   if (dry_run || importer.AnyErrors()) {
     JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) { return importer.Resolve(s); }));
   } else {
@@ -393,6 +397,7 @@ Result<ImportReport> MemberImporter::Run(std::string_view bytes, std::string_vie
   }
   importer.Fill(report);
   if (!report.committed) report.inserted_ids.clear();
+  if (progress) progress(report.rows, report.rows);
   return report;
 }
 

@@ -28,8 +28,9 @@ class MemberImporter {
   // `dry_run` false and no row errors, inserts every row in one transaction.
   // Errors in the file as a whole (unreadable, no header, a required column
   // missing) are a Status; row problems are in the report.
+  // `progress` hears how many rows have been checked.
   Result<ImportReport> Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope, bool dry_run,
-                           std::optional<std::int64_t> by_user);
+                           std::optional<std::int64_t> by_user, const ProgressFn& progress = {});
 
  private:
   db::Database& db_;

@@ -52,7 +52,7 @@ class Importer {
  public:
   Importer(orgs::OrgService& orgs, const ImportScope& scope) : orgs_(orgs), scope_(scope) {}
 
-  Status Prepare(const Sheet& sheet, ImportReport& report) {
+  Status Prepare(const Sheet& sheet, ImportReport& report, const ProgressFn& progress) {
     header_ = std::make_unique<HeaderMap>(sheet.header, kAliases, kIgnored, sheet.header_row, &report.warnings);
     std::vector<std::string> missing;
     for (const char* f : {"name", "kind", "unit_code"}) {
@@ -68,7 +68,9 @@ class Importer {
     }
     std::map<std::pair<std::string, std::string>, std::size_t> seen;  // (unit, name) -> row
     std::map<std::string, std::size_t> by_name;                      // name -> last row index above
+    std::size_t checked = 0;
     for (const SheetRow& row : sheet.rows) {
+      if (progress && ++checked % kProgressEvery == 0) progress(checked, sheet.rows.size());
       Pending p = Check(row);
       if (!p.org.name.empty() && !p.org.unit_code.empty()) {
         auto [it, fresh] = seen.emplace(std::make_pair(p.org.unit_code, p.org.name), row.row);
@@ -274,12 +276,12 @@ class Importer {
 }  // namespace
 
 Result<ImportReport> OrgImporter::Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope,
-                                      bool dry_run) {
+                                      bool dry_run, const ProgressFn& progress) {
   JICENG_ASSIGN_OR_RETURN(Sheet sheet, ReadSheet(bytes, file_name));
   ImportReport report;
   report.dry_run = dry_run;
   Importer importer(orgs_, scope);
-  JICENG_RETURN_IF_ERROR(importer.Prepare(sheet, report));
+  JICENG_RETURN_IF_ERROR(importer.Prepare(sheet, report, progress));
   if (dry_run || importer.AnyErrors()) {
     JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) { return importer.Resolve(s); }));
   } else {
@@ -294,6 +296,7 @@ Result<ImportReport> OrgImporter::Run(std::string_view bytes, std::string_view f
   }
   importer.Fill(report);
   if (!report.committed) report.inserted_ids.clear();
+  if (progress) progress(report.rows, report.rows);
   return report;
 }
 

@@ -21,7 +21,8 @@ class OrgImporter {
  public:
   OrgImporter(db::Database& db, orgs::OrgService& orgs) : db_(db), orgs_(orgs) {}
 
-  Result<ImportReport> Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope, bool dry_run);
+  Result<ImportReport> Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope, bool dry_run,
+                           const ProgressFn& progress = {});
 
  private:
   db::Database& db_;

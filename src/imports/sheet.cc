@@ -165,4 +165,34 @@ std::optional<std::string> EnumMap::Find(std::string_view text) const {
   return it->second;
 }
 
+namespace {
+
+nlohmann::json IssuesToJson(const std::vector<RowIssue>& issues, std::size_t max_issues) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t i = 0; i < issues.size() && i < max_issues; ++i) {
+    const RowIssue& e = issues[i];
+    out.push_back({{"row", e.row},
+                   {"column", e.column},
+                   {"field", e.field},
+                   {"message_zh", e.message_zh},
+                   {"message_en", e.message_en}});
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json ReportToJson(const ImportReport& r, std::size_t max_issues) {
+  return {{"dry_run", r.dry_run},
+          {"rows", r.rows},
+          {"valid_rows", r.valid_rows},
+          {"error_count", r.errors.size()},
+          {"errors", IssuesToJson(r.errors, max_issues)},
+          {"warning_count", r.warnings.size()},
+          {"warnings", IssuesToJson(r.warnings, max_issues)},
+          {"committed", r.committed},
+          {"inserted", r.inserted_ids.size()},
+          {"ids", r.inserted_ids}};
+}
+
 }  // namespace jiceng::imports

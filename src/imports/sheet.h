@@ -6,11 +6,14 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "common/result.h"
 
@@ -54,6 +57,17 @@ struct ImportReport {
   bool committed = false;                // rows were written (commit with no errors)
   std::vector<std::int64_t> inserted_ids = {};  // ids of the new members / organizations, in row order
 };
+
+// The report as stored and answered (jobs, POST /api/v1/imports/...): counts,
+// at most `max_issues` errors and warnings, each with row, column, field,
+// message_zh and message_en, and the inserted ids.
+nlohmann::json ReportToJson(const ImportReport& report, std::size_t max_issues = 1000);
+
+// Told now and then how many rows of how many have been checked (imports) or
+// written out (exports), the last time with done == total; may be empty.
+using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+// How often a ProgressFn hears about rows.
+inline constexpr std::size_t kProgressEvery = 500;
 
 // Where an import may put rows: the caller's scope for the write permission
 // (subtree code prefixes), or everywhere.

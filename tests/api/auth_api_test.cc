@@ -584,6 +584,18 @@ class AuthApi : public ApiSuite<AuthApi> {
     }
     return id.empty() ? "0" : id;
   }
+  // A dry-run import job of the administrator's, with a bad row (so it can
+  // never be committed); made once.
+  std::string AdminJob() {
+    if (admin_job_.empty()) {
+      HttpResponse r = http().Post("/api/v1/jobs/imports/members?dry_run=true",
+                                   "姓名,性别,出生日期,组织编号,状态,分类\n,男,1990-01-01,1,正式党员,在职\n", "text/csv");
+      EXPECT_EQ(r.status, 202) << r;
+      admin_job_ = r.status == 202 ? std::to_string(r.json["job"]["id"].get<long long>()) : "0";
+    }
+    return admin_job_;
+  }
+  std::string admin_job_;
   // A month not used before, for dues payments (one per member and month).
   static std::string FreshMonth() {
     const int n = ++counter_;
@@ -1156,6 +1168,65 @@ class AuthApi : public ApiSuite<AuthApi> {
     rules["GET /api/v1/orgs/:id/dues/export"] = Both([orgs](const Where& w) {
       return MatrixRequest{orgs + w.org + "/dues/export?format=csv", {}, {}, 200};
     });
+
+    // -- jobs: starting one needs the permission of the import or export it
+    //    runs (202 Accepted); a job is its owner's alone — anyone else gets the
+    //    404 of an unknown job (the nationwide system administrator sees all).
+    auto job_file = [member_file](const std::string& org) {
+      MatrixRequest m = member_file(org);
+      m.target = "/api/v1/jobs/imports/members?dry_run=true";
+      m.ok_status = 202;
+      return m;
+    };
+    rules["POST /api/v1/jobs/imports/members"] = {[job_file](const RoleUser& u) { return job_file(u.org_id); },
+                                                  [job_file](const RoleUser&) { return job_file(luding_org_); }};
+    auto job_org_file = [org_file](const std::string& unit) {
+      MatrixRequest m = org_file(unit);
+      m.target = "/api/v1/jobs/imports/orgs?dry_run=true";
+      m.ok_status = 202;
+      m.must_contain.clear();
+      return m;
+    };
+    rules["POST /api/v1/jobs/imports/orgs"] = {
+        [job_org_file](const RoleUser& u) { return job_org_file(u.village); },
+        [job_org_file, outside_village](const RoleUser&) { return job_org_file(outside_village); }};
+    rules["POST /api/v1/jobs/exports/members"] = Both([](const Where& w) {
+      return MatrixRequest{"/api/v1/jobs/exports/members?format=csv&under=" + w.village, {}, {}, 202};
+    });
+    rules["POST /api/v1/jobs/exports/orgs"] = Both([](const Where& w) {
+      return MatrixRequest{"/api/v1/jobs/exports/orgs?format=csv&under=" + w.village, {}, {}, 202};
+    });
+    rules["GET /api/v1/jobs"] = {[](const RoleUser&) {
+                                   MatrixRequest m{"/api/v1/jobs", {}, {}, 200};
+                                   m.must_contain = "\"items\"";
+                                   return m;
+                                 },
+                                 {}};
+    // The user's own export when the user may export organizations, else the
+    // administrator's (404 unless the user is a nationwide system administrator).
+    auto job_of = [this](const RoleUser& u) {
+      HttpResponse r = Http(port(), u.session.AuthHeaders())
+                           .Post("/api/v1/jobs/exports/orgs?format=csv&under=" + u.village, "", "");
+      if (r.status == 202) return std::to_string(r.json["job"]["id"].get<long long>());
+      return AdminJob();
+    };
+    rules["GET /api/v1/jobs/:id"] = {[job_of](const RoleUser& u) {
+                                       return MatrixRequest{"/api/v1/jobs/" + job_of(u), {}, {}, 0};
+                                     },
+                                     {}};
+    rules["GET /api/v1/jobs/:id/file"] = {[job_of](const RoleUser& u) {
+                                            return MatrixRequest{"/api/v1/jobs/" + job_of(u) + "/file", {}, {}, 0};
+                                          },
+                                          {}};
+    // A dry run with a bad row cannot be committed (409), nor a started job cancelled.
+    rules["POST /api/v1/jobs/:id/commit"] = {[this](const RoleUser&) {
+                                               return MatrixRequest{"/api/v1/jobs/" + AdminJob() + "/commit", {}, {}, 0};
+                                             },
+                                             {}};
+    rules["POST /api/v1/jobs/:id/cancel"] = {[this](const RoleUser&) {
+                                               return MatrixRequest{"/api/v1/jobs/" + AdminJob() + "/cancel", {}, {}, 0};
+                                             },
+                                             {}};
 
     // -- audit -------------------------------------------------------------
     // -- figures (aggregates): inside the area everything; outside it the

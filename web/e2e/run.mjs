@@ -513,6 +513,76 @@ test('Bomi → organizations tab → a branch → its members → a member\'s ti
   await s.done()
 })
 
+test('import members as a job: a bad row is shown with row, column and reason; the fixed file imports', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units/540424?tab=members' })
+  const { page } = s
+  await unitTitle(page, '波密县')
+  await settle(page)
+  await page.locator('[data-testid="import-members-link"]').click()
+  await page.waitForURL(/\/units\/540424\/import\/members/)
+  await page.locator('[data-testid="import-title"]', { hasText: '导入党员' }).waitFor()
+  const name = `导入甲${Date.now() % 100000}`
+  const header = '姓名,性别,出生日期,所属组织,状态,入党日期,分类\n'
+  const csv = (birth) => ({
+    name: '党员名册.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`${header}${name},女,${birth},中共波密县委员会,正式党员,2015-07-01,在职\n`),
+  })
+  await page.locator('[data-testid="import-file"]').setInputFiles(csv('1990-02-30'))
+  await page.locator('[data-testid="import-check"]').click()
+  await page.locator('[data-testid="import-job"][data-status="succeeded"]').waitFor()
+  const errors = page.locator('[data-testid="import-errors"] tbody tr')
+  assert.equal(await errors.count(), 1)
+  const cells = await errors.first().locator('td').allInnerTexts()
+  assert.deepEqual(cells.map((c) => c.trim()), ['2', '出生日期', '出生日期格式应为 1980-05-01。'])
+  assert.equal(await page.locator('[data-testid="import-commit"]').count(), 0, 'a file with a bad row cannot be imported')
+  const firstJob = new URL(page.url()).searchParams.get('job')
+  assert.match(firstJob ?? '', /^\d+$/)
+
+  await page.locator('[data-testid="import-file"]').setInputFiles(csv('1990-02-28'))
+  await page.locator('[data-testid="import-check"]').click()
+  await page.waitForURL((url) => /^\d+$/.test(url.searchParams.get('job') ?? '') && url.searchParams.get('job') !== firstJob)
+  await page.locator('[data-testid="import-commit"]').click()
+  await page.locator('[data-testid="import-done"]').waitFor()
+  assert.match(await page.locator('[data-testid="import-done"]').innerText(), /已导入 1 行/)
+  await page.locator('[data-testid="import-list-link"]').click()
+  await page.waitForURL(/\/units\/540424\?tab=members/)
+  await page.locator('input[data-testid="member-search"]').fill(name)
+  await page.locator('[data-testid="member-search-submit"]').click()
+  await page.waitForURL(/q=/)
+  await settle(page)
+  const rows = page.locator('[data-testid="member-table"] tbody tr')
+  await rows.first().waitFor()
+  assert.equal(await rows.count(), 1)
+  assert.match(await rows.first().innerText(), new RegExp(name))
+  await s.done()
+})
+
+test('export the member list as a job; leave the page and come back; the file downloads', async () => {
+  const s = await openSignedIn(USERS.admin, { path: '/units/540424?tab=members' })
+  const { page } = s
+  await unitTitle(page, '波密县')
+  await settle(page)
+  await page.locator('[data-testid="export-button"]').click()
+  await page.locator('[data-testid="export-xlsx"]').click()
+  await page.locator('.el-message--success').waitFor()
+  // Another page, then a reload of the unit page: the job is still shown.
+  await page.goto(`${base}/units`)
+  await settle(page)
+  await page.goto(`${base}/units/540424`)
+  await unitTitle(page, '波密县')
+  await settle(page)
+  await page.locator('[data-testid="task-indicator"]').click()
+  const task = page.locator('[data-testid="task-list"] [data-status="succeeded"]', { hasText: '导出党员名册' }).first()
+  await task.waitFor()
+  const [download] = await Promise.all([page.waitForEvent('download'), task.locator('[data-testid="task-download"]').click()])
+  assert.match(download.suggestedFilename(), /^党员名册-\d{4}-\d{2}-\d{2}\.xlsx$/)
+  const path = await download.path()
+  const { readFileSync } = await import('node:fs')
+  assert.equal(readFileSync(path).subarray(0, 2).toString(), 'PK')
+  await s.done()
+})
+
 test('record a dues payment; the month and the amount in yuan show on the member page', async () => {
   const s = await openSignedIn(USERS.admin, { path: '/units/540424?tab=members' })
   const { page } = s
@@ -1004,6 +1074,7 @@ const PAGES = [
   { name: 'unit-coming', path: '/units/540424?tab=households', wait: '[data-testid="coming-soon"]' },
   { name: 'unit-orgs', path: '/units/540424?tab=organizations', wait: '[data-testid="coverage-groups"]' },
   { name: 'unit-members', path: '/units/540424?tab=members', wait: '[data-testid="member-table"] tbody tr' },
+  { name: 'import-members', path: '/units/540424/import/members', wait: '[data-testid="import-check"]' },
   { name: 'pipeline', path: '/units/540424?tab=members&view=pipeline', wait: '[data-testid="stage-full"] li' },
   { name: 'transfers', path: '/units/540424?tab=members&view=transfers', wait: '[data-testid="transfer-table"]' },
   { name: 'cards', path: '/units/540424?tab=members&view=cards', wait: '[data-testid="cards-issued"]' },

@@ -61,6 +61,7 @@ declare module 'vue' {
     ElTimeline: typeof import('element-plus/es')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     EndDateDialog: typeof import('./components/party/forms/EndDateDialog.vue')['default']
+    ExportButton: typeof import('./components/ExportButton.vue')['default']
     FigureCard: typeof import('./components/figures/FigureCard.vue')['default']
     FiguresChart: typeof import('./components/figures/FiguresChart.vue')['default']
     GroupDialog: typeof import('./components/GroupDialog.vue')['default']

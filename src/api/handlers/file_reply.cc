@@ -1,11 +1,13 @@
 #include "api/handlers/file_reply.h"
 
 #include "common/clock.h"
-#include "io/csv/csv_writer.h"
-#include "io/xlsx/xlsx_writer.h"
+#include "exports/list_export.h"
 
 namespace jiceng::api {
 
+namespace {
+
+// Percent-encoding for filename*= (RFC 5987).
 std::string Rfc5987(std::string_view text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
@@ -21,25 +23,22 @@ std::string Rfc5987(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+std::string AttachmentDisposition(std::string_view ascii_name, std::string_view utf8_name) {
+  return "attachment; filename=\"" + std::string(ascii_name) + "\"; filename*=UTF-8''" + Rfc5987(utf8_name);
+}
+
 Result<Reply> FileReply(const ApiRequest& req, const io::Table& table, const std::string& ascii_name,
                         const std::string& zh_name, std::string_view fallback) {
-  const std::string format = req.QueryText("format").value_or(std::string(fallback));
+  JICENG_ASSIGN_OR_RETURN(auto file,
+                          exports::Render(table, req.QueryText("format").value_or(std::string(fallback))));
   Reply reply;
-  std::string ext;
-  if (format == "xlsx") {
-    JICENG_ASSIGN_OR_RETURN(reply.raw_body, io::WriteXlsx(table));
-    reply.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    ext = ".xlsx";
-  } else if (format == "csv") {
-    reply.raw_body = io::WriteCsv(table);
-    reply.content_type = "text/csv; charset=utf-8";
-    ext = ".csv";
-  } else {
-    return Status::InvalidArgument("format", "format 应为 xlsx 或 csv。", "format must be xlsx or csv.");
-  }
+  reply.raw_body = std::move(file.bytes);
+  reply.content_type = file.content_type;
   const std::string stamp = FormatDate(Today());
-  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii_name + "-" + stamp + ext +
-                                                        "\"; filename*=UTF-8''" + Rfc5987(zh_name + "-" + stamp + ext));
+  reply.headers.emplace_back("Content-Disposition", AttachmentDisposition(ascii_name + "-" + stamp + file.extension,
+                                                                          zh_name + "-" + stamp + file.extension));
   return reply;
 }
 

@@ -1,7 +1,7 @@
 // A table as a file download: .xlsx (libxlsxwriter) or CSV (UTF-8 with a
 // BOM), as the request's `format` asks, with a Content-Disposition naming the
 // file in ASCII and, for browsers that read it, in Chinese (RFC 5987).
-// Shared by the exports (imports_handler.cc) and the figures.
+// Shared by the exports (imports_handler.cc), the figures and the jobs.
 #pragma once
 
 #include <string>
@@ -20,7 +20,8 @@ namespace jiceng::api {
 Result<Reply> FileReply(const ApiRequest& req, const io::Table& table, const std::string& ascii_name,
                         const std::string& zh_name, std::string_view fallback = "xlsx");
 
-// Percent-encoding for filename*= (RFC 5987).
-std::string Rfc5987(std::string_view text);
+// Content-Disposition of a download: an ASCII filename and the UTF-8 one in
+// RFC 5987 form (filename*=UTF-8''...).
+std::string AttachmentDisposition(std::string_view ascii_name, std::string_view utf8_name);
 
 }  // namespace jiceng::api

@@ -7,16 +7,10 @@
 #include "exports/list_export.h"
 #include "imports/member_import.h"
 #include "imports/org_import.h"
-#include "io/csv/csv_writer.h"
-#include "io/xlsx/xlsx_writer.h"
 
 namespace jiceng::api {
-namespace {
 
-// At most this many row errors go into a reply (the total is given too).
-constexpr std::size_t kMaxReportedIssues = 1000;
-
-imports::ImportScope ScopeFor(const ApiRequest& req, const MembersDeps& d, std::string_view permission) {
+imports::ImportScope ImportScopeFor(const ApiRequest& req, const MembersDeps& d, std::string_view permission) {
   const accounts::Scope scope = d.access.ScopeOf(*req.principal, permission);
   imports::ImportScope out;
   out.nationwide = scope.nationwide;
@@ -24,32 +18,21 @@ imports::ImportScope ScopeFor(const ApiRequest& req, const MembersDeps& d, std::
   return out;
 }
 
-nlohmann::json IssuesJson(const std::vector<imports::RowIssue>& issues, Lang lang) {
-  nlohmann::json out = nlohmann::json::array();
-  for (std::size_t i = 0; i < issues.size() && i < kMaxReportedIssues; ++i) {
-    const auto& e = issues[i];
-    out.push_back({{"row", e.row},
-                   {"column", e.column},
-                   {"field", e.field},
-                   {"message", lang == Lang::kZh ? e.message_zh : e.message_en},
-                   {"message_zh", e.message_zh},
-                   {"message_en", e.message_en}});
+nlohmann::json LocalizedReport(nlohmann::json report, Lang lang) {
+  for (const char* list : {"errors", "warnings"}) {
+    if (!report.contains(list) || !report[list].is_array()) continue;
+    for (auto& issue : report[list]) issue["message"] = issue.value(lang == Lang::kZh ? "message_zh" : "message_en", "");
   }
-  return out;
+  return report;
 }
 
-nlohmann::json ReportJson(const imports::ImportReport& r, Lang lang) {
-  return {{"dry_run", r.dry_run},
-          {"rows", r.rows},
-          {"valid_rows", r.valid_rows},
-          {"error_count", r.errors.size()},
-          {"errors", IssuesJson(r.errors, lang)},
-          {"warning_count", r.warnings.size()},
-          {"warnings", IssuesJson(r.warnings, lang)},
-          {"committed", r.committed},
-          {"inserted", r.inserted_ids.size()},
-          {"ids", r.inserted_ids}};
+std::string UploadFileName(const ApiRequest& req, std::string_view fallback) {
+  std::string name = req.QueryText("filename").value_or(std::string(fallback));
+  if (name.empty() || name.size() > 200) name = std::string(fallback);
+  return name;
 }
+
+namespace {
 
 // 200 with the report for a dry run or a commit; a refused commit is 400 in
 // the error shape, with the report beside the error.
@@ -60,23 +43,17 @@ Reply ImportReply(const ApiRequest& req, const imports::ImportReport& r, const s
         "file", "文件中有 " + std::to_string(r.rows - r.valid_rows) + " 行有错误，未导入任何数据。请改正后重新导入。",
         std::to_string(r.rows - r.valid_rows) + " rows have errors; nothing was imported. Fix them and import again.");
     nlohmann::json body = ErrorBody(st, req.lang);
-    body["report"] = ReportJson(r, req.lang);
+    body["report"] = LocalizedReport(imports::ReportToJson(r), req.lang);
     return Reply{400, std::move(body), {}};
   }
-  return Reply{200, {{"report", ReportJson(r, req.lang)}}, {}};
-}
-
-std::string FileName(const ApiRequest& req, std::string_view fallback) {
-  std::string name = req.QueryText("filename").value_or(std::string(fallback));
-  if (name.empty() || name.size() > 200) name = std::string(fallback);
-  return name;
+  return Reply{200, {{"report", LocalizedReport(imports::ReportToJson(r), req.lang)}}, {}};
 }
 
 Result<Reply> ImportMembers(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto dry_run, req.QueryBool("dry_run", true));
   imports::MemberImporter importer(d.db, d.members.members);
-  JICENG_ASSIGN_OR_RETURN(auto report, importer.Run(req.body, FileName(req, "members"),
-                                                    ScopeFor(req, d.members, "members.write"), dry_run,
+  JICENG_ASSIGN_OR_RETURN(auto report, importer.Run(req.body, UploadFileName(req, "members"),
+                                                    ImportScopeFor(req, d.members, "members.write"), dry_run,
                                                     req.principal->user_id));
   return ImportReply(req, report, "members");
 }
@@ -84,8 +61,8 @@ Result<Reply> ImportMembers(const ApiRequest& req, const ImportsDeps& d) {
 Result<Reply> ImportOrgs(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto dry_run, req.QueryBool("dry_run", true));
   imports::OrgImporter importer(d.db, d.members.orgs);
-  JICENG_ASSIGN_OR_RETURN(auto report, importer.Run(req.body, FileName(req, "orgs"),
-                                                    ScopeFor(req, d.members, "orgs.write"), dry_run));
+  JICENG_ASSIGN_OR_RETURN(auto report, importer.Run(req.body, UploadFileName(req, "orgs"),
+                                                    ImportScopeFor(req, d.members, "orgs.write"), dry_run));
   return ImportReply(req, report, "orgs");
 }
 

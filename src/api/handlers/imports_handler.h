@@ -11,6 +11,7 @@
 #include "api/handlers/members_handler.h"
 #include "api/route.h"
 #include "db/database.h"
+#include "imports/sheet.h"
 
 namespace jiceng::api {
 
@@ -20,5 +21,13 @@ struct ImportsDeps {
 };
 
 void AddImportExportRoutes(RouteTable& routes, const ImportsDeps& deps);
+
+// Shared with the jobs (jobs_handler.cc):
+// where the caller may import rows: their scope for `permission`.
+imports::ImportScope ImportScopeFor(const ApiRequest& req, const MembersDeps& d, std::string_view permission);
+// The uploaded file's name from ?filename= (at most 200 bytes), else `fallback`.
+std::string UploadFileName(const ApiRequest& req, std::string_view fallback);
+// A stored report (imports::ReportToJson) with each issue's "message" in `lang`.
+nlohmann::json LocalizedReport(nlohmann::json report, Lang lang);
 
 }  // namespace jiceng::api

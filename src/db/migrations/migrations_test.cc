@@ -258,11 +258,10 @@ TEST_P(MigrationsTest, Version8GivesEveryPerPlaceRowItsOwnersProvince) {
     ASSERT_TRUE(inserted.ok()) << sql << "\n" << inserted.ToString();
   }
 
+  // Up to version 8 itself: later versions are not this test's business.
   auto report = Migrate(*db_, shipped.first(static_cast<std::size_t>(before - shipped.begin()) + 1));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  // Version 8 first; later versions follow it.
-  ASSERT_FALSE(report->applied.empty());
-  EXPECT_EQ(report->applied.front(), 8);
+  EXPECT_EQ(report->applied, std::vector<int>{8});
 
   // A query of province codes and the codes it must return.
   struct Want {

@@ -62,6 +62,8 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** Do not treat 401 as "session ended" (login and session restore use this). */
   allowUnauthenticated?: boolean
+  /** A file sent as the whole body (imports), with its own Content-Type; instead of `body`. */
+  file?: Blob
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -102,8 +104,11 @@ export async function request<T>(method: string, path: string, options: RequestO
     'Accept-Language': config.language(),
   }
   if (WRITE_METHODS.has(method) && config.csrfToken) headers['X-CSRF-Token'] = config.csrfToken
-  let body: string | undefined
-  if (options.body !== undefined) {
+  let body: string | Blob | undefined
+  if (options.file !== undefined) {
+    headers['Content-Type'] = options.file.type || 'application/octet-stream'
+    body = options.file
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(options.body)
   }
@@ -208,6 +213,8 @@ export const api = {
     request<T>('GET', path, { ...options, query }),
   post: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
     request<T>('POST', path, { ...options, body: body ?? {} }),
+  /** POST with a file as the body (the server's upload routes). */
+  upload: <T>(path: string, file: Blob, query?: Query) => request<T>('POST', path, { query, file }),
   patch: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
     request<T>('PATCH', path, { ...options, body }),
   put: <T>(path: string, body: unknown, options: RequestOptions = {}) => request<T>('PUT', path, { ...options, body }),

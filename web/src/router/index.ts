@@ -60,6 +60,19 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'figures.read', title: 'figures.dashboard', menu: 'units' },
       },
       {
+        // Imports into a unit's area (jobs: dry run, then import; ?job= comes back to one).
+        path: 'units/:code(\\d+)/import/members',
+        name: 'import-members',
+        component: () => import('@/views/ImportView.vue'),
+        meta: { permission: 'members.write', title: 'jobs.import.title.members', menu: 'units' },
+      },
+      {
+        path: 'units/:code(\\d+)/import/orgs',
+        name: 'import-orgs',
+        component: () => import('@/views/ImportView.vue'),
+        meta: { permission: 'orgs.write', title: 'jobs.import.title.orgs', menu: 'units' },
+      },
+      {
         path: 'admin/users',
         name: 'users',
         component: () => import('@/views/UsersView.vue'),

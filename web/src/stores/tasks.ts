@@ -1,11 +1,11 @@
 // Long operations (导入、导出) run on the server; the browser only follows them.
 // A task is remembered in localStorage, so a user can leave the page (or close the tab) and
-// come back to its progress. No endpoint exists yet: when imports and exports land, register
-// a poller for their kind with registerTaskPoller() and start tasks with track().
+// come back to its progress. Server jobs (stores/jobTasks.ts) register the poller of kind 'job'
+// and add the jobs GET /api/v1/jobs lists, so another tab or a later visit sees them too.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 
-export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed'
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
 
 export interface Task {
   id: string
@@ -18,11 +18,13 @@ export interface Task {
   message?: string
   /** Where the result can be fetched (an export's file). */
   resultUrl?: string
+  /** A page of the app that shows the task (an import's report). */
+  link?: string
   startedAt: string
 }
 
 /** Asks the server how a task is doing. */
-export type TaskPoller = (task: Task) => Promise<Partial<Pick<Task, 'status' | 'progress' | 'message' | 'resultUrl'>>>
+export type TaskPoller = (task: Task) => Promise<Partial<Pick<Task, 'status' | 'progress' | 'message' | 'resultUrl' | 'link'>>>
 
 const STORAGE_KEY = 'jiceng.tasks'
 const pollers = new Map<string, TaskPoller>()
@@ -76,10 +78,21 @@ export const useTaskStore = defineStore('tasks', () => {
     return active.value.length
   }
 
+  /** Adds the task, or updates the one with its id in place (keeping when it started). */
+  function upsert(task: Omit<Task, 'startedAt'> & Partial<Task>): void {
+    const known = tasks.value.find((t) => t.id === task.id)
+    if (known) {
+      Object.assign(known, task)
+      save()
+    } else {
+      track(task)
+    }
+  }
+
   function dismiss(id: string): void {
     tasks.value = tasks.value.filter((t) => t.id !== id)
     save()
   }
 
-  return { tasks, active, track, refresh, dismiss }
+  return { tasks, active, track, upsert, refresh, dismiss }
 })

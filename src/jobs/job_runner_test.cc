@@ -1,0 +1,268 @@
+// Jobs on both engines: an import job's dry-run report is the synchronous
+// importer's, a commit writes every row (and publishes them to the roll-up
+// engine) or none, progress ends at the row count, jobs left running by a
+// stopped process are run again, and an export's file reads back.
+#include "jobs/job_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "db/migrations/migrations.h"
+#include "db/testing/test_database.h"
+#include "imports/member_import.h"
+
+namespace jiceng::jobs {
+namespace {
+
+using db::Value;
+
+// Counts what the importer publishes to the roll-up engine.
+class CountingSink final : public analytics::ChangeSink {
+ public:
+  Status Changed(db::Session&, std::string_view table, std::int64_t id) override {
+    if (table == "members") member_ids.push_back(id);
+    return Status::Ok();
+  }
+  std::vector<std::int64_t> member_ids;
+};
+
+const std::string kHeader = "姓名,性别,出生日期,手机号,身份证号,所属组织,状态,入党日期,分类\n";
+const std::string kGood = "张三,男,1990-01-01,13800000001,513322199001010015,中共泸桥镇委员会,正式党员,2015-07-01,在职\n";
+// Rows 3 to 6: a wrong date, an unknown organization, a repeated ID number, an empty name.
+const std::string kBad = kHeader + kGood +
+                         "李四,女,1990-02-30,,,中共泸桥镇委员会,预备党员,2025-01-01,在职\n"
+                         "王五,男,1980-01-01,,,中共没有这个委员会,正式党员,2001-07-01,在职\n"
+                         "赵六,男,1990-01-01,,513322199001010015,中共泸桥镇委员会,正式党员,2015-07-01,在职\n"
+                         ",女,1985-03-03,,,中共泸桥镇委员会,正式党员,2010-07-01,外出流动\n";
+const std::string kFixed = kHeader + kGood +
+                           "李四,女,1990-02-28,,,中共泸桥镇委员会,预备党员,2025-01-01,在职\n"
+                           "赵六,男,1990-01-01,,,中共泸桥镇委员会,正式党员,2015-07-01,在职\n";
+
+class JobRunnerTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    auto t = db::testing::TestDatabase::Create(GetParam(),
+                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    test_db_ = std::move(t).value();
+    auto db = test_db_->Open();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(db::Migrate(*db_).ok());
+    const char* rows[][2] = {{"51", "四川省"}, {"5133", "甘孜藏族自治州"}, {"513322", "泸定县"}, {"513322100", "泸桥镇"}};
+    ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
+      Value parent = nullptr;
+      for (auto& r : rows) {
+        const std::string code = r[0];
+        JICENG_ASSIGN_OR_RETURN(
+            auto id, s.InsertReturningId(
+                         "INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, "
+                         "updated_at) VALUES (?, ?, ?, ?, '51', 'division', 'x', 'x') RETURNING id",
+                         {Value(code), Value(std::string(r[1])),
+                          Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent}));
+        parent = Value(id);
+      }
+      JICENG_ASSIGN_OR_RETURN(user_, s.InsertReturningId(
+                                         "INSERT INTO users (username, display_name, password_hash, created_at, "
+                                         "updated_at, password_changed_at) VALUES ('job', 'job', 'x', 'x', 'x', 'x') "
+                                         "RETURNING id",
+                                         {}));
+      return Status::Ok();
+    }).ok());
+    hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
+    rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_);
+    auto org = orgs_->Create({"513322100", std::nullopt, "committee", "中共泸桥镇委员会"});
+    ASSERT_TRUE(org.ok()) << org.status().ToString();
+    store_ = std::make_unique<JobStore>(*db_);
+    runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree());
+  }
+  void TearDown() override {
+    runner_.reset();
+    store_.reset();
+    members_.reset();
+    orgs_.reset();
+    hierarchy_.reset();
+    db_.reset();
+    test_db_.reset();
+  }
+
+  Job Start(const std::string& file, bool dry_run, std::optional<std::int64_t> source = std::nullopt) {
+    NewJob n;
+    n.kind = std::string(kImportMembers);
+    n.user_id = user_;
+    n.params = ScopeParams(imports::ImportScope{true, {}});
+    n.file_name = "党员.csv";
+    n.dry_run = dry_run;
+    n.source_job_id = source;
+    if (!source) n.upload = file;
+    auto job = store_->Create(n);
+    EXPECT_TRUE(job.ok()) << job.status().ToString();
+    return job.ok() ? *job : Job{};
+  }
+  Job RunOne(const Job& job) {
+    auto ran = runner_->RunPending();
+    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
+    auto done = store_->Get(job.id);
+    EXPECT_TRUE(done.ok());
+    return done.ok() ? *done : Job{};
+  }
+  std::int64_t CountMembers() {
+    std::int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT COUNT(*) FROM members"));
+      n = row->Int(0);
+      return Status::Ok();
+    }).ok());
+    return n;
+  }
+
+  std::unique_ptr<db::testing::TestDatabase> test_db_;
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
+  std::unique_ptr<members::MembershipRules> rules_;
+  CountingSink changes_;
+  std::unique_ptr<orgs::OrgService> orgs_;
+  std::unique_ptr<members::MemberService> members_;
+  std::unique_ptr<JobStore> store_;
+  std::unique_ptr<JobRunner> runner_;
+  std::int64_t user_ = 0;
+};
+
+TEST_P(JobRunnerTest, DryRunReportIsTheSynchronousOneAndACommitWritesAllOrNothing) {
+  imports::MemberImporter importer(*db_, *members_);
+  auto direct = importer.Run(kBad, "党员.csv", imports::ImportScope{true, {}}, true, user_);
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  ASSERT_EQ(direct->errors.size(), 4u);
+
+  Job dry = RunOne(Start(kBad, true));
+  EXPECT_EQ(dry.status, kSucceeded) << dry.error_zh.value_or("");
+  ASSERT_TRUE(dry.report.has_value());
+  EXPECT_EQ(*dry.report, imports::ReportToJson(*direct));
+  EXPECT_EQ((*dry.report)["errors"][1]["message_zh"],
+            "找不到名为“中共没有这个委员会”的党组织，请核对名称，或先建立该组织。");
+  EXPECT_EQ(dry.progress_done, 5);
+  EXPECT_EQ(dry.progress_total, 5);
+  EXPECT_EQ(CountMembers(), 0);
+
+  // A commit of the bad file fails as a whole: nothing written, the report kept.
+  Job refused = RunOne(Start(kBad, false));
+  EXPECT_EQ(refused.status, kFailed);
+  EXPECT_EQ(refused.error_field.value_or(""), "file");
+  EXPECT_EQ((*refused.report)["error_count"], 4);
+  EXPECT_EQ(CountMembers(), 0);
+  EXPECT_TRUE(changes_.member_ids.empty());
+
+  // The fixed file: a clean dry run, then its commit reads the dry run's file.
+  Job clean = RunOne(Start(kFixed, true));
+  ASSERT_EQ(clean.status, kSucceeded);
+  EXPECT_EQ((*clean.report)["error_count"], 0);
+  EXPECT_EQ(CountMembers(), 0);
+  Job commit = RunOne(Start("", false, clean.id));
+  ASSERT_EQ(commit.status, kSucceeded) << commit.error_zh.value_or("");
+  EXPECT_TRUE((*commit.report)["committed"].get<bool>());
+  EXPECT_EQ(CountMembers(), 3);
+  // Published to the roll-up engine as the synchronous import does.
+  EXPECT_EQ(nlohmann::json(changes_.member_ids), (*commit.report)["ids"]);
+  auto live = store_->LiveCommitOf(clean.id);
+  ASSERT_TRUE(live.ok());
+  ASSERT_TRUE(live->has_value());
+  EXPECT_EQ((*live)->id, commit.id);
+}
+
+TEST_P(JobRunnerTest, ProgressRisesByBatchesAndEndsAtTheRowCount) {
+  std::string file = kHeader;
+  for (int i = 0; i < 1200; ++i) file += "某某,男,1990-01-01,,,中共泸桥镇委员会,正式党员,2015-07-01,在职\n";
+  std::vector<std::pair<std::size_t, std::size_t>> heard;
+  imports::MemberImporter importer(*db_, *members_);
+  auto report = importer.Run(file, "x.csv", imports::ImportScope{true, {}}, true, user_,
+                             [&](std::size_t done, std::size_t total) { heard.emplace_back(done, total); });
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(heard, (std::vector<std::pair<std::size_t, std::size_t>>{{500, 1200}, {1000, 1200}, {1200, 1200}}));
+
+  Job job = RunOne(Start(file, true));
+  EXPECT_EQ(job.status, kSucceeded);
+  EXPECT_EQ(job.progress_done, 1200);
+  EXPECT_EQ(job.progress_total, 1200);
+}
+
+TEST_P(JobRunnerTest, JobsLeftRunningAreRunAgainAfterARestart) {
+  Job dry = RunOne(Start(kFixed, true));
+  Job commit = Start("", false, dry.id);
+  // A process claims the commit and stops before finishing it.
+  auto claimed = store_->ClaimNext();
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  EXPECT_EQ((*claimed)->id, commit.id);
+  EXPECT_EQ(store_->Get(commit.id)->status, kRunning);
+  EXPECT_EQ(CountMembers(), 0);
+
+  // The next process queues it again and runs it.
+  JobRunner restarted(*db_, *store_, *members_, *orgs_, hierarchy_->tree());
+  ASSERT_TRUE(restarted.Start().ok());
+  Job now;
+  for (int i = 0; i < 200; ++i) {
+    now = *store_->Get(commit.id);
+    if (now.status != kQueued && now.status != kRunning) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  restarted.Stop();
+  EXPECT_EQ(now.status, kSucceeded) << now.error_zh.value_or("");
+  EXPECT_EQ(CountMembers(), 3);
+}
+
+TEST_P(JobRunnerTest, QueuedJobsCanBeCancelledAndAreNotRun) {
+  Job job = Start(kFixed, true);
+  auto cancelled = store_->Cancel(job.id);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_TRUE(*cancelled);
+  EXPECT_EQ(*runner_->RunPending(), 0u);
+  EXPECT_EQ(store_->Get(job.id)->status, kCancelled);
+  EXPECT_FALSE(*store_->Cancel(job.id)) << "only queued jobs can be cancelled";
+}
+
+TEST_P(JobRunnerTest, AnExportJobsFileReadsBack) {
+  Job dry = RunOne(Start(kFixed, true));
+  ASSERT_EQ(RunOne(Start("", false, dry.id)).status, kSucceeded);
+  for (const char* format : {"xlsx", "csv"}) {
+    NewJob n;
+    n.kind = std::string(kExportMembers);
+    n.user_id = user_;
+    members::MemberFilter f;
+    f.unit_prefixes = {"513322"};
+    n.params = MemberFilterParams(f);
+    n.format = format;
+    auto created = store_->Create(n);
+    ASSERT_TRUE(created.ok());
+    Job job = RunOne(*created);
+    ASSERT_EQ(job.status, kSucceeded) << job.error_zh.value_or("");
+    EXPECT_EQ(job.progress_done, 3);
+    auto bytes = store_->ResultOf(job);
+    ASSERT_TRUE(bytes.ok());
+    auto sheet = imports::ReadSheet(*bytes, std::string("x.") + format);
+    ASSERT_TRUE(sheet.ok()) << sheet.status().ToString();
+    EXPECT_EQ(sheet->rows.size(), 3u);
+    EXPECT_EQ(sheet->header.at(0), "姓名");
+    EXPECT_EQ(sheet->rows.at(0).cells.at(0), "张三");
+    EXPECT_EQ(job.result_name.value_or("").rfind("党员名册-", 0), 0u);
+  }
+}
+
+TEST(Base64, RoundTripsEveryLength) {
+  std::string bytes;
+  for (int i = 0; i < 300; ++i) {
+    EXPECT_EQ(Base64Decode(Base64Encode(bytes)), bytes);
+    bytes += static_cast<char>(i * 37);
+  }
+  EXPECT_EQ(Base64Encode("PK\x03"), "UEsD");
+  EXPECT_EQ(Base64Encode("ab"), "YWI=");
+  EXPECT_FALSE(Base64Decode("not base64").has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, JobRunnerTest, ::testing::ValuesIn(db::testing::kEngines),
+                         [](const auto& info) { return std::string(info.param); });
+
+}  // namespace
+}  // namespace jiceng::jobs
