@@ -996,7 +996,7 @@ test('dashboard: Bomi\'s figures are the API\'s; drill down, switch period, expo
   await table.locator('tbody tr', { hasText: '扎木镇' }).first().locator('td').nth(1).click()
   await page.waitForURL(/\/units\/540424100\/dashboard/)
   await dashboardOf(page, '540424100')
-  assert.equal((await cardTotal(page, 'members')).total, members)
+  assert.equal((await cardTotal(page, 'members')).total, zhamuMembers)
 
   // All time: the flows change to the API's all-time figures.
   await page.locator('[data-testid="period-all"]').click()
@@ -1012,7 +1012,7 @@ test('dashboard: Bomi\'s figures are the API\'s; drill down, switch period, expo
   await page.locator('[data-testid="report"][data-loaded="540424100"]').waitFor()
   await settle(page)
   const reportRow = page.locator('[data-testid="report-figures"] tr[data-indicator="members"] [data-testid="report-total"]')
-  assert.equal((await reportRow.innerText()).trim(), members.toLocaleString('en-US'))
+  assert.equal((await reportRow.innerText()).trim(), zhamuMembers.toLocaleString('en-US'))
   await axe(page, 'report')
   // Printed: no menu, no header, no buttons.
   await page.emulateMedia({ media: 'print' })
