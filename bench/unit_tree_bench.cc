@@ -67,6 +67,20 @@ void BM_SearchName(benchmark::State& state) {
 }
 BENCHMARK(BM_SearchName)->Unit(benchmark::kMillisecond);
 
+// Pinyin: the tree's names are 省/市/县/镇/村 + digits, so "zhen" matches
+// every township (the ranking cost) and "zhenx" nothing (the bare scan).
+void BM_SearchPinyinManyHits(benchmark::State& state) {
+  const UnitTree& tree = Tree();
+  for (auto _ : state) benchmark::DoNotOptimize(tree.Search({.text = "zhen"}));
+}
+BENCHMARK(BM_SearchPinyinManyHits)->Unit(benchmark::kMillisecond);
+
+void BM_SearchPinyinNoHit(benchmark::State& state) {
+  const UnitTree& tree = Tree();
+  for (auto _ : state) benchmark::DoNotOptimize(tree.Search({.text = "zhenx"}));
+}
+BENCHMARK(BM_SearchPinyinNoHit)->Unit(benchmark::kMillisecond);
+
 void BM_SearchCodePrefix(benchmark::State& state) {
   const UnitTree& tree = Tree();
   for (auto _ : state) benchmark::DoNotOptimize(tree.Search({"210504", std::nullopt, 0, 20, false}));

@@ -24,7 +24,8 @@ JICENG_APT_PACKAGES=(
   librestinio-dev libasio-dev libhttp-parser-dev libfmt-dev
   nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 libsodium-dev libcli11-dev
   libspdlog-dev
-  libyaml-cpp-dev libopencc-dev libopencc-data libicu-dev libcsv-dev libcurl4-openssl-dev
+  libyaml-cpp-dev libopencc-dev libopencc-data libicu-dev unicode-data libbz2-dev libcsv-dev
+  libcurl4-openssl-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )

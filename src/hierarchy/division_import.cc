@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/pinyin.h"
 #include "common/text.h"
 #include "hierarchy/unit.h"
 #include "io/csv/csv_reader.h"
@@ -178,8 +179,8 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
   const std::string now = NowUtcIso();
   Status st = db.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(
-        auto rename, s.Prepare("UPDATE units SET name = ?, version = version + 1, updated_at = ? "
-                               "WHERE id = ?"));
+        auto rename, s.Prepare("UPDATE units SET name = ?, pinyin = ?, version = version + 1, "
+                               "updated_at = ? WHERE id = ?"));
     JICENG_ASSIGN_OR_RETURN(
         auto history, s.Prepare("INSERT INTO unit_name_history (unit_id, old_name, new_name, "
                                 "changed_at, source) VALUES (?, ?, ?, ?, ?)"));
@@ -191,9 +192,9 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
     // time; the ids the engine gave them are read back once per level. The
     // list is in level order (provinces first), so every parent's id is
     // known before a chunk holding its children is built.
-    static const std::string kColumns[] = {"code",    "name",       "level",     "parent_id",
-                                           "province_code", "source", "version", "created_at",
-                                           "updated_at"};
+    static const std::string kColumns[] = {"code",    "name",       "pinyin",  "level",
+                                           "parent_id", "province_code", "source", "version",
+                                           "created_at", "updated_at"};
     constexpr std::size_t kChunkRows = 50'000;
     std::vector<db::Params> chunk;
     chunk.reserve(kChunkRows);
@@ -230,11 +231,13 @@ Result<DivisionImportReport> ImportDivisions(db::Database& db, const fs::path& d
         const std::string code = std::to_string(u.code);
         Value parent = nullptr;
         if (u.parent != 0) parent = Value(ids.at(u.parent));
-        chunk.push_back({Value(code), Value(u.name), Value(std::int64_t{static_cast<int>(level)}),
+        chunk.push_back({Value(code), Value(u.name), Value(PinyinOf(u.name)),
+                         Value(std::int64_t{static_cast<int>(level)}),
                          parent, Value(code.substr(0, 2)), Value(std::string("division")),
                          Value(std::int64_t{1}), Value(now), Value(now)});
       } else if (it->second.name != u.name) {
-        JICENG_ASSIGN_OR_RETURN(auto n1, rename->Run({Value(u.name), Value(now), Value(it->second.id)}));
+        JICENG_ASSIGN_OR_RETURN(auto n1, rename->Run({Value(u.name), Value(PinyinOf(u.name)), Value(now),
+                                                      Value(it->second.id)}));
         JICENG_ASSIGN_OR_RETURN(auto n2, history->Run({Value(it->second.id), Value(it->second.name),
                                                        Value(u.name), Value(now),
                                                        Value(report.list_version)}));

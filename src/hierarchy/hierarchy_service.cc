@@ -29,11 +29,20 @@ Result<std::string> NormalizeGroupName(std::string_view name, std::string_view f
 
 Result<std::unique_ptr<HierarchyService>> HierarchyService::Load(db::Database& db) {
   std::vector<UnitRecord> records;
+  std::vector<std::int64_t> without_pinyin;
   Status st = db.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(records, UnitStore::LoadAll(s));
+    JICENG_ASSIGN_OR_RETURN(records, UnitStore::LoadAll(s, &without_pinyin));
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  // A database from before pinyin was stored gets it once, here; the tree
+  // computes the same values for itself meanwhile.
+  if (!without_pinyin.empty()) {
+    st = db.Write([&](db::Session& s) -> Status {
+      return UnitStore::StorePinyin(s, records, without_pinyin).status();
+    });
+    if (!st.ok()) return st;
+  }
   JICENG_ASSIGN_OR_RETURN(auto tree, UnitTree::Build(std::move(records)));
   return std::unique_ptr<HierarchyService>(new HierarchyService(db, std::move(tree)));
 }

@@ -14,8 +14,16 @@ namespace jiceng::hierarchy {
 
 class UnitStore {
  public:
-  // Every unit, retired ones included.
-  static Result<std::vector<UnitRecord>> LoadAll(db::Session& s);
+  // Every unit, retired ones included. Units stored before pinyin was kept
+  // (schema version 12) come with an empty pinyin; their ids are added to
+  // `without_pinyin` when it is given.
+  static Result<std::vector<UnitRecord>> LoadAll(db::Session& s,
+                                                 std::vector<std::int64_t>* without_pinyin = nullptr);
+
+  // Stores the pinyin of the units `ids` (computed from their names), once,
+  // for databases from before pinyin was kept. Returns how many were set.
+  static Result<std::size_t> StorePinyin(db::Session& s, const std::vector<UnitRecord>& records,
+                                         const std::vector<std::int64_t>& ids);
 
   // Inserts a villager group under the village with id `village_id`.
   static Result<std::int64_t> InsertGroup(db::Session& s, std::int64_t village_id,

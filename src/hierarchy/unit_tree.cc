@@ -4,6 +4,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/pinyin.h"
+
 namespace jiceng::hierarchy {
 namespace {
 
@@ -76,7 +78,7 @@ Result<std::unique_ptr<UnitTree>> UnitTree::Build(std::vector<UnitRecord> record
     tree->nodes_.push_back(Node{r.id, r.code, r.version, 0, 0, static_cast<std::int32_t>(open.back()),
                                 rank, 0, LevelOfCode(r.code), r.retired, r.user_defined,
                                 IsPlaceholderName(r.name)});
-    tree->SetName(index, r.name);
+    tree->SetName(index, r.name, r.pinyin);
     tree->by_rank_.push_back(index);
     tree->by_code_.emplace(r.code, index);
     open.push_back(index);
@@ -101,11 +103,16 @@ std::vector<std::uint32_t> CodePoints(std::string_view s) {
   return out;
 }
 
-void UnitTree::SetName(std::uint32_t node, std::string_view name) {
+void UnitTree::SetName(std::uint32_t node, std::string_view name, std::string_view pinyin) {
   const auto offset = static_cast<std::uint32_t>(arena_.size());
   arena_.append(name);
   nodes_[node].name_offset = offset;
   nodes_[node].name_length = static_cast<std::uint32_t>(name.size());
+  const std::string computed = pinyin.empty() ? PinyinOf(name) : std::string();
+  if (pinyin.empty()) pinyin = computed;
+  nodes_[node].pinyin_offset = static_cast<std::uint32_t>(pinyin_arena_.size());
+  nodes_[node].pinyin_length = static_cast<std::uint32_t>(pinyin.size());
+  pinyin_arena_.append(pinyin);
   std::vector<std::uint32_t> chars = CodePoints(name);
   std::sort(chars.begin(), chars.end());
   chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
@@ -221,7 +228,9 @@ UnitPage UnitTree::Search(const UnitSearch& search) const {
   if (search.text.empty()) return {};
   bool digits = std::all_of(search.text.begin(), search.text.end(),
                             [](char c) { return c >= '0' && c <= '9'; });
-  return digits ? SearchCodes(search) : SearchNames(search);
+  if (digits) return SearchCodes(search);
+  if (auto pinyin = PinyinQuery(search.text)) return SearchPinyin(search, *pinyin);
+  return SearchNames(search);
 }
 
 std::vector<std::pair<std::uint32_t, std::uint32_t>> UnitTree::RankRanges(
@@ -278,10 +287,6 @@ UnitPage UnitTree::SearchNames(const UnitSearch& search) const {
     lo = nodes_[*under].rank;
     hi = nodes_[*under].end;
   }
-  struct Hit {
-    int match;  // 0 exact, 1 prefix, 2 contains
-    std::uint32_t node;
-  };
   std::vector<Hit> hits;
   // Candidates: the nodes holding the query's rarest character.
   const std::vector<std::uint32_t>* rarest = nullptr;
@@ -310,6 +315,33 @@ UnitPage UnitTree::SearchNames(const UnitSearch& search) const {
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.node < b.node; });
   hits.erase(std::unique(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.node == b.node; }),
              hits.end());
+  return RankHits(std::move(hits), search);
+}
+
+UnitPage UnitTree::SearchPinyin(const UnitSearch& search, std::string_view query) const {
+  std::uint32_t lo = 1, hi = static_cast<std::uint32_t>(by_rank_.size());
+  if (search.under) {
+    auto under = IndexOf(*search.under);
+    if (!under) return {};
+    lo = nodes_[*under].rank;
+    hi = nodes_[*under].end;
+  }
+  const auto within = RankRanges(search.within);
+  std::vector<Hit> hits;
+  for (std::uint32_t r = lo; r < hi; ++r) {
+    const std::uint32_t node = by_rank_[r];
+    const Node& n = nodes_[node];
+    if (n.retired && !search.include_retired) continue;
+    const std::string_view pinyin(pinyin_arena_.data() + n.pinyin_offset, n.pinyin_length);
+    const int match = PinyinMatch(pinyin, query);
+    if (match < 0) continue;
+    if (!search.within.empty() && !InRanges(within, r)) continue;
+    hits.push_back(Hit{match, node});
+  }
+  return RankHits(std::move(hits), search);
+}
+
+UnitPage UnitTree::RankHits(std::vector<Hit> hits, const UnitSearch& search) const {
   auto better = [&](const Hit& a, const Hit& b) {
     const Node& x = nodes_[a.node];
     const Node& y = nodes_[b.node];
@@ -426,7 +458,7 @@ Status UnitTree::AddChild(std::uint64_t parent_code, UnitRecord child) {
   nodes_.push_back(Node{child.id, child.code, child.version, 0, 0, static_cast<std::int32_t>(*parent),
                         pos, pos + 1, LevelOfCode(child.code), child.retired, child.user_defined,
                         false});
-  SetName(index, child.name);
+  SetName(index, child.name, child.pinyin);
   by_rank_.insert(by_rank_.begin() + pos, index);
   by_code_.emplace(child.code, index);
   return Status::Ok();
@@ -436,7 +468,7 @@ Status UnitTree::Rename(std::uint64_t code, std::string name, std::int64_t versi
   std::unique_lock lock(mutex_);
   auto index = IndexOf(code);
   if (!index) return Status::NotFound("单位不存在。", "No such unit.", "code");
-  SetName(*index, name);
+  SetName(*index, name, {});
   nodes_[*index].placeholder = IsPlaceholderName(name);
   nodes_[*index].version = version;
   return Status::Ok();

@@ -32,6 +32,7 @@ struct UnitRecord {
   bool retired = false;
   bool user_defined = false;
   std::int64_t version = 1;
+  std::string pinyin = {};  // as PinyinOf(name) writes it; computed by the tree when empty
 };
 
 struct UnitPage {
@@ -70,7 +71,9 @@ class UnitTree {
   std::optional<UnitPage> Children(std::uint64_t code, std::size_t offset, std::size_t limit,
                                    bool include_retired) const;
   // Name contains the text (exact names first, then prefixes, then higher
-  // levels) or, for digits, code starts with the text (in code order).
+  // levels); for Latin letters, the name's pinyin matches it (full spelling
+  // or initials from a syllable on: "luding", "lu ding", "ld" find 泸定县;
+  // same order); for digits, code starts with the text (in code order).
   UnitPage Search(const UnitSearch& search) const;
 
   // Codes of the units of `level` in the subtree of `code` (itself
@@ -111,10 +114,17 @@ class UnitTree {
     bool retired = {};
     bool user_defined = {};
     bool placeholder = {};
+    std::uint32_t pinyin_offset = {};  // into pinyin_arena_
+    std::uint32_t pinyin_length = {};
+  };
+  struct Hit {
+    int match;  // 0 exact, 1 prefix, 2 contains
+    std::uint32_t node;
   };
 
   UnitTree() = default;
-  void SetName(std::uint32_t node, std::string_view name);  // REQUIRES: lock held
+  // Sets the name and its pinyin (computed from the name when empty).
+  void SetName(std::uint32_t node, std::string_view name, std::string_view pinyin);  // REQUIRES: lock held
   std::string_view NameOf(const Node& n) const { return {arena_.data() + n.name_offset, n.name_length}; }
   UnitView ViewOf(std::uint32_t node) const;                            // REQUIRES: lock held
   std::optional<std::uint32_t> IndexOf(std::uint64_t code) const;      // REQUIRES: lock held
@@ -124,6 +134,10 @@ class UnitTree {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> RankRanges(const std::vector<std::uint64_t>& roots) const;
   UnitPage SearchCodes(const UnitSearch& search) const;
   UnitPage SearchNames(const UnitSearch& search) const;
+  UnitPage SearchPinyin(const UnitSearch& search, std::string_view query) const;
+  // Orders hits (exact, prefix, contains; then higher levels; then code
+  // order) and cuts the page.
+  UnitPage RankHits(std::vector<Hit> hits, const UnitSearch& search) const;
 
   mutable std::shared_mutex mutex_;
   // Node 0 is an unnamed root above the provinces, so that every real unit
@@ -139,6 +153,9 @@ class UnitTree {
   // character and checks each candidate's current name, so lists may keep
   // entries of names since renamed (they fail the check).
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_char_;  // GUARDED_BY(mutex_)
+  // Every pinyin ever set, back to back, like arena_. A pinyin search scans
+  // the nodes of its range (a few milliseconds for the whole country).
+  std::string pinyin_arena_;                         // GUARDED_BY(mutex_)
 };
 
 }  // namespace jiceng::hierarchy

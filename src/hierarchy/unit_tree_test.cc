@@ -182,5 +182,39 @@ TEST(UnitTree, RenameAndRetireAreSeenBySearchAndListing) {
   EXPECT_EQ(*tree->NextGroupCode(540424100201), 540424100201002u);
 }
 
+TEST(UnitTree, LatinLettersSearchThePinyinOfNames) {
+  auto tree = Build(SmallTree());
+  for (const char* q : {"luding", "lu ding", "LuDing", "ld", "ludingxian"}) {
+    auto page = tree->Search({.text = q});
+    ASSERT_FALSE(page.items.empty()) << q;
+    EXPECT_EQ(page.items[0].code, "513322") << q;
+  }
+  EXPECT_EQ(Codes(tree->Search({.text = "bomi"})), std::vector<std::string>{"540424"});
+  // From a later syllable: 扎木镇 by "mu", after the units whose name starts so.
+  auto mu = tree->Search({.text = "muzhen"});
+  EXPECT_EQ(Codes(mu), std::vector<std::string>{"540424100"});
+  EXPECT_TRUE(tree->Search({.text = "xyzzy"}).items.empty());
+  // Scoped like the name search.
+  EXPECT_TRUE(tree->Search({.text = "luding", .under = 54}).items.empty());
+}
+
+TEST(UnitTree, PinyinFollowsRenamesAndNewGroups) {
+  auto tree = Build(SmallTree());
+  ASSERT_TRUE(tree->AddChild(540424100201, {99, 540424100201001, "嘎朗组", false, true, 1}).ok());
+  EXPECT_EQ(Codes(tree->Search({.text = "galang"})), std::vector<std::string>{"540424100201001"});
+  ASSERT_TRUE(tree->Rename(540424100201001, "米堆组", 2).ok());
+  EXPECT_TRUE(tree->Search({.text = "galang"}).items.empty());
+  EXPECT_EQ(Codes(tree->Search({.text = "midui"})), std::vector<std::string>{"540424100201001"});
+}
+
+TEST(UnitTree, StoredPinyinIsUsedAsGiven) {
+  // A record that carries its pinyin (as loaded from the database) is not
+  // transliterated again.
+  std::vector<UnitRecord> records = {{1, 54, "西藏自治区", false, false, 1, "xizang"}};
+  auto tree = Build(std::move(records));
+  EXPECT_EQ(Codes(tree->Search({.text = "xizang"})), std::vector<std::string>{"54"});
+  EXPECT_TRUE(tree->Search({.text = "xicang"}).items.empty());
+}
+
 }  // namespace
 }  // namespace jiceng::hierarchy

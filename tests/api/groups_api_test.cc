@@ -517,4 +517,24 @@ TEST_F(GroupsApi, ConcurrentRenamesOfOneVersionApplyExactlyOne) {
 }
 
 }  // namespace
+TEST_F(GroupsApi, NewAndRenamedGroupsAreFoundByPinyin) {
+  const std::string village = Village(5);
+  ASSERT_FALSE(village.empty());
+  HttpResponse added = AddGroupNamed(village, "嘎朗组");
+  ASSERT_EQ(added.status, 201) << added;
+  const std::string code = added.json["unit"]["code"];
+  auto find = [&](const std::string& q) {
+    HttpResponse r = http().Get("/api/v1/units?q=" + q + "&under=" + village);
+    EXPECT_EQ(r.status, 200) << r;
+    std::vector<std::string> codes;
+    for (const json& u : r.json["items"]) codes.push_back(u["code"]);
+    return codes;
+  };
+  EXPECT_EQ(find("galang"), std::vector<std::string>{code});
+  HttpResponse renamed = http().PatchJson(UnitPath(code), {{"name", "米堆组"}});
+  ASSERT_EQ(renamed.status, 200) << renamed;
+  EXPECT_TRUE(find("galang").empty());
+  EXPECT_EQ(find("midui"), std::vector<std::string>{code});
+}
+
 }  // namespace jiceng::apitest

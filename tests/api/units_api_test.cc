@@ -295,6 +295,27 @@ TEST_F(UnitsApi, SearchInSimplifiedCharactersFindsLuding) {
   EXPECT_EQ(r.json["items"][0]["code"], "513322") << r;
 }
 
+TEST_F(UnitsApi, SearchByPinyinFindsLudingAndBomi) {
+  for (const std::string q : {"luding", "lu%20ding", "Lu+Ding"}) {
+    HttpResponse r = http().Get("/api/v1/units?q=" + q);
+    ASSERT_EQ(r.status, 200) << r;
+    ASSERT_FALSE(r.json["items"].empty()) << q << r;
+    EXPECT_EQ(r.json["items"][0]["code"], "513322") << q << r;
+  }
+  HttpResponse bomi = http().Get("/api/v1/units?q=bomi");
+  ASSERT_EQ(bomi.status, 200) << bomi;
+  ASSERT_FALSE(bomi.json["items"].empty()) << bomi;
+  EXPECT_EQ(bomi.json["items"][0]["code"], "540424") << bomi;
+  EXPECT_EQ(bomi.json["items"][0]["name"], "波密县") << bomi;
+  // Initials: other counties spell "ld" too (隆德县, 乐都区 ...); 泸定县 is among
+  // Sichuan's.
+  HttpResponse ld = http().Get("/api/v1/units?q=ld&under=51&limit=100");
+  ASSERT_EQ(ld.status, 200) << ld;
+  bool found = false;
+  for (const json& u : ld.json["items"]) found = found || u["code"] == "513322";
+  EXPECT_TRUE(found) << ld;
+}
+
 TEST_F(UnitsApi, SearchPutsHigherLevelsFirst) {
   // 林芝市 (prefecture 5404) and 林芝镇 (township 540402100) both start with 林芝.
   HttpResponse r = http().Get("/api/v1/units?q=" + UrlEncode("林芝"));

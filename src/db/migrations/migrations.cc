@@ -1127,6 +1127,13 @@ CREATE TABLE change_log_prunes (
 );
 )sql";
 
+// Version 12: each unit's pinyin (拼音, "lu ding xian"), computed once at
+// import or rename so that the search by Latin letters needs no work at start.
+// NULL for rows stored before: the server fills them in once at start.
+constexpr std::string_view kV12UnitPinyin = R"sql(
+ALTER TABLE units ADD COLUMN pinyin TEXT;
+)sql";
+
 constexpr Migration kShipped[] = {
     {1, "units", kV1Units, kV1UnitsPostgres},
     {2, "accounts", kV2Accounts, kV2AccountsPostgres},
@@ -1139,6 +1146,7 @@ constexpr Migration kShipped[] = {
     {9, "jobs", kV9Jobs, kV9JobsPostgres},
     {10, "org_split", kV10OrgSplit, kV10OrgSplitPostgres},
     {11, "change_log_pruning", kV11ChangeLogPruning, kV11ChangeLogPruningPostgres},
+    {12, "unit_pinyin", kV12UnitPinyin, kV12UnitPinyin},
 };
 
 // Portable: the same text on both engines.
