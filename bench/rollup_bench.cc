@@ -6,8 +6,11 @@
 // once — the members part of the harness's dashboard query — plus the time
 // from one committed write to a read that sees it.
 //
-// Usage: rollup_bench DB_URL [RUNS]   (run from the project folder, or set
-// JICENG_DEFINITIONS_DIR, so that definitions/indicators is found)
+// Usage: rollup_bench DB_URL [RUNS] [rebuild]   (run from the project folder,
+// or set JICENG_DEFINITIONS_DIR, so that definitions/indicators is found).
+// With `rebuild`, only the rebuild is timed (with the time from the start to
+// each indicator's last record, `indicator_done_ms`) and nothing is written,
+// so that runs before and after a change read the very same data.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int runs = argc > 2 ? std::atoi(argv[2]) : 5;
+  const bool rebuild_only = argc > 3 && std::string(argv[3]) == "rebuild";
   auto db = db::Database::Open(argv[1]);
   if (!db.ok()) return Fail(db.status());
   if (auto m = db::Migrate(**db); !m.ok()) return Fail(m.status());
@@ -73,9 +77,25 @@ int main(int argc, char** argv) {
 
   const long rss_before = RssKib();
   const auto load_start = Clock::now();
-  auto engine = analytics::RollupEngine::Load(**db, *defs);
+  std::vector<std::pair<std::string, double>> done_at;  // indicator, ms since the start of its last record
+  std::vector<std::int64_t> done_records;
+  auto progress = [&](std::string_view indicator, std::int64_t records) {
+    const double at = Ms(Clock::now() - load_start);
+    if (done_at.empty() || done_at.back().first != indicator) {
+      done_at.emplace_back(std::string(indicator), at);
+      done_records.push_back(records);
+    } else {
+      done_at.back().second = at;
+      done_records.back() = records;
+    }
+  };
+  auto engine = analytics::RollupEngine::Load(**db, *defs, progress);
   if (!engine.ok()) return Fail(engine.status());
   const double load_ms = Ms(Clock::now() - load_start);
+  for (std::size_t i = 0; i < done_at.size(); ++i) {
+    std::printf("indicator_done_ms %s %.0f records %lld\n", done_at[i].first.c_str(), done_at[i].second,
+                static_cast<long long>(done_records[i]));
+  }
   const long rss_after = RssKib();
   std::size_t bytes = 0;
   std::size_t member_records = 0;
@@ -85,6 +105,7 @@ int main(int argc, char** argv) {
   }
   std::printf("rebuild_ms %.0f\nmembers_counted %zu\nengine_bytes %zu\nrss_growth_kib %ld\n", load_ms,
               member_records, bytes, rss_after - rss_before);
+  if (rebuild_only) return 0;
 
   const auto& tree = (*hierarchy)->tree();
   analytics::RollupEngine::Selection by_status;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "common/clock.h"
@@ -18,10 +19,146 @@ std::string ShanghaiToday() {
   return FormatDate(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(8)));
 }
 
+std::vector<int> OwnColumns(const IndicatorDef& def) {
+  std::vector<int> cols(2 + (def.flow ? 1 : 0) + (def.measure == Measure::kSum ? 1 : 0) + def.dimensions.size());
+  for (std::size_t k = 0; k < cols.size(); ++k) cols[k] = static_cast<int>(k);
+  return cols;
+}
+
 std::string Placeholders(std::size_t n) {
   std::string s;
   for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
   return s;
+}
+
+
+// A select the engine can merge with others on the same table into one scan:
+// `SELECT <item>, ... FROM <table> [WHERE <condition>]` with every item a
+// column name or `<expression> AS <name>`, and no join, grouping, ordering,
+// subquery or parameter. Anything else is read with its own scan.
+struct SimpleSelect {
+  std::string table;
+  std::string where;                         // empty: every row
+  std::map<std::string, std::string> items;  // output name (lower case) -> expression
+};
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+bool IsIdentifier(std::string_view text) {
+  if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_')) return false;
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+std::optional<SimpleSelect> ParseSimpleSelect(std::string_view sql) {
+  sql = Trim(sql);
+  // Words and commas outside parentheses and quotes, with their positions.
+  struct Token {
+    std::string word;  // upper case; "," for a comma
+    std::size_t begin, end;
+  };
+  std::vector<Token> top;
+  int depth = 0;
+  int selects = 0;
+  for (std::size_t i = 0; i < sql.size();) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      const std::size_t close = sql.find(c, i + 1);
+      if (close == std::string_view::npos) return std::nullopt;
+      i = close + 1;
+    } else if (c == '(') {
+      ++depth, ++i;
+    } else if (c == ')') {
+      if (--depth < 0) return std::nullopt;
+      ++i;
+    } else if (c == '?' || c == ';' || c == '-' || c == '/') {
+      return std::nullopt;  // parameters, several statements, comments or arithmetic we do not reason about
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t j = i;
+      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_' || sql[j] == '.')) ++j;
+      std::string word(sql.substr(i, j - i));
+      for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (word == "SELECT") ++selects;
+      if (depth == 0) top.push_back({word, i, j});
+      i = j;
+    } else if (c == ',' && depth == 0) {
+      top.push_back({",", i, i + 1});
+      ++i;
+    } else {
+      ++i;
+    }
+  }
+  if (depth != 0 || selects != 1 || top.empty() || top[0].word != "SELECT") return std::nullopt;
+  static const char* kRefused[] = {"JOIN",   "GROUP",     "ORDER",  "UNION",  "LIMIT",  "HAVING", "DISTINCT",
+                                   "WINDOW", "INTERSECT", "EXCEPT", "OFFSET", "ALL",    "NATURAL"};
+  std::size_t from = 0;
+  for (std::size_t k = 0; k < top.size(); ++k) {
+    for (const char* refused : kRefused) {
+      if (top[k].word == refused) return std::nullopt;
+    }
+    if (top[k].word == "FROM") {
+      if (from) return std::nullopt;
+      from = k;
+    }
+  }
+  // FROM <table> then nothing, or WHERE <condition>.
+  if (!from || from + 1 >= top.size()) return std::nullopt;
+  SimpleSelect out;
+  out.table = std::string(sql.substr(top[from + 1].begin, top[from + 1].end - top[from + 1].begin));
+  if (!IsIdentifier(out.table)) return std::nullopt;
+  if (from + 2 < top.size()) {
+    if (top[from + 2].word != "WHERE" || from + 3 >= top.size()) return std::nullopt;
+    out.where = std::string(Trim(sql.substr(top[from + 2].end)));
+  } else if (!Trim(sql.substr(top[from + 1].end)).empty()) {
+    return std::nullopt;  // an alias or anything else after the table
+  }
+  // The items between SELECT and FROM, split at the top-level commas.
+  std::size_t item_begin = top[0].end;
+  for (std::size_t k = 1; k <= from; ++k) {
+    if (top[k].word != "," && k != from) continue;
+    // Whitespace (newlines too) as single spaces, so that " AS " is found.
+    std::string item;
+    for (char ch : Trim(sql.substr(item_begin, top[k].begin - item_begin))) {
+      const bool space = std::isspace(static_cast<unsigned char>(ch));
+      if (!space || (!item.empty() && item.back() != ' ')) item += space ? ' ' : ch;
+    }
+    item_begin = top[k].end;
+    std::string name;
+    std::string expression;
+    const std::string upper = [&] {
+      std::string u = item;
+      for (char& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      return u;
+    }();
+    // `<expression> AS <name>`, the name being the item's last word.
+    const std::size_t as = upper.rfind(" AS ");
+    if (as != std::string::npos && IsIdentifier(Trim(std::string_view(item).substr(as + 4)))) {
+      name = Lower(Trim(std::string_view(item).substr(as + 4)));
+      expression = std::string(Trim(std::string_view(item).substr(0, as)));
+    } else if (IsIdentifier(item)) {
+      name = Lower(item);
+      expression = item;
+    } else {
+      return std::nullopt;
+    }
+    // No function calls in items: an aggregate (COUNT(*) without GROUP BY)
+    // or a window function would mean something else once merged.
+    if (expression.empty() || expression.find('(') != std::string::npos ||
+        !out.items.emplace(name, expression).second) {
+      return std::nullopt;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -59,6 +196,13 @@ void RollupEngine::Series::Add(std::uint32_t unit, std::int64_t delta) {
   if (page >= pages.size()) pages.resize(page + 1);
   if (!pages[page]) pages[page] = std::make_unique<Page>();
   pages[page]->v[unit & (kPageSize - 1)] += delta;
+}
+
+std::int64_t* RollupEngine::Series::Slot(std::uint32_t unit) {
+  const std::size_t page = unit >> kPageBits;
+  if (page >= pages.size()) pages.resize(page + 1);
+  if (!pages[page]) pages[page] = std::make_unique<Page>();
+  return &pages[page]->v[unit & (kPageSize - 1)];
 }
 
 RollupEngine::~RollupEngine() = default;
@@ -154,66 +298,173 @@ Status RollupEngine::LoadStates(db::Session& s, std::span<State* const> states, 
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return depth[a] > depth[b]; });
 
-  for (State* state_ptr : states) {
-    State& state = *state_ptr;
+  // One scan per table for the indicators whose selects are simple reads of
+  // it (ParseSimpleSelect): the scan yields the union of their columns and,
+  // per indicator, whether its condition holds; each row feeds every
+  // indicator it belongs to. Every other indicator is read with its own scan.
+  struct Reader {
+    State* state;
+    std::vector<int> cols;  // the columns ParseRow reads, in its order
+    int flag = -1;          // the column saying whether the row is the indicator's (-1: always)
     std::int64_t count = 0;
-    Status st = s.Query(state.read_sql, state.date_params, [&](const db::Row& row) -> Status {
-      Read read;
-      JICENG_ASSIGN_OR_RETURN(read, ParseRow(state, row));
-      if (read.unit <= 0 || static_cast<std::size_t>(read.unit) >= parent.size() ||
-          parent[read.unit] == kUnknownParent) {
-        return Status::Ok();
+  };
+  struct Scan {
+    std::string sql;
+    db::Params params;
+    std::vector<Reader> readers;
+  };
+  std::vector<Scan> scans;
+  {
+    std::map<std::string, std::vector<std::pair<State*, SimpleSelect>>> by_table;
+    for (State* state : states) {
+      std::optional<SimpleSelect> simple;
+      if (!state->def.calendar) simple = ParseSimpleSelect(state->def.select);
+      std::vector<std::string> needed = {"id", "unit_id"};
+      if (simple) {
+        if (state->def.flow) needed.push_back("period");
+        if (state->def.measure == Measure::kSum) needed.push_back("value");
+        for (const Dimension& d : state->def.dimensions) needed.push_back(Lower(d.id));
+        for (const std::string& name : needed) {
+          if (!simple->items.contains(name)) simple.reset();
+          if (!simple) break;
+        }
       }
-      if (state.def.flow && !read.month) return Status::Ok();
-      const std::uint32_t series = SeriesFor(state, read);
-      const auto id = static_cast<std::size_t>(read.id);
-      if (id >= state.records.size()) {
-        state.records.resize(std::max(id + 1, state.records.size() + state.records.size() / 2));
-        if (state.def.measure == Measure::kSum) state.values_of.resize(state.records.size(), 0);
+      if (simple) {
+        by_table[simple->table].emplace_back(state, std::move(*simple));
+      } else {
+        scans.push_back({state->read_sql, state->date_params, {{state, OwnColumns(state->def)}}});
       }
-      if (state.records[id].series != kNoSeries) return Status::Ok();  // an id the SELECT yields twice
-      state.records[id] = {static_cast<std::uint32_t>(read.unit), series};
-      if (state.def.measure == Measure::kSum) state.values_of[id] = read.value;
-      state.series[series].Add(static_cast<std::uint32_t>(read.unit), read.value);  // own unit only, for now
-      ++state.live_records;
-      if (progress && ++count % 100000 == 0) progress(state.def.id, count);
+    }
+    for (auto& [table, group] : by_table) {
+      if (group.size() == 1) {
+        State* state = group[0].first;
+        scans.push_back({state->read_sql, state->date_params, {{state, OwnColumns(state->def)}}});
+        continue;
+      }
+      Scan scan;
+      std::map<std::string, int> column_of;  // expression -> column
+      std::string list;
+      auto column = [&](const std::string& expression) {
+        auto [it, added] = column_of.emplace(expression, static_cast<int>(column_of.size()));
+        if (added) list += (list.empty() ? "" : ", ") + expression + " AS c" + std::to_string(it->second);
+        return it->second;
+      };
+      bool every_row = false;
+      std::string where;
+      for (auto& [state, simple] : group) {
+        Reader reader{state, {}};
+        reader.cols.push_back(column(simple.items.at("id")));
+        reader.cols.push_back(column(simple.items.at("unit_id")));
+        if (state->def.flow) reader.cols.push_back(column(simple.items.at("period")));
+        if (state->def.measure == Measure::kSum) reader.cols.push_back(column(simple.items.at("value")));
+        for (const Dimension& d : state->def.dimensions) reader.cols.push_back(column(simple.items.at(Lower(d.id))));
+        if (simple.where.empty()) {
+          every_row = true;
+        } else {
+          reader.flag = column("CASE WHEN (" + simple.where + ") THEN 1 ELSE 0 END");
+          where += (where.empty() ? "(" : " OR (") + simple.where + ")";
+        }
+        scan.readers.push_back(std::move(reader));
+      }
+      scan.sql = "SELECT " + list + " FROM " + table + (every_row ? "" : " WHERE " + where);
+      scans.push_back(std::move(scan));
+    }
+  }
+
+  auto failed = [](const State& state, const Status& st) {
+    const std::string why = st.detail().empty() ? st.message_en() : st.detail();
+    return Status::InvalidArgument("definitions",
+                                   "指标定义 " + state.def.origin + "：指标 " + state.def.id +
+                                       " 的 select 无法执行（" + why + "）。请检查表名和列名。",
+                                   "Indicator definition " + state.def.origin + ": the select of " + state.def.id +
+                                       " failed (" + why + "). Check its table and column names.");
+  };
+  for (Scan& scan : scans) {
+    for (Reader& reader : scan.readers) {
+      State& state = *reader.state;
+      // A merged scan checks each select on its own first (no row is read),
+      // so that a mistake names its definition.
+      if (scan.readers.size() > 1) {
+        Status checked = s.Query(state.read_sql + " LIMIT 0", state.date_params, [](const db::Row&) { return Status::Ok(); });
+        if (!checked.ok()) return failed(state, checked);
+      }
+    }
+    // Records come in id order, their units in no order: each addition to a
+    // unit's figure is a cache miss. Additions wait in a small ring after
+    // their figure was prefetched, so that many misses are in flight at once.
+    constexpr std::size_t kInFlight = 32;
+    std::array<std::pair<std::int64_t*, std::int64_t>, kInFlight> pending{};
+    std::size_t queued = 0;
+    auto add = [&](std::int64_t* slot, std::int64_t value) {
+      __builtin_prefetch(slot, 1);
+      auto& [old_slot, old_value] = pending[queued % kInFlight];
+      if (queued >= kInFlight) *old_slot += old_value;
+      old_slot = slot;
+      old_value = value;
+      ++queued;
+    };
+    Status st = s.Query(scan.sql, scan.params, [&](const db::Row& row) -> Status {
+      for (Reader& reader : scan.readers) {
+        if (reader.flag >= 0 && row.Int(static_cast<std::size_t>(reader.flag)) == 0) continue;
+        State& state = *reader.state;
+        Read read;
+        JICENG_ASSIGN_OR_RETURN(read, ParseRow(state, row, reader.cols.data()));
+        if (read.unit <= 0 || static_cast<std::size_t>(read.unit) >= parent.size() ||
+            parent[read.unit] == kUnknownParent) {
+          continue;
+        }
+        if (state.def.flow && !read.month) continue;
+        const std::uint32_t series = SeriesFor(state, read);
+        const auto id = static_cast<std::size_t>(read.id);
+        if (id >= state.records.size()) {
+          state.records.resize(std::max(id + 1, state.records.size() + state.records.size() / 2));
+          if (state.def.measure == Measure::kSum) state.values_of.resize(state.records.size(), 0);
+        }
+        if (state.records[id].series != kNoSeries) continue;  // an id the SELECT yields twice
+        state.records[id] = {static_cast<std::uint32_t>(read.unit), series};
+        if (state.def.measure == Measure::kSum) state.values_of[id] = read.value;
+        add(state.series[series].Slot(static_cast<std::uint32_t>(read.unit)), read.value);  // own unit only, for now
+        ++state.live_records;
+        if (progress && ++reader.count % 100000 == 0) progress(state.def.id, reader.count);
+      }
       return Status::Ok();
     });
-    if (!st.ok()) {
-      const std::string why = st.detail().empty() ? st.message_en() : st.detail();
-      return Status::InvalidArgument("definitions",
-                                     "指标定义 " + state.def.origin + "：指标 " + state.def.id +
-                                         " 的 select 无法执行（" + why + "）。请检查表名和列名。",
-                                     "Indicator definition " + state.def.origin + ": the select of " + state.def.id +
-                                         " failed (" + why + "). Check its table and column names.");
+    for (std::size_t k = queued > kInFlight ? queued - kInFlight : 0; k < queued; ++k) {
+      *pending[k % kInFlight].first += pending[k % kInFlight].second;
     }
-    for (Series& series : state.series) {
-      for (std::uint32_t u : order) {
-        const std::int64_t v = series.Get(u);
-        if (v != 0) series.Add(parent[u], v);
+    if (!st.ok()) return failed(*scan.readers[0].state, st);
+    for (Reader& reader : scan.readers) {
+      State& state = *reader.state;
+      for (Series& series : state.series) {
+        for (std::uint32_t u : order) {
+          const std::int64_t v = series.Get(u);
+          if (v != 0) series.Add(parent[u], v);
+        }
       }
+      if (progress) progress(state.def.id, reader.count);
     }
-    if (progress) progress(state.def.id, count);
   }
   return Status::Ok();
 }
 
-Result<RollupEngine::Read> RollupEngine::ParseRow(const State& state, const db::Row& row) const {
+Result<RollupEngine::Read> RollupEngine::ParseRow(const State& state, const db::Row& row, const int* cols) const {
   Read read;
-  std::size_t col = 0;
-  read.id = row.Int(col++);
+  std::size_t k = 0;
+  auto next = [&] { return cols ? static_cast<std::size_t>(cols[k++]) : k++; };
+  read.id = row.Int(next());
+  std::size_t col = next();
   read.unit = row.IsNull(col) ? 0 : row.Int(col);
-  ++col;
   if (state.def.flow) {
+    col = next();
     if (!row.IsNull(col)) read.month = ParseMonth(row.Text(col));
-    ++col;
   }
   if (state.def.measure == Measure::kSum) {
+    col = next();
     read.value = row.IsNull(col) ? 0 : row.Int(col);
-    ++col;
   }
   read.dims.reserve(state.def.dimensions.size());
-  for (std::size_t d = 0; d < state.def.dimensions.size(); ++d, ++col) {
+  for (std::size_t d = 0; d < state.def.dimensions.size(); ++d) {
+    col = next();
     read.dims.push_back(row.IsNull(col) ? std::string() : row.Text(col));
   }
   return read;

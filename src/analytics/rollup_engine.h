@@ -171,6 +171,8 @@ class RollupEngine final : public ChangeSink {
     std::vector<std::unique_ptr<Page>> pages;
     std::int64_t Get(std::uint32_t unit) const;
     void Add(std::uint32_t unit, std::int64_t delta);
+    // The unit's figure, its page created if need be (pages never move).
+    std::int64_t* Slot(std::uint32_t unit);
   };
   struct Contribution {
     std::uint32_t unit = 0;
@@ -210,7 +212,8 @@ class RollupEngine final : public ChangeSink {
   static Result<std::pair<std::int64_t, std::int64_t>> LogPosition(db::Session& session);
   // Rebuild; `full`: every indicator and the follower's position too (it missed pruned changes).
   Status RebuildStates(const std::function<bool(const IndicatorDef&)>& which, bool full);
-  Result<Read> ParseRow(const State& state, const db::Row& row) const;
+  // `cols`: the row's column of each value read, in order (nullptr: 0, 1, 2, ...).
+  Result<Read> ParseRow(const State& state, const db::Row& row, const int* cols = nullptr) const;
   std::uint32_t SeriesFor(State& state, const Read& read);  // REQUIRES: data_mutex_ held exclusively
   void AddPath(Series& series, std::uint32_t unit, std::int64_t delta);  // REQUIRES: apply_mutex_ (parent_)
   void Set(State& state, std::int64_t id, const Read* read);  // REQUIRES: data_mutex_ exclusive

@@ -641,6 +641,34 @@ indicators:
   EXPECT_NE(engine.status().message_zh().find("broken"), std::string::npos);
 }
 
+// Two plain selects of one table are read with one scan; a mistake in one
+// still stops the load naming its own definition, not its neighbour's.
+TEST_P(RollupEngineTest, AMistakeInAMergedScanNamesItsOwnDefinition) {
+  auto defs = ParseIndicators(R"(
+indicators:
+  - id: fine
+    title: {zh: 好, en: Fine}
+    table: members
+    select: SELECT id, unit_id, stage FROM members WHERE status <> 'left'
+    dimensions:
+      - id: stage
+        title: {zh: 阶段, en: Stage}
+  - id: broken
+    title: {zh: 坏, en: Broken}
+    table: members
+    select: SELECT id, unit_id, colour FROM members WHERE stage = 'full'
+    dimensions:
+      - id: colour
+        title: {zh: 颜色, en: Colour}
+)",
+                              "merged.yaml");
+  ASSERT_TRUE(defs.ok()) << defs.status().ToString();
+  auto engine = RollupEngine::Load(*db_, *defs);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.status().message_en().find("merged.yaml:10"), std::string::npos) << engine.status().ToString();
+  EXPECT_NE(engine.status().message_en().find("broken"), std::string::npos) << engine.status().ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, RollupEngineTest, ::testing::ValuesIn(db::testing::kEngines),
                          [](const auto& info) { return std::string(info.param); });
 

@@ -22,6 +22,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     std::int64_t max_seconds = 12 * 60 * 60;
     std::int64_t change_log_retention_seconds = 7 * 24 * 60 * 60;
     std::int64_t change_log_prune_seconds = 60 * 60;
+    std::int64_t job_retention_days = 30;
+    std::int64_t job_lease_seconds = 60;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "启动 HTTP 服务 / serve the API and web UI over HTTP");
@@ -46,6 +48,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--change-log-prune-seconds", opts->change_log_prune_seconds,
                   "多久清理一次变更日志（秒）/ seconds between prunings of change_log")
       ->check(CLI::Range(1, 24 * 3600))->capture_default_str();
+  cmd->add_option("--job-retention-days", opts->job_retention_days,
+                  "已结束的任务（及其文件）保留多少天 / days a finished job and its files are kept")
+      ->check(CLI::Range(1, 3650))->capture_default_str();
+  cmd->add_option("--job-lease-seconds", opts->job_lease_seconds,
+                  "任务租约时长（秒）：运行中的服务器每隔三分之一续约，过期后由其他服务器接手 / seconds a job's lease "
+                  "lasts; renewed every third of it while the job runs, taken over by another server once expired")
+      ->check(CLI::Range(3, 24 * 3600))->capture_default_str();
   cmd->callback([opts, &exit_code] {
     api::ServerOptions server;
     server.threads = opts->threads;
@@ -106,8 +115,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       }
     });
     // Imports and exports started as jobs run on their own thread, one at a
-    // time; jobs a previous process left running are queued again first.
-    if (Status st = a.job_runner->Start(); !st.ok()) {
+    // time, each claimed with a lease (several servers may share the database);
+    // a job whose server stopped is taken over once its lease expires.
+    a.job_store->set_lease(std::chrono::seconds(opts->job_lease_seconds));
+    jobs::JobRunner::Options job_options;
+    job_options.retention = std::chrono::hours(24 * opts->job_retention_days);
+    if (Status st = a.job_runner->Start(job_options); !st.ok()) {
       PrintError(st);
       exit_code = 1;
       stop = true;

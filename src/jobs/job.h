@@ -1,7 +1,9 @@
 // A long operation (长时间操作) run by the server rather than in a request: an
 // import of members or organizations (dry run or commit) or an export of a
 // list. Its owner can leave and come back: status, progress and result are
-// stored with the job (table `jobs`, migration 9).
+// stored with the job (table `jobs`, migration 9). Several servers may share
+// one database: a server claims a job with a lease it renews while the job
+// runs, and a job whose lease expired is claimed again (migration 13).
 #pragma once
 
 #include <cstdint>
@@ -50,6 +52,9 @@ struct Job {
   std::optional<std::string> result_name = {}, result_type = {};  // exports: the file to download
   std::string created_at = {};
   std::optional<std::string> started_at = {}, finished_at = {};
+  std::optional<std::string> lease_owner = {};       // the server process running it (JobStore::owner())
+  std::optional<std::string> lease_expires_at = {};  // when another server may take it over (UTC ISO-8601)
+  std::int64_t attempts = 0;                         // how many times it was claimed
 };
 
 // What starting a job needs; `upload` is the file of an import.

@@ -80,7 +80,14 @@ Result<std::size_t> JobRunner::RunPending() {
   while (!stop_.load()) {
     JICENG_ASSIGN_OR_RETURN(auto job, store_.ClaimNext());
     if (!job) break;
+    if (job->attempts > 1) {
+      spdlog::warn("任务 {}：上一台服务器的租约已过期，重新运行（第 {} 次）/ job {}: the previous server's lease expired; "
+                   "running it again (attempt {})",
+                   job->id, job->attempts, job->id, job->attempts);
+    }
+    running_job_ = job->id;
     Execute(*job);
+    running_job_ = 0;
     ++ran;
   }
   return ran;
@@ -109,7 +116,7 @@ void JobRunner::Execute(const Job& job) {
     stored.error = outcome.status();
   }
   if (Status st = store_.Finish(job.id, stored); !st.ok()) {
-    spdlog::error("job {}: storing the outcome failed: {}", job.id, st.ToString());
+    spdlog::error("job {}: storing the outcome failed: {}", job.id, st.message_en());
   }
 }
 
@@ -163,18 +170,47 @@ Result<JobStore::Outcome> JobRunner::Export(const Job& job, const imports::Progr
   return out;
 }
 
-Status JobRunner::Start() {
-  JICENG_ASSIGN_OR_RETURN(auto requeued, store_.RequeueRunning());
-  if (requeued > 0) spdlog::info("任务：{} 个未完成的任务重新排队 / jobs: {} unfinished jobs queued again", requeued, requeued);
+Result<std::int64_t> JobRunner::Prune(std::chrono::seconds retention) {
+  return store_.PruneFinished(store_.now() - retention);
+}
+
+Status JobRunner::Start(Options options) {
   stop_ = false;
-  thread_ = std::thread([this] {
+  thread_ = std::thread([this, options] {
+    auto next_prune = std::chrono::steady_clock::now();
     while (!stop_.load()) {
+      if (std::chrono::steady_clock::now() >= next_prune) {
+        next_prune = std::chrono::steady_clock::now() + options.prune_every;
+        if (auto n = Prune(options.retention); !n.ok()) {
+          spdlog::warn("jobs: pruning failed: {}", n.status().ToString());
+        } else if (*n > 0) {
+          spdlog::info("任务：已清理 {} 个已结束的任务 / jobs: {} finished jobs pruned", *n, *n);
+        }
+      }
       if (auto ran = RunPending(); !ran.ok()) {
         spdlog::warn("jobs: {}", ran.status().ToString());
       }
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stop_.load(); });
       woken_ = false;
+    }
+  });
+  // The heartbeat: the job in hand keeps its lease however long a step of it
+  // takes (one import transaction can outlast the lease).
+  heartbeat_ = std::thread([this] {
+    const auto every = std::max<std::chrono::milliseconds>(store_.lease() / 3, std::chrono::milliseconds(100));
+    while (!stop_.load()) {
+      {
+        std::unique_lock lock(mutex_);
+        heartbeat_wake_.wait_for(lock, every, [this] { return stop_.load(); });
+      }
+      const std::int64_t id = running_job_.load();
+      if (id == 0 || stop_.load()) continue;
+      if (auto held = store_.RenewLease(id); !held.ok()) {
+        spdlog::warn("job {}: renewing its lease failed: {}", id, held.status().ToString());
+      } else if (!*held && running_job_.load() == id) {
+        spdlog::error("任务 {} 的租约已被另一台服务器接手 / job {}: its lease was taken over by another server", id, id);
+      }
     }
   });
   return Status::Ok();
@@ -186,7 +222,9 @@ void JobRunner::Stop() {
     stop_ = true;
   }
   wake_.notify_all();
+  heartbeat_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (heartbeat_.joinable()) heartbeat_.join();
 }
 
 void JobRunner::Wake() {

@@ -3,9 +3,13 @@
 // endpoints use (so a commit publishes to the roll-up engine exactly as they
 // do), or an export through exports/list_export. Progress is stored every
 // imports::kProgressEvery rows, so a user who comes back sees how far it got.
+// While a job runs, a heartbeat thread renews its lease (JobStore) every
+// third of the lease, so no other server on the same database takes it over;
+// the worker also prunes jobs that ended longer ago than the retention.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -40,11 +44,20 @@ class JobRunner {
   // fails is stored as failed; only a failure to store is a Status.
   Result<std::size_t> RunPending();
 
-  // Re-queues jobs left running by a stopped process, then starts the worker
-  // thread: it runs what is queued, then waits for Wake() (or a second).
-  Status Start();
-  // Finishes the job in hand, then stops the thread. Idempotent.
+  // Starts the worker thread: it runs what is queued (and jobs other servers
+  // left running with an expired lease), then waits for Wake() (or a second);
+  // it prunes jobs that ended more than `retention` ago (JobStore's clock) at
+  // start and every `prune_every`. Starts the heartbeat thread too.
+  struct Options {
+    std::chrono::seconds retention = std::chrono::hours(30 * 24);
+    std::chrono::seconds prune_every = std::chrono::hours(1);
+  };
+  Status Start(Options options);
+  Status Start() { return Start(Options{}); }
+  // Finishes the job in hand, then stops the threads. Idempotent.
   void Stop();
+  // Deletes the jobs that ended more than `retention` ago; how many.
+  Result<std::int64_t> Prune(std::chrono::seconds retention);
   // A job was queued.
   void Wake();
 
@@ -61,9 +74,12 @@ class JobRunner {
 
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable heartbeat_wake_;
   bool woken_ = false;  // GUARDED_BY(mutex_)
   std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> running_job_{0};  // the job in hand (0: none), for the heartbeat
   std::thread thread_;
+  std::thread heartbeat_;
 };
 
 }  // namespace jiceng::jobs

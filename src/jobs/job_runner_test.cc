@@ -1,7 +1,9 @@
 // Jobs on both engines: an import job's dry-run report is the synchronous
 // importer's, a commit writes every row (and publishes them to the roll-up
-// engine) or none, progress ends at the row count, jobs left running by a
-// stopped process are run again, and an export's file reads back.
+// engine) or none, progress ends at the row count, a job is claimed by one
+// server at a time under a lease and taken over only once the lease expired
+// (time from an injected clock), finished jobs and their files are pruned
+// after the retention, and an export's file reads back.
 #include "jobs/job_runner.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/clock.h"
 #include "db/migrations/migrations.h"
 #include "db/testing/test_database.h"
 #include "imports/member_import.h"
@@ -77,7 +80,7 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_);
     auto org = orgs_->Create({"513322100", std::nullopt, "committee", "中共泸桥镇委员会"});
     ASSERT_TRUE(org.ok()) << org.status().ToString();
-    store_ = std::make_unique<JobStore>(*db_);
+    store_ = std::make_unique<JobStore>(*db_, Clock(), "server-a");
     runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree());
   }
   void TearDown() override {
@@ -110,6 +113,18 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     EXPECT_TRUE(done.ok());
     return done.ok() ? *done : Job{};
   }
+  JobStore::NowFn Clock() {
+    return [this] { return now_; };
+  }
+  std::int64_t Count(const std::string& sql) {
+    std::int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](db::Session& s) -> Status {
+      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(sql));
+      n = row->Int(0);
+      return Status::Ok();
+    }).ok());
+    return n;
+  }
   std::int64_t CountMembers() {
     std::int64_t n = -1;
     EXPECT_TRUE(db_->Read([&](db::Session& s) -> Status {
@@ -130,6 +145,7 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
   std::unique_ptr<JobStore> store_;
   std::unique_ptr<JobRunner> runner_;
   std::int64_t user_ = 0;
+  std::chrono::system_clock::time_point now_ = *ParseUtcIso("2026-11-23T08:00:00Z");
 };
 
 TEST_P(JobRunnerTest, DryRunReportIsTheSynchronousOneAndACommitWritesAllOrNothing) {
@@ -189,28 +205,112 @@ TEST_P(JobRunnerTest, ProgressRisesByBatchesAndEndsAtTheRowCount) {
   EXPECT_EQ(job.progress_total, 1200);
 }
 
-TEST_P(JobRunnerTest, JobsLeftRunningAreRunAgainAfterARestart) {
+TEST_P(JobRunnerTest, AJobLeftRunningByAStoppedServerIsTakenOverOnlyOnceItsLeaseExpired) {
   Job dry = RunOne(Start(kFixed, true));
+  EXPECT_EQ(dry.attempts, 1);
   Job commit = Start("", false, dry.id);
-  // A process claims the commit and stops before finishing it.
+  // Server A claims the commit and stops before finishing it.
   auto claimed = store_->ClaimNext();
   ASSERT_TRUE(claimed.ok() && claimed->has_value());
   EXPECT_EQ((*claimed)->id, commit.id);
-  EXPECT_EQ(store_->Get(commit.id)->status, kRunning);
+  EXPECT_EQ((*claimed)->lease_owner, "server-a");
+  EXPECT_EQ((*claimed)->lease_expires_at, "2026-11-23T08:01:00Z");
   EXPECT_EQ(CountMembers(), 0);
 
-  // The next process queues it again and runs it.
-  JobRunner restarted(*db_, *store_, *members_, *orgs_, hierarchy_->tree());
-  ASSERT_TRUE(restarted.Start().ok());
-  Job now;
-  for (int i = 0; i < 200; ++i) {
-    now = *store_->Get(commit.id);
-    if (now.status != kQueued && now.status != kRunning) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  restarted.Stop();
-  EXPECT_EQ(now.status, kSucceeded) << now.error_zh.value_or("");
+  // Server B, starting meanwhile, leaves it alone while the lease holds
+  // (before leases, every server re-queued every running job at start).
+  JobStore other(*db_, Clock(), "server-b");
+  JobRunner runner_b(*db_, other, *members_, *orgs_, hierarchy_->tree());
+  now_ += std::chrono::seconds(59);
+  EXPECT_EQ(*runner_b.RunPending(), 0u);
+  EXPECT_EQ(store_->Get(commit.id)->status, kRunning);
+  EXPECT_EQ(store_->Get(commit.id)->lease_owner, "server-a");
+
+  // Once the lease expired, B takes the job over and runs it.
+  now_ += std::chrono::seconds(2);
+  EXPECT_EQ(*runner_b.RunPending(), 1u);
+  Job done = *store_->Get(commit.id);
+  EXPECT_EQ(done.status, kSucceeded) << done.error_zh.value_or("");
+  EXPECT_EQ(done.attempts, 2);
+  EXPECT_EQ(done.lease_owner, "server-b");
   EXPECT_EQ(CountMembers(), 3);
+  // A, had it only been slow, can neither renew the lease nor store an outcome.
+  EXPECT_FALSE(*store_->RenewLease(commit.id));
+  JobStore::Outcome late;
+  late.status = std::string(kFailed);
+  late.error = Status::Internal("late");
+  Status st = store_->Finish(commit.id, late);
+  EXPECT_EQ(st.code(), ErrorCode::kFailedPrecondition) << st.ToString();
+  EXPECT_EQ(store_->Get(commit.id)->status, kSucceeded);
+}
+
+TEST_P(JobRunnerTest, ARenewedLeaseKeepsTheJobAndOneJobIsClaimedOnce) {
+  Job job = Start(kFixed, true);
+  JobStore other(*db_, Clock(), "server-b");
+  auto a = store_->ClaimNext();
+  ASSERT_TRUE(a.ok() && a->has_value());
+  auto b = other.ClaimNext();
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->has_value()) << "a job with a live lease is claimed once";
+  // A's heartbeat renews the lease: 80 s after the claim, 40 s after renewal, it still holds.
+  now_ += std::chrono::seconds(40);
+  EXPECT_TRUE(*store_->RenewLease(job.id));
+  EXPECT_EQ(store_->Get(job.id)->lease_expires_at, "2026-11-23T08:01:40Z");
+  now_ += std::chrono::seconds(40);
+  EXPECT_FALSE(other.ClaimNext()->has_value());
+  // Progress renews it too.
+  ASSERT_TRUE(store_->SetProgress(job.id, 1, 3).ok());
+  now_ += std::chrono::seconds(59);
+  EXPECT_FALSE(other.ClaimNext()->has_value());
+  now_ += std::chrono::seconds(2);
+  auto taken = other.ClaimNext();
+  ASSERT_TRUE(taken.ok() && taken->has_value());
+  EXPECT_EQ((*taken)->id, job.id);
+  EXPECT_EQ((*taken)->attempts, 2);
+  // The previous holder's progress no longer counts.
+  ASSERT_TRUE(store_->SetProgress(job.id, 2, 3).ok());
+  EXPECT_EQ(store_->Get(job.id)->progress_done, 0);
+}
+
+TEST_P(JobRunnerTest, JobsThatEndedBeforeTheRetentionArePrunedWithTheirFiles) {
+  // At t0: a dry run and its commit, a cancelled job, a dry run whose commit
+  // is still queued, and an export; 29 days later another dry run.
+  Job dry = RunOne(Start(kFixed, true));
+  Job commit = RunOne(Start("", false, dry.id));
+  ASSERT_EQ(commit.status, kSucceeded);
+  Job cancelled = Start(kFixed, true);
+  ASSERT_TRUE(*store_->Cancel(cancelled.id));
+  Job kept_dry = RunOne(Start(kFixed, true));
+  NewJob e;
+  e.kind = std::string(kExportMembers);
+  e.user_id = user_;
+  members::MemberFilter everyone;
+  everyone.unit_prefixes = {"513322"};
+  e.params = MemberFilterParams(everyone);
+  e.format = "csv";
+  Job exported = RunOne(*store_->Create(e));
+  ASSERT_EQ(exported.status, kSucceeded);
+  ASSERT_TRUE(store_->ResultOf(exported).ok());
+  Job queued_commit = Start("", false, kept_dry.id);  // queued, never run here
+  now_ += std::chrono::hours(24 * 29);
+  Job recent = RunOne(Start(kFixed, true));
+  const std::int64_t files_before = Count("SELECT COUNT(*) FROM job_files");
+
+  // 30 days after t0, less a second: nothing has passed the retention.
+  now_ += std::chrono::hours(24) - std::chrono::seconds(1);
+  EXPECT_EQ(*runner_->Prune(std::chrono::hours(24 * 30)), 0);
+  now_ += std::chrono::seconds(2);
+  auto pruned = runner_->Prune(std::chrono::hours(24 * 30));
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  EXPECT_EQ(*pruned, 4);  // dry, commit, cancelled, exported
+  for (const Job& gone : {dry, commit, cancelled, exported}) {
+    EXPECT_EQ(store_->Get(gone.id).status().code(), ErrorCode::kNotFound) << gone.id;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM job_files WHERE job_id = " + std::to_string(gone.id)), 0);
+  }
+  for (const Job& kept : {kept_dry, queued_commit, recent}) EXPECT_TRUE(store_->Get(kept.id).ok()) << kept.id;
+  EXPECT_TRUE(store_->UploadOf(*store_->Get(queued_commit.id)).ok()) << "a queued commit keeps its dry run's file";
+  // Files of the dry run, the cancelled job and the export (upload + result) went.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM job_files"), files_before - 3);
 }
 
 TEST_P(JobRunnerTest, QueuedJobsCanBeCancelledAndAreNotRun) {

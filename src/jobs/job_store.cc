@@ -1,5 +1,9 @@
 #include "jobs/job_store.h"
 
+#include <unistd.h>
+
+#include <random>
+
 #include "common/clock.h"
 
 namespace jiceng::jobs {
@@ -10,7 +14,12 @@ using db::Value;
 constexpr const char* kColumns =
     "id, kind, user_id, unit_code, params, file_name, format, dry_run, source_job_id, status, progress_done, "
     "progress_total, report, error_field, error_zh, error_en, result_name, result_type, created_at, started_at, "
-    "finished_at";
+    "finished_at, lease_owner, lease_expires_at, attempts";
+
+// Claimable: queued, or running under a lease that has expired (or that a
+// server from before migration 13 never set).
+constexpr const char* kClaimable =
+    "(status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < ?)))";
 
 nlohmann::json ParseJson(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -40,12 +49,24 @@ Job ReadJob(const db::Row& r) {
   j.created_at = r.Text(18);
   j.started_at = r.OptText(19);
   j.finished_at = r.OptText(20);
+  j.lease_owner = r.OptText(21);
+  j.lease_expires_at = r.OptText(22);
+  j.attempts = r.Int(23);
   return j;
 }
 
 Value Opt(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
 
 Status NoSuchJob() { return Status::NotFound("没有这个任务。", "No such job.", "id"); }
+
+std::string DefaultOwner() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  char tail[32];
+  std::snprintf(tail, sizeof tail, ":%d:%08x", static_cast<int>(getpid()), static_cast<unsigned>(rd()));
+  return std::string(host) + tail;
+}
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -102,6 +123,16 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
+JobStore::JobStore(db::Database& db, NowFn now, std::string owner, std::chrono::seconds lease)
+    : db_(db),
+      now_(now ? std::move(now) : NowFn([] { return std::chrono::system_clock::now(); })),
+      owner_(owner.empty() ? DefaultOwner() : std::move(owner)),
+      lease_(lease) {}
+
+std::string JobStore::Now() const { return UtcIso(now_()); }
+
+std::string JobStore::LeaseEnd() const { return UtcIso(now_() + lease_); }
+
 Result<Job> JobStore::Create(const NewJob& in) {
   if (in.upload && in.upload->size() > kMaxJobFileBytes) {
     return Status::InvalidArgument(
@@ -117,7 +148,7 @@ Result<Job> JobStore::Create(const NewJob& in) {
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING id",
                 {Value(in.kind), Value(in.user_id), Value(in.unit_code), Value(in.params.dump()), Value(in.file_name),
                  Value(in.format), Value(std::int64_t{in.dry_run ? 1 : 0}),
-                 in.source_job_id ? Value(*in.source_job_id) : Value(nullptr), Value(NowUtcIso())}));
+                 in.source_job_id ? Value(*in.source_job_id) : Value(nullptr), Value(Now())}));
     if (in.upload) {
       JICENG_RETURN_IF_ERROR(
           s.Exec("INSERT INTO job_files (job_id, role, bytes, content) VALUES (?, 'upload', ?, ?)",
@@ -168,21 +199,45 @@ Result<std::optional<Job>> JobStore::LiveCommitOf(std::int64_t dry_run_id) {
 Result<std::optional<Job>> JobStore::ClaimNext() {
   std::optional<std::int64_t> id;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT MIN(id) FROM jobs WHERE status = 'queued'"));
-    if (!row || row->IsNull(0)) return Status::Ok();
-    id = row->Int(0);
-    return s.Exec("UPDATE jobs SET status = 'running', started_at = ?, progress_done = 0 WHERE id = ?",
-                  {Value(NowUtcIso()), Value(*id)})
-        .status();
+    const std::string now = Now();
+    // PostgreSQL: lock the row, skipping one another server is claiming (its
+    // writers also queue on one advisory lock, so this is belt and braces).
+    // SQLite has a single writer; the conditional UPDATE below is atomic.
+    const std::string lock = s.engine() == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
+    JICENG_ASSIGN_OR_RETURN(
+        auto row, s.QueryOne(std::string("SELECT id FROM jobs WHERE ") + kClaimable + " ORDER BY id LIMIT 1" + lock,
+                             {Value(now)}));
+    if (!row) return Status::Ok();
+    JICENG_ASSIGN_OR_RETURN(
+        auto changed,
+        s.Exec(std::string("UPDATE jobs SET status = 'running', started_at = ?, progress_done = 0, lease_owner = ?, "
+                           "lease_expires_at = ?, attempts = attempts + 1 WHERE id = ? AND ") +
+                   kClaimable,
+               {Value(now), Value(owner_), Value(LeaseEnd()), Value(row->Int(0)), Value(now)}));
+    if (changed == 1) id = row->Int(0);
+    return Status::Ok();
   }));
   if (!id) return std::optional<Job>();
   JICENG_ASSIGN_OR_RETURN(auto job, Get(*id));
   return std::optional<Job>(std::move(job));
 }
 
+Result<bool> JobStore::RenewLease(std::int64_t id) {
+  std::int64_t changed = 0;
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(changed, s.Exec("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND status = 'running' "
+                                            "AND lease_owner = ?",
+                                            {Value(LeaseEnd()), Value(id), Value(owner_)}));
+    return Status::Ok();
+  }));
+  return changed > 0;
+}
+
 Status JobStore::SetProgress(std::int64_t id, std::int64_t done, std::int64_t total) {
   return db_.Write([&](db::Session& s) {
-    return s.Exec("UPDATE jobs SET progress_done = ?, progress_total = ? WHERE id = ?", {Value(done), Value(total), Value(id)})
+    return s.Exec("UPDATE jobs SET progress_done = ?, progress_total = ?, lease_expires_at = ? WHERE id = ? AND "
+                  "status = 'running' AND lease_owner = ?",
+                  {Value(done), Value(total), Value(LeaseEnd()), Value(id), Value(owner_)})
         .status();
   });
 }
@@ -199,12 +254,19 @@ Status JobStore::Finish(std::int64_t id, const Outcome& o) {
     const std::string sql =
         std::string("UPDATE jobs SET status = ?, report = ?, error_field = ?, error_zh = ?, error_en = ?, "
                     "result_name = ?, result_type = ?, finished_at = ?") +
-        (o.status == kSucceeded ? ", progress_done = progress_total" : "") + " WHERE id = ?";
-    JICENG_RETURN_IF_ERROR(
+        (o.status == kSucceeded ? ", progress_done = progress_total" : "") +
+        ", lease_expires_at = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?";
+    JICENG_ASSIGN_OR_RETURN(
+        auto changed,
         s.Exec(sql, {Value(o.status), o.report ? Value(o.report->dump()) : Value(nullptr), Opt(field), Opt(zh),
                      Opt(en), o.result ? Value(o.result_name) : Value(nullptr),
-                     o.result ? Value(o.result_type) : Value(nullptr), Value(NowUtcIso()), Value(id)})
-            .status());
+                     o.result ? Value(o.result_type) : Value(nullptr), Value(Now()), Value(id), Value(owner_)}));
+    if (changed == 0) {
+      return Status::FailedPrecondition(
+          "任务 " + std::to_string(id) + " 已由另一台服务器接手（租约过期），本次结果未保存。",
+          "Job " + std::to_string(id) + " was taken over by another server (its lease expired); this outcome was "
+          "not stored.");
+    }
     if (o.result) {
       // A job re-run after a restart may have stored its result already.
       JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM job_files WHERE job_id = ? AND role = 'result'", {Value(id)}).status());
@@ -222,20 +284,31 @@ Result<bool> JobStore::Cancel(std::int64_t id) {
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(changed, s.Exec("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ? AND "
                                             "status = 'queued'",
-                                            {Value(NowUtcIso()), Value(id)}));
+                                            {Value(Now()), Value(id)}));
     return Status::Ok();
   }));
   return changed > 0;
 }
 
-Result<std::int64_t> JobStore::RequeueRunning() {
-  std::int64_t changed = 0;
-  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(changed, s.Exec("UPDATE jobs SET status = 'queued', started_at = NULL, progress_done = 0 "
-                                            "WHERE status = 'running'"));
-    return Status::Ok();
-  }));
-  return changed;
+Result<std::int64_t> JobStore::PruneFinished(std::chrono::system_clock::time_point before) {
+  const std::string cutoff = UtcIso(before);
+  std::int64_t deleted = 0;
+  // Two rounds: a commit goes in the first, the dry run it read its file
+  // from (no longer referred to) in the second.
+  for (int round = 0; round < 2; ++round) {
+    std::int64_t n = 0;
+    JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+      const std::string ended =
+          "SELECT j.id FROM jobs j WHERE j.status IN ('succeeded', 'failed', 'cancelled') AND j.finished_at < ? "
+          "AND NOT EXISTS (SELECT 1 FROM jobs c WHERE c.source_job_id = j.id)";
+      JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM job_files WHERE job_id IN (" + ended + ")", {Value(cutoff)}).status());
+      JICENG_ASSIGN_OR_RETURN(n, s.Exec("DELETE FROM jobs WHERE id IN (" + ended + ")", {Value(cutoff)}));
+      return Status::Ok();
+    }));
+    deleted += n;
+    if (n == 0) break;
+  }
+  return deleted;
 }
 
 Result<std::string> JobStore::FileOf(std::int64_t job_id, std::string_view role) {

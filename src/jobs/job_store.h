@@ -1,9 +1,18 @@
-// Persistence of jobs (jobs, job_files; migration 9). Files are stored as
-// base64 text — the database layer binds text, and PostgreSQL text cannot
+// Persistence of jobs (jobs, job_files; migrations 9 and 12). Files are stored
+// as base64 text — the database layer binds text, and PostgreSQL text cannot
 // hold the bytes of an .xlsx — and read back decoded.
+//
+// Several servers may share one database. A server claims a job with a lease
+// (owner, expiry) and renews it while the job runs; only the lease holder can
+// record progress or the outcome. A running job whose lease expired — its
+// server stopped or lost the database for longer than the lease — is claimed
+// again by whichever server asks next, so nothing is re-queued at start and a
+// job held by a live server never runs twice.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +25,19 @@ namespace jiceng::jobs {
 
 class JobStore {
  public:
-  explicit JobStore(db::Database& db) : db_(db) {}
+  // The time leases and timestamps are computed from (tests inject one).
+  using NowFn = std::function<std::chrono::system_clock::time_point()>;
+  static constexpr std::chrono::seconds kDefaultLease{60};
+
+  // `owner` names this process in leases; by default host:pid:random.
+  explicit JobStore(db::Database& db, NowFn now = {}, std::string owner = {},
+                    std::chrono::seconds lease = kDefaultLease);
+
+  const std::string& owner() const { return owner_; }
+  std::chrono::system_clock::time_point now() const { return now_(); }
+  std::chrono::seconds lease() const { return lease_; }
+  // REQUIRES: no job is being claimed or run yet (set at start).
+  void set_lease(std::chrono::seconds lease) { lease_ = lease; }
 
   // Inserts a queued job and its uploaded file in one transaction.
   // kInvalidArgument (field "file") when the file is over kMaxJobFileBytes.
@@ -29,10 +50,20 @@ class JobStore {
   // succeeded, if any.
   Result<std::optional<Job>> LiveCommitOf(std::int64_t dry_run_id);
 
-  // The oldest queued job, now marked running; nullopt when none is queued.
+  // The oldest job that is queued, or running with an expired lease (its
+  // server stopped), now running under this store's lease, attempts + 1;
+  // nullopt when there is none. PostgreSQL: the row is locked FOR UPDATE SKIP
+  // LOCKED; SQLite has one writer, and the UPDATE re-checks the state.
   Result<std::optional<Job>> ClaimNext();
+  // Extends the lease of a job this store holds (the runner's heartbeat).
+  // False when it no longer holds it (the lease expired and another server
+  // took the job over, or the job ended).
+  Result<bool> RenewLease(std::int64_t id);
+  // Records progress (and renews the lease) while this store holds the lease.
   Status SetProgress(std::int64_t id, std::int64_t done, std::int64_t total);
-  // Ends a running job: `status` succeeded or failed, with what it produced.
+  // Ends a running job this store holds the lease of: `status` succeeded or
+  // failed, with what it produced. kFailedPrecondition when it lost the lease
+  // (another server took the job over); nothing is stored then.
   struct Outcome {
     std::string status;
     std::optional<nlohmann::json> report = {};
@@ -43,9 +74,10 @@ class JobStore {
   Status Finish(std::int64_t id, const Outcome& outcome);
   // Queued -> cancelled. False when the job is not queued (any more).
   Result<bool> Cancel(std::int64_t id);
-  // Jobs left running by a process that stopped go back to the queue (a
-  // commit is one transaction, so running it again is safe). Returns how many.
-  Result<std::int64_t> RequeueRunning();
+  // Deletes the jobs that ended (succeeded, failed, cancelled) before
+  // `before`, with their files; a dry run stays while a kept commit refers to
+  // it. Returns how many jobs were deleted.
+  Result<std::int64_t> PruneFinished(std::chrono::system_clock::time_point before);
 
   // The job's uploaded file (a commit: its dry run's), or its result file.
   Result<std::string> UploadOf(const Job& job);
@@ -53,7 +85,12 @@ class JobStore {
 
  private:
   Result<std::string> FileOf(std::int64_t job_id, std::string_view role);
+  std::string Now() const;
+  std::string LeaseEnd() const;
   db::Database& db_;
+  NowFn now_;
+  std::string owner_;
+  std::chrono::seconds lease_;
 };
 
 // Base64 (RFC 4648, with padding).

@@ -1,7 +1,8 @@
 // Jobs through the HTTP API: an import started as a job reports exactly what
 // the synchronous import reports, its commit writes every row or none, a job
-// is its owner's alone (anyone else gets 404), and an export job ends in a
-// download with a UTF-8 file name.
+// is its owner's alone (anyone else gets 404), an export job ends in a
+// download with a UTF-8 file name, and with several servers on one database
+// every job runs exactly once.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -188,6 +189,59 @@ TEST_F(JobsApi, AnExportJobEndsInADownloadOnlyItsOwnerSees) {
   ASSERT_EQ(theirs.status, 200) << theirs;
   EXPECT_TRUE(theirs.json["items"].empty()) << theirs;
   ExpectError(http().Get("/api/v1/jobs/999999"), 404, "not_found", "");
+}
+
+// Several `jiceng serve` processes on one database: each job is claimed under
+// a lease by one of them and runs exactly once, even while another server
+// starts (before leases, a starting server queued every running job again,
+// and the job in hand ran a second time).
+TEST_F(JobsApi, TwoServersOnOneDatabaseRunEachJobExactlyOnce) {
+  Http admin = Client();
+  auto org = admin.PostJson("/api/v1/orgs", {{"unit_code", "540424100"}, {"kind", "committee"}, {"name", "中共扎木镇委员会"}});
+  ASSERT_EQ(org.status, 201) << org;
+  TestServer second(server_->db(), TestDir() / "jobs.second.server.log");
+  const std::string failed = second.Start();
+  ASSERT_TRUE(failed.empty()) << failed;
+  std::string error;
+  auto session = SignIn(second.port(), AdminUsername(), AdminPassword(), &error);
+  ASSERT_TRUE(session) << error;
+  Http b(second.port(), session->AuthHeaders());
+
+  // N commit jobs of K new members each, half started on each server.
+  constexpr int kJobs = 8;
+  constexpr int kRows = 150;
+  std::vector<std::int64_t> ids;
+  for (int j = 0; j < kJobs; ++j) {
+    std::string file = kHeader;
+    for (int r = 0; r < kRows; ++r) {
+      file += "双服" + std::to_string(j) + "号" + std::to_string(r) + ",女,1990-01-01,,,中共扎木镇委员会,正式党员,2015-07-01,在职\n";
+    }
+    Http& to = j % 2 ? b : http();
+    auto started = to.Post("/api/v1/jobs/imports/members?dry_run=false", file, "text/csv");
+    ASSERT_EQ(started.status, 202) << started;
+    ids.push_back(started.json["job"]["id"].get<std::int64_t>());
+    if (j == kJobs / 2) {
+      // A third server starts while the first two are running jobs.
+      TestServer third(server_->db(), TestDir() / "jobs.third.server.log");
+      const std::string not_started = third.Start();
+      ASSERT_TRUE(not_started.empty()) << not_started;
+    }
+  }
+  for (std::int64_t id : ids) {
+    nlohmann::json job = Wait(id);
+    EXPECT_EQ(job["status"], "succeeded") << job.dump();
+    EXPECT_EQ(job["attempts"], 1) << "job " << id << " was claimed more than once: " << job.dump();
+    EXPECT_EQ(job["report"]["inserted"], kRows) << job.dump();
+  }
+  // Members written by the other servers reach this one's counts through
+  // the change log (polled a few times a second).
+  long long members = -1;
+  for (int i = 0; i < 100 && members != kJobs * kRows; ++i) {
+    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    members = MembersUnder("540424100");
+  }
+  EXPECT_EQ(members, kJobs * kRows);
+  EXPECT_TRUE(second.Running()) << second.LogTail();
 }
 
 }  // namespace

@@ -48,6 +48,7 @@ nlohmann::json JobJson(const Job& j, Lang lang) {
                         {"created_at", j.created_at},
                         {"started_at", j.started_at ? nlohmann::json(*j.started_at) : nlohmann::json()},
                         {"finished_at", j.finished_at ? nlohmann::json(*j.finished_at) : nlohmann::json()},
+                        {"attempts", j.attempts},
                         {"source_job_id", j.source_job_id ? nlohmann::json(*j.source_job_id) : nlohmann::json()}};
   out["report"] = j.report ? LocalizedReport(*j.report, lang) : nlohmann::json();
   if (j.error_zh) {

@@ -1134,6 +1134,25 @@ constexpr std::string_view kV12UnitPinyin = R"sql(
 ALTER TABLE units ADD COLUMN pinyin TEXT;
 )sql";
 
+// Version 13: jobs on several servers. A server claims a job with a lease
+// (lease_owner: the claiming process; lease_expires_at: UTC ISO-8601) that it
+// renews while the job runs; a running job whose lease expired (its server
+// stopped) is claimed again by any server, and `attempts` counts the claims.
+// Finished jobs are pruned after the retention by finished_at (hence the index).
+constexpr std::string_view kV13JobLeases = R"sql(
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT;
+ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_finished_at ON jobs(finished_at);
+)sql";
+
+constexpr std::string_view kV13JobLeasesPostgres = R"sql(
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT COLLATE "C";
+ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT COLLATE "C";
+ALTER TABLE jobs ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX jobs_finished_at ON jobs(finished_at);
+)sql";
+
 constexpr Migration kShipped[] = {
     {1, "units", kV1Units, kV1UnitsPostgres},
     {2, "accounts", kV2Accounts, kV2AccountsPostgres},
@@ -1147,6 +1166,7 @@ constexpr Migration kShipped[] = {
     {10, "org_split", kV10OrgSplit, kV10OrgSplitPostgres},
     {11, "change_log_pruning", kV11ChangeLogPruning, kV11ChangeLogPruningPostgres},
     {12, "unit_pinyin", kV12UnitPinyin, kV12UnitPinyin},
+    {13, "job_leases", kV13JobLeases, kV13JobLeasesPostgres},
 };
 
 // Portable: the same text on both engines.
