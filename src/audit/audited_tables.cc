@@ -39,7 +39,8 @@ void ParseRanges(std::string_view text, std::vector<std::pair<std::int64_t, std:
   auto number = [&](std::int64_t& v) {
     const std::size_t start = i;
     v = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 18) v = v * 10 + (text[i++] - '0');
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 18)
+      v = v * 10 + (text[i++] - '0');
     return i > start;
   };
   while (i < text.size()) {
@@ -60,7 +61,8 @@ void ParseRanges(std::string_view text, std::vector<std::pair<std::int64_t, std:
 
 std::span<const AuditedTable> AuditedTables() { return kTables; }
 
-std::string NameRows(const AuditedTable& t, std::span<const std::int64_t> ids, std::span<const std::string> codes) {
+std::string NameRows(const AuditedTable& t, std::span<const std::int64_t> ids,
+                     std::span<const std::string> codes) {
   std::string out;
   if (t.prefix.empty()) {
     for (const std::string& code : codes) out += (out.empty() ? "" : ",") + code;
@@ -151,21 +153,24 @@ bool NamedRows::Names(const AuditedTable& t, std::int64_t id, std::string_view c
   return after != ranges.begin() && std::prev(after)->second >= id;
 }
 
-Result<std::vector<RowsWithoutEntry>> FindRowsWithoutEntry(db::Database& db, std::size_t max_examples) {
+Result<std::vector<RowsWithoutEntry>> FindRowsWithoutEntry(db::Database& db,
+                                                           std::size_t max_examples) {
   std::vector<RowsWithoutEntry> out;
   Status st = db.Read([&](db::Session& s) -> Status {
     NamedRows named;
     // Entries of refused or failed requests name what was asked for, not
     // what was written: only successful ones count.
-    JICENG_RETURN_IF_ERROR(s.Query("SELECT target FROM audit_log WHERE result = 'ok'", {}, [&](const db::Row& row) {
-      named.Add(row.Text(0));
-      return Status::Ok();
-    }));
+    JICENG_RETURN_IF_ERROR(
+        s.Query("SELECT target FROM audit_log WHERE result = 'ok'", {}, [&](const db::Row& row) {
+          named.Add(row.Text(0));
+          return Status::Ok();
+        }));
     for (const AuditedTable& t : kTables) {
       RowsWithoutEntry missing;
       missing.table = std::string(t.table);
       const bool by_code = t.prefix.empty();
-      std::string sql = std::string("SELECT id, ") + (by_code ? "code" : "''") + " FROM " + std::string(t.table);
+      std::string sql =
+          std::string("SELECT id, ") + (by_code ? "code" : "''") + " FROM " + std::string(t.table);
       if (!t.filter.empty()) sql += " WHERE " + std::string(t.filter);
       sql += " ORDER BY id";
       JICENG_RETURN_IF_ERROR(s.Query(sql, {}, [&](const db::Row& row) {

@@ -27,9 +27,9 @@
 namespace jiceng::audit {
 
 struct AuditedTable {
-  std::string_view table;       // "members"
-  std::string_view prefix;      // "member:"; empty: the row is named by its `code` (units)
-  std::string_view filter;      // SQL condition selecting the rows written through audited paths, or ""
+  std::string_view table;   // "members"
+  std::string_view prefix;  // "member:"; empty: the row is named by its `code` (units)
+  std::string_view filter;  // SQL condition selecting the rows written through audited paths, or ""
   std::string_view collection;  // the API path segment before the row's id or code: "members"
 };
 
@@ -38,7 +38,8 @@ std::span<const AuditedTable> AuditedTables();
 
 // The target naming rows `ids` (ascending) of `t`: "member:41", "member:41-43,50"
 // (runs of consecutive ids as ranges); for units, `codes` joined by ",".
-std::string NameRows(const AuditedTable& t, std::span<const std::int64_t> ids, std::span<const std::string> codes);
+std::string NameRows(const AuditedTable& t, std::span<const std::int64_t> ids,
+                     std::span<const std::string> codes);
 
 // The target a request path names, from its first "<collection>/<id or code>"
 // pair ("/api/v1/members/42/dues" -> "member:42", "/api/v1/units/540424/groups"
@@ -56,7 +57,8 @@ class NamedRows {
 
  private:
   // Id ranges by prefix; sorted and merged on the first lookup after an Add.
-  mutable std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>, std::less<>> ranges_;
+  mutable std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>, std::less<>>
+      ranges_;
   mutable bool sorted_ = true;
   std::set<std::string, std::less<>> codes_;
 };
@@ -70,6 +72,7 @@ struct RowsWithoutEntry {
 // For `jiceng audit verify --against-data`: per audited table, the rows that
 // no audit entry with a success status (< 400) names. Empty when every row
 // has its entry. Reads one snapshot.
-Result<std::vector<RowsWithoutEntry>> FindRowsWithoutEntry(db::Database& db, std::size_t max_examples = 10);
+Result<std::vector<RowsWithoutEntry>> FindRowsWithoutEntry(db::Database& db,
+                                                           std::size_t max_examples = 10);
 
 }  // namespace jiceng::audit

@@ -40,11 +40,12 @@ Status WriteAudit::BeforeCommit(db::Session& s) {
     std::string sql = std::string("SELECT id, ") + (t.prefix.empty() ? "code" : "''") + " FROM " +
                       std::string(t.table) + " WHERE id > ?";
     if (!t.filter.empty()) sql += " AND " + std::string(t.filter);
-    JICENG_RETURN_IF_ERROR(s.Query(sql + " ORDER BY id", {db::Value(highest_[i])}, [&](const db::Row& row) {
-      ids.push_back(row.Int(0));
-      codes.push_back(row.Text(1));
-      return Status::Ok();
-    }));
+    JICENG_RETURN_IF_ERROR(
+        s.Query(sql + " ORDER BY id", {db::Value(highest_[i])}, [&](const db::Row& row) {
+          ids.push_back(row.Int(0));
+          codes.push_back(row.Text(1));
+          return Status::Ok();
+        }));
     if (ids.empty()) continue;
     created += (created.empty() ? "" : " ") + NameRows(t, ids, codes);
   }

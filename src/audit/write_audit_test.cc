@@ -20,8 +20,8 @@ class WriteAuditTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     accounts::InitCrypto();
-    auto t = db::testing::TestDatabase::Create(GetParam(),
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    auto t = db::testing::TestDatabase::Create(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     test_db_ = std::move(t).value();
     auto db = test_db_->Open();
@@ -47,18 +47,20 @@ class WriteAuditTest : public ::testing::TestWithParam<const char*> {
   static Status AddUnit(db::Session& s, const std::string& code) {
     const std::string now = NowUtcIso();
     return s
-        .Exec("INSERT INTO units (code, name, level, province_code, source, created_at, updated_at) "
-              "VALUES (?, ?, 1, ?, 'user', ?, ?)",
-              {db::Value(code), db::Value("单位" + code), db::Value(code.substr(0, 2)), db::Value(now), db::Value(now)})
+        .Exec(
+            "INSERT INTO units (code, name, level, province_code, source, created_at, updated_at) "
+            "VALUES (?, ?, 1, ?, 'user', ?, ?)",
+            {db::Value(code), db::Value("单位" + code), db::Value(code.substr(0, 2)),
+             db::Value(now), db::Value(now)})
         .status();
   }
   std::int64_t Count(const std::string& sql) {
     std::int64_t n = -1;
     EXPECT_TRUE(db_->Read([&](db::Session& s) -> Status {
-                      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(sql));
-                      n = row->Int(0);
-                      return Status::Ok();
-                    })
+                     JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(sql));
+                     n = row->Int(0);
+                     return Status::Ok();
+                   })
                     .ok());
     return n;
   }
@@ -137,7 +139,9 @@ TEST_P(WriteAuditTest, EachCommitOfARequestCarriesAnEntry) {
   WriteAudit audit([&] { return updated; });
   db::ScopedCommitHook scope(audit);
   ASSERT_TRUE(db_->Write([](db::Session& s) { return AddUnit(s, "54"); }).ok());
-  ASSERT_TRUE(db_->Write([](db::Session& s) { return s.Exec("UPDATE units SET name = 'x'").status(); }).ok());
+  ASSERT_TRUE(
+      db_->Write([](db::Session& s) { return s.Exec("UPDATE units SET name = 'x'").status(); })
+          .ok());
   EXPECT_EQ(audit.committed_entries(), 2);
   const auto entries = Entries();  // newest first
   ASSERT_EQ(entries.size(), 2u);
