@@ -20,6 +20,7 @@
 #include "api/errors.h"
 #include "api/first_paint.h"
 #include "audit/audit_log.h"
+#include "audit/write_audit.h"
 #include "common/text.h"
 
 namespace jiceng::api {
@@ -301,7 +302,16 @@ class Server {
     std::optional<std::uint64_t> target_unit;
     Result<Reply> reply = BuildRequest(*req, params, route, api);
     if (reply.ok()) reply = Guard(*req, route, api, principal, target_unit);
+    const bool audited = (route.method != "GET" && route.method != "HEAD") || route.audit_read;
+    // Every write transaction the handler commits carries its own audit entry
+    // (audit/write_audit.h); the entry after the fact below is for requests
+    // that committed none, and for failures after a commit.
+    // (The unit is looked up now: not from inside a write transaction.)
+    const std::optional<std::int64_t> audit_unit = reply.ok() ? AuditUnitOf(target_unit) : std::nullopt;
+    audit::WriteAudit write_audit([&] { return AuditEntryOf(route, api, audit_unit); });
     if (reply.ok()) {
+      std::optional<db::ScopedCommitHook> in_transaction;
+      if (audited) in_transaction.emplace(write_audit);
       try {
         reply = route.handler(api);
       } catch (const std::exception& e) {
@@ -327,8 +337,9 @@ class Server {
       raw_body = std::move(reply->raw_body);
       raw_type = std::move(reply->content_type);
     }
-    const bool audited = (route.method != "GET" && route.method != "HEAD") || route.audit_read;
-    if (audited) Audit(route, api, target_unit, status, body);
+    if (audited && (write_audit.committed_entries() == 0 || status >= 400)) {
+      Audit(route, api, target_unit, status, body);
+    }
     Finish(req, start, status, body, headers, std::move(raw_body), raw_type);
     return restinio::request_accepted();
   }
@@ -401,6 +412,17 @@ class Server {
   // Appends the audit entry of a request: who, what, where, from where, result.
   void Audit(const Route& route, const ApiRequest& api, std::optional<std::uint64_t> target_unit, int status,
              const nlohmann::json& body) {
+    audit::AuditEntry entry = AuditEntryOf(route, api, AuditUnitOf(target_unit));
+    entry.status = status;
+    entry.result = status < 400 ? "ok" : body.value("/error/code"_json_pointer, std::string("error"));
+    Status st = audit::AuditLog::Append(security_.db, std::move(entry));
+    if (!st.ok()) spdlog::error("audit log append failed: {}", st.ToString());
+  }
+
+  // A request's audit entry as far as it is known: who, what, where, from
+  // where (not yet the status and result).
+  audit::AuditEntry AuditEntryOf(const Route& route, const ApiRequest& api,
+                                 std::optional<std::int64_t> unit_id) const {
     audit::AuditEntry entry;
     if (api.principal != nullptr) {
       entry.user_id = api.principal->user_id;
@@ -417,14 +439,16 @@ class Server {
       auto code = api.path_params.find("code");
       if (code != api.path_params.end()) entry.target = code->second;
     }
-    if (target_unit) {
-      if (auto unit = security_.access.tree().Find(*target_unit)) entry.unit_id = unit->id;
-    }
+    entry.unit_id = unit_id;
     entry.ip = api.ip;
-    entry.status = status;
-    entry.result = status < 400 ? "ok" : body.value("/error/code"_json_pointer, std::string("error"));
-    Status st = audit::AuditLog::Append(security_.db, std::move(entry));
-    if (!st.ok()) spdlog::error("audit log append failed: {}", st.ToString());
+    return entry;
+  }
+
+  // The id of the unit the request acts on, for its audit entry.
+  std::optional<std::int64_t> AuditUnitOf(std::optional<std::uint64_t> target_unit) const {
+    if (!target_unit) return std::nullopt;
+    auto unit = security_.access.tree().Find(*target_unit);
+    return unit ? std::optional<std::int64_t>(unit->id) : std::nullopt;
   }
 
   // Fills `api` from the raw request; an error reply when the request is

@@ -68,21 +68,25 @@ std::string AuditLog::ComputeHash(const AuditEntry& e) {
 }
 
 Status AuditLog::Append(db::Database& db, AuditEntry entry) {
+  return db.Write([&](db::Session& s) { return AppendIn(s, entry); });
+}
+
+Status AuditLog::AppendIn(db::Session& s, AuditEntry& entry) {
   if (entry.at.empty()) entry.at = NowUtcIso();
-  return db.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto last, s.QueryOne("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"));
-    entry.id = last ? last->Int(0) + 1 : 1;
-    entry.prev_hash = last ? last->Text(1) : kGenesis;
-    entry.hash = ComputeHash(entry);
-    return s
-        .Exec("INSERT INTO audit_log (id, at, user_id, username, action, method, path, target, unit_id, ip, "
-              "status, result, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              {Value(entry.id), Value(entry.at), OptInt(entry.user_id), Value(entry.username),
-               Value(entry.action), Value(entry.method), Value(entry.path), Value(entry.target),
-               OptInt(entry.unit_id), Value(entry.ip), Value(std::int64_t{entry.status}), Value(entry.result),
-               Value(entry.prev_hash), Value(entry.hash)})
-        .status();
-  });
+  // The chain's head is read inside the write transaction: writers are
+  // serialized across processes (Database::Write), so nobody appends between
+  // this read and the commit, and the ids stay consecutive.
+  JICENG_ASSIGN_OR_RETURN(auto last, s.QueryOne("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"));
+  entry.id = last ? last->Int(0) + 1 : 1;
+  entry.prev_hash = last ? last->Text(1) : kGenesis;
+  entry.hash = ComputeHash(entry);
+  return s
+      .Exec("INSERT INTO audit_log (id, at, user_id, username, action, method, path, target, unit_id, ip, "
+            "status, result, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {Value(entry.id), Value(entry.at), OptInt(entry.user_id), Value(entry.username), Value(entry.action),
+             Value(entry.method), Value(entry.path), Value(entry.target), OptInt(entry.unit_id), Value(entry.ip),
+             Value(std::int64_t{entry.status}), Value(entry.result), Value(entry.prev_hash), Value(entry.hash)})
+      .status();
 }
 
 Result<AuditVerifyReport> AuditLog::Verify(db::Database& db) {

@@ -62,6 +62,11 @@ class AuditLog {
   // Appends `entry` (its id, hashes and, if empty, time are set here) in one
   // write transaction, after the current last entry.
   static Status Append(db::Database& db, AuditEntry entry);
+  // The same inside the write transaction `s` is running (the entry commits
+  // or rolls back with it), filling in `entry`'s id, time and hashes.
+  // REQUIRES: `s` belongs to Database::Write (writers are serialized, so no
+  // other entry can take the next id before this transaction commits).
+  static Status AppendIn(db::Session& s, AuditEntry& entry);
   // Walks the whole chain in id order.
   static Result<AuditVerifyReport> Verify(db::Database& db);
   // Newest first.

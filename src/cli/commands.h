@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/audit_log.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -35,6 +36,11 @@ void AddImportMembersCommand(CLI::App& app, int& exit_code);
 // Opens the database named by `url` (creating the parent folder of a new
 // SQLite file) and applies pending migrations.
 Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url);
+
+// The audit entry of a command-line tool's writes, done by "cli:$USER" from
+// "local" (method "CLI"); for audit::WriteAudit, which appends it inside each
+// write transaction.
+audit::AuditEntry CliAuditEntry(const std::string& action, const std::string& path, const std::string& target = "");
 
 // Prints a Status for a person at a terminal, Chinese then English, to stderr.
 void PrintError(const Status& status);

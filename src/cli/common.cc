@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -24,6 +25,18 @@ Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url) {
                  report.to_version);
   }
   return db;
+}
+
+audit::AuditEntry CliAuditEntry(const std::string& action, const std::string& path, const std::string& target) {
+  const char* user = std::getenv("USER");
+  audit::AuditEntry e;
+  e.username = std::string("cli:") + (user ? user : "operator");
+  e.action = action;
+  e.method = "CLI";
+  e.path = path;
+  e.target = target;
+  e.ip = "local";
+  return e;
 }
 
 void PrintError(const Status& status) {

@@ -1,6 +1,8 @@
 #include <cstdio>
+#include <optional>
 
 #include "accounts/password.h"
+#include "audit/write_audit.h"
 #include "common/clock.h"
 #include "cli/app.h"
 #include "cli/commands.h"
@@ -197,6 +199,10 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
       exit_code = 1;
       return;
     }
+    // Each of the demo's writes commits with its audit entry (as done by the
+    // command line), so that the demo data accounts for itself.
+    audit::WriteAudit write_audit([] { return CliAuditEntry("cli.demo", "jiceng demo"); });
+    std::optional<db::ScopedCommitHook> in_transaction(std::in_place, write_audit);
     std::size_t added = 0;
     for (const auto& village : villages->items) {
       for (const char* name : kDemoGroupNames) {
@@ -214,12 +220,14 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
                 added, added);
 
     // Accounts, each with a generated password shown once.
+    in_transaction.reset();  // loading (and migrating) is not the demo's data
     auto app = LoadApp(*db_path, accounts::SessionSettings{}, /*with_figures=*/false);
     if (!app.ok()) {
       PrintError(app.status());
       exit_code = 1;
       return;
     }
+    in_transaction.emplace(write_audit);
     bool header = false;
     for (const DemoAccount& a : kDemoAccounts) {
       if ((*app)->users->GetByName(a.username).ok()) continue;

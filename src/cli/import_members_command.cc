@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "analytics/rollup_engine.h"
+#include "audit/write_audit.h"
 #include "cli/commands.h"
 #include "hierarchy/hierarchy_service.h"
 #include "imports/member_import.h"
@@ -78,6 +79,13 @@ void AddOne(CLI::App& app, int& exit_code, const char* name, const char* help, b
     orgs::OrgService orgs(**db, **hierarchy, changes);
     const imports::ImportScope everywhere{true, {}};
     Result<imports::ImportReport> report = Status::Internal("no import ran");
+    // The imported rows and their audit entry commit together (naming them:
+    // "member:41-1040"), so `jiceng audit verify --against-data` accounts for them.
+    audit::WriteAudit write_audit([&] {
+      return CliAuditEntry(members_file ? "cli.imports.members" : "cli.imports.orgs",
+                           members_file ? "jiceng import-members" : "jiceng import-orgs");
+    });
+    db::ScopedCommitHook in_transaction(write_audit);
     if (members_file) {
       auto rules = members::MembershipRules::LoadDefault();
       if (!rules.ok()) {

@@ -7,6 +7,8 @@
 
 #include "accounts/password.h"
 #include "audit/audit_log.h"
+#include "audit/audited_tables.h"
+#include "audit/write_audit.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 
@@ -25,22 +27,14 @@ struct UserOptions {
   bool password_stdin = false;
 };
 
-std::string CliActor() {
-  const char* user = std::getenv("USER");
-  return std::string("cli:") + (user ? user : "operator");
-}
-
-void AuditCli(App& app, const std::string& action, const std::string& target) {
-  audit::AuditEntry e;
-  e.username = CliActor();
-  e.action = action;
-  e.method = "CLI";
-  e.path = "jiceng user";
-  e.target = target;
-  e.ip = "local";
-  e.result = "ok";
-  Status st = audit::AuditLog::Append(*app.db, std::move(e));
-  if (!st.ok()) PrintError(st);
+// Runs `write` with its audit entry appended inside each of its write
+// transactions (audit/write_audit.h): the change and its entry commit
+// together. `target` names the account when the write creates none.
+template <typename Fn>
+auto Audited(const std::string& action, const std::string& target, Fn&& write) {
+  audit::WriteAudit write_audit([&] { return CliAuditEntry(action, "jiceng user", target); });
+  db::ScopedCommitHook scope(write_audit);
+  return write();
 }
 
 // Reads the password from stdin (--password-stdin) or makes one up and says
@@ -98,13 +92,14 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
       if (!o->phone.empty()) input.phone = o->phone;
       if (!o->unit.empty()) input.unit_code = o->unit;
       input.password = ObtainPassword(o->password_stdin, generated);
-      auto created = app.users->Create(nullptr, input);
+      auto created = Audited("cli.users.create", "", [&] { return app.users->Create(nullptr, input); });
       if (!created.ok()) return Fail(created.status());
-      AuditCli(app, "cli.users.create", "user:" + std::to_string(created->id));
       if (o->admin) {
-        auto grant = app.users->GrantRole(nullptr, created->id, "system_admin", std::nullopt);
+        const std::string target = "user:" + std::to_string(created->id);
+        auto grant = Audited("cli.users.roles.grant", target, [&] {
+          return app.users->GrantRole(nullptr, created->id, "system_admin", std::nullopt);
+        });
         if (!grant.ok()) return Fail(grant.status());
-        AuditCli(app, "cli.users.roles.grant", "user:" + std::to_string(created->id));
       }
       std::printf("已创建账号 / account created: %s%s\n", created->username.c_str(),
                   o->admin ? "（系统管理员 / system administrator）" : "");
@@ -125,8 +120,9 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
       if (!user.ok()) return Fail(user.status());
       bool generated = false;
       const std::string password = ObtainPassword(o->password_stdin, generated);
-      if (Status st = app.users->SetPassword(nullptr, user->id, password); !st.ok()) return Fail(st);
-      AuditCli(app, "cli.users.password", "user:" + std::to_string(user->id));
+      Status st = Audited("cli.users.password", "user:" + std::to_string(user->id),
+                          [&] { return app.users->SetPassword(nullptr, user->id, password); });
+      if (!st.ok()) return Fail(st);
       std::printf("密码已更新，该账号的所有会话已结束 / password set; all of the account's sessions ended\n");
       if (generated) std::printf("新密码（只显示这一次）/ new password (shown only this once): %s\n", password.c_str());
       return 0;
@@ -144,9 +140,9 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
         if (!user.ok()) return Fail(user.status());
         accounts::UserPatch patch;
         patch.enabled = enable;
-        auto updated = app.users->Update(nullptr, user->id, patch, std::nullopt);
+        auto updated = Audited(enable ? "cli.users.enable" : "cli.users.disable", "user:" + std::to_string(user->id),
+                               [&] { return app.users->Update(nullptr, user->id, patch, std::nullopt); });
         if (!updated.ok()) return Fail(updated.status());
-        AuditCli(app, enable ? "cli.users.enable" : "cli.users.disable", "user:" + std::to_string(user->id));
         std::printf("%s: %s\n", enable ? "已启用 / enabled" : "已停用 / disabled", user->username.c_str());
         return 0;
       });
@@ -182,10 +178,11 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
     run([o](App& app) {
       auto user = app.users->GetByName(o->username);
       if (!user.ok()) return Fail(user.status());
-      auto g = app.users->GrantRole(nullptr, user->id, o->role,
+      auto g = Audited("cli.users.roles.grant", "user:" + std::to_string(user->id), [&] {
+        return app.users->GrantRole(nullptr, user->id, o->role,
                                     o->unit.empty() ? std::nullopt : std::optional<std::string>(o->unit));
+      });
       if (!g.ok()) return Fail(g.status());
-      AuditCli(app, "cli.users.roles.grant", "user:" + std::to_string(user->id));
       std::printf("已授予 / granted: %s %s %s (#%lld)\n", user->username.c_str(), o->role.c_str(),
                   o->unit.empty() ? "全国/nation" : o->unit.c_str(), static_cast<long long>(g->id));
       return 0;
@@ -200,8 +197,9 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
     run([o](App& app) {
       auto user = app.users->GetByName(o->username);
       if (!user.ok()) return Fail(user.status());
-      if (Status st = app.users->RevokeRole(nullptr, user->id, o->grant_id); !st.ok()) return Fail(st);
-      AuditCli(app, "cli.users.roles.revoke", "user:" + std::to_string(user->id));
+      Status st = Audited("cli.users.roles.revoke", "user:" + std::to_string(user->id),
+                          [&] { return app.users->RevokeRole(nullptr, user->id, o->grant_id); });
+      if (!st.ok()) return Fail(st);
       std::printf("已收回 / revoked #%lld\n", static_cast<long long>(o->grant_id));
       return 0;
     });
@@ -210,12 +208,16 @@ void AddUserCommand(CLI::App& app, int& exit_code) {
 
 void AddAuditCommand(CLI::App& app, int& exit_code) {
   auto db_path = std::make_shared<std::string>(kDefaultDb);
+  auto against_data = std::make_shared<bool>(false);
   CLI::App* audit_cmd = app.add_subcommand("audit", "审计日志 / the audit log");
   audit_cmd->require_subcommand(1);
   CLI::App* verify = audit_cmd->add_subcommand(
       "verify", "校验审计日志的哈希链 / verify the audit log's hash chain");
   verify->add_option("--db", *db_path, kDbOptionHelp)->capture_default_str();
-  verify->callback([db_path, &exit_code] {
+  verify->add_flag("--against-data", *against_data,
+                   "并查找没有审计记录的数据行（村民小组、党组织、党员……）/ also find rows of audited tables "
+                   "(villager groups, organizations, members, ...) that no audit entry names");
+  verify->callback([db_path, against_data, &exit_code] {
     auto db = OpenDatabase(*db_path);
     if (!db.ok()) {
       exit_code = Fail(db.status());
@@ -236,6 +238,29 @@ void AddAuditCommand(CLI::App& app, int& exit_code) {
     std::printf("审计日志完好：%lld 条，链尾哈希 %s\nAudit log intact: %lld entries, head hash %s\n",
                 static_cast<long long>(report->entries), report->head_hash.c_str(),
                 static_cast<long long>(report->entries), report->head_hash.c_str());
+    if (!*against_data) return;
+    auto missing = audit::FindRowsWithoutEntry(**db);
+    if (!missing.ok()) {
+      exit_code = Fail(missing.status());
+      return;
+    }
+    if (missing->empty()) {
+      std::printf("数据与审计日志一致：每一行受审计的数据都有审计记录。\n"
+                  "Data matches the audit log: every row of the audited tables has its audit entry.\n");
+      return;
+    }
+    std::int64_t total = 0;
+    for (const audit::RowsWithoutEntry& m : *missing) total += m.count;
+    std::printf("发现 %lld 行数据没有审计记录（写入已提交，但没有记下谁做的）：\n"
+                "Found %lld rows with no audit entry (committed without a record of who made them):\n",
+                static_cast<long long>(total), static_cast<long long>(total));
+    for (const audit::RowsWithoutEntry& m : *missing) {
+      std::string examples;
+      for (const std::string& e : m.examples) examples += (examples.empty() ? "" : ", ") + e;
+      std::printf("  %s: %lld (%s%s)\n", m.table.c_str(), static_cast<long long>(m.count), examples.c_str(),
+                  m.count > static_cast<std::int64_t>(m.examples.size()) ? ", ..." : "");
+    }
+    exit_code = 1;
   });
 }
 

@@ -7,6 +7,29 @@
 
 namespace jiceng::db {
 
+namespace {
+// The hook of the write transactions this thread begins (ScopedCommitHook).
+thread_local CommitHook* t_commit_hook = nullptr;
+}  // namespace
+
+ScopedCommitHook::ScopedCommitHook(CommitHook& hook) : previous_(t_commit_hook) { t_commit_hook = &hook; }
+
+ScopedCommitHook::ScopedCommitHook(std::nullptr_t) : previous_(t_commit_hook) { t_commit_hook = nullptr; }
+
+ScopedCommitHook::~ScopedCommitHook() { t_commit_hook = previous_; }
+
+SessionFn WithCommitHook(const SessionFn& fn) {
+  CommitHook* hook = t_commit_hook;
+  if (hook == nullptr) return fn;
+  return [hook, &fn](Session& s) -> Status {
+    JICENG_RETURN_IF_ERROR(hook->AfterBegin(s));
+    JICENG_RETURN_IF_ERROR(fn(s));
+    // A statement that failed inside `fn` (its error swallowed) makes the
+    // session refuse the hook's statements too: the transaction rolls back.
+    return hook->BeforeCommit(s);
+  };
+}
+
 std::int64_t Row::Int(std::size_t i) const {
   const Value& v = values_[i];
   if (auto p = std::get_if<std::int64_t>(&v)) return *p;

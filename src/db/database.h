@@ -148,6 +148,43 @@ class Session {
 
 using SessionFn = std::function<Status(Session&)>;
 
+// Work that every write transaction begun on one thread must do inside that
+// transaction, installed for a while with ScopedCommitHook: the audit log
+// (audit/write_audit.h) appends the entry of a request's change this way, in
+// the same transaction as the change, so that a crash leaves both or neither.
+// Only Database::Write runs hooks; Read never does.
+class CommitHook {
+ public:
+  virtual ~CommitHook() = default;
+  // Right after the transaction began (the writers' lock is held), before
+  // the transaction's own work. An error rolls the transaction back.
+  virtual Status AfterBegin(Session&) { return Status::Ok(); }
+  // After the transaction's own work returned OK, just before COMMIT. An
+  // error rolls the whole transaction back and is what Write returns.
+  virtual Status BeforeCommit(Session& session) = 0;
+};
+
+// Installs `hook` for the write transactions this thread begins while the
+// scope lives (the previous hook, if any, is restored after). Scopes nest;
+// the innermost hook alone runs. `hook` must outlive the scope.
+class ScopedCommitHook {
+ public:
+  explicit ScopedCommitHook(CommitHook& hook);
+  // No hook for a while (e.g. bookkeeping writes inside an audited scope).
+  explicit ScopedCommitHook(std::nullptr_t);
+  ~ScopedCommitHook();
+  ScopedCommitHook(const ScopedCommitHook&) = delete;
+  ScopedCommitHook& operator=(const ScopedCommitHook&) = delete;
+
+ private:
+  CommitHook* previous_;
+};
+
+// For engine implementations of Database::Write: `fn` wrapped so that the
+// calling thread's CommitHook (if any) runs around it, inside the
+// transaction. Must be called on the thread that called Write.
+SessionFn WithCommitHook(const SessionFn& fn);
+
 class Database {
  public:
   virtual ~Database() = default;

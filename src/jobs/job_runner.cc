@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
+#include "audit/write_audit.h"
 #include "common/clock.h"
 #include "exports/list_export.h"
 #include "imports/member_import.h"
@@ -75,6 +78,25 @@ orgs::OrgFilter OrgFilterFromParams(const nlohmann::json& p) {
   return f;
 }
 
+Result<audit::AuditEntry> JobRunner::JobAuditEntry(const Job& job) {
+  audit::AuditEntry e;
+  e.user_id = job.user_id;
+  e.action = "jobs.run." + job.kind;
+  e.method = "JOB";
+  e.path = "/api/v1/jobs/" + std::to_string(job.id);
+  e.ip = "server";
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto user, s.QueryOne("SELECT username FROM users WHERE id = ?", {db::Value(job.user_id)}));
+    if (user) e.username = user->Text(0);
+    if (!job.unit_code.empty()) {
+      JICENG_ASSIGN_OR_RETURN(auto unit, s.QueryOne("SELECT id FROM units WHERE code = ?", {db::Value(job.unit_code)}));
+      if (unit) e.unit_id = unit->Int(0);
+    }
+    return Status::Ok();
+  }));
+  return e;
+}
+
 Result<std::size_t> JobRunner::RunPending() {
   std::size_t ran = 0;
   while (!stop_.load()) {
@@ -124,12 +146,27 @@ Result<JobStore::Outcome> JobRunner::Import(const Job& job, const imports::Progr
   JICENG_ASSIGN_OR_RETURN(std::string bytes, store_.UploadOf(job));
   const imports::ImportScope scope = ScopeFromParams(job.params);
   imports::ImportReport report;
+  // A commit's rows and their audit entry go in together (audit/write_audit.h),
+  // as done by the job's owner; progress is bookkeeping, not audited.
+  std::optional<audit::WriteAudit> write_audit;
+  std::optional<db::ScopedCommitHook> in_transaction;
+  imports::ProgressFn quiet_progress = progress;
+  if (!job.dry_run) {
+    JICENG_ASSIGN_OR_RETURN(audit::AuditEntry entry, JobAuditEntry(job));
+    write_audit.emplace([entry] { return entry; });
+    in_transaction.emplace(*write_audit);
+    quiet_progress = [&progress](std::size_t done, std::size_t total) {
+      db::ScopedCommitHook none(nullptr);
+      progress(done, total);
+    };
+  }
   if (job.kind == kImportMembers) {
     imports::MemberImporter importer(db_, members_);
-    JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, job.user_id, progress));
+    JICENG_ASSIGN_OR_RETURN(report,
+                            importer.Run(bytes, job.file_name, scope, job.dry_run, job.user_id, quiet_progress));
   } else {
     imports::OrgImporter importer(db_, orgs_);
-    JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, progress));
+    JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, quiet_progress));
   }
   JobStore::Outcome out;
   out.report = imports::ReportToJson(report);

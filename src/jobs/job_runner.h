@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "audit/audit_log.h"
 #include "hierarchy/unit_tree.h"
 #include "imports/sheet.h"
 #include "jobs/job_store.h"
@@ -65,6 +66,8 @@ class JobRunner {
   void Execute(const Job& job);
   Result<JobStore::Outcome> Import(const Job& job, const imports::ProgressFn& progress);
   Result<JobStore::Outcome> Export(const Job& job, const imports::ProgressFn& progress);
+  // The audit entry of an import commit's writes, done as the job's owner.
+  Result<audit::AuditEntry> JobAuditEntry(const Job& job);
 
   db::Database& db_;
   JobStore& store_;

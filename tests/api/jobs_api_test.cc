@@ -135,6 +135,22 @@ TEST_F(JobsApi, AnImportJobReportsWhatTheSynchronousImportReportsAndCommitsAllOr
   auto audit = http().Get("/api/v1/audit?action=jobs.commit");
   ASSERT_EQ(audit.status, 200) << audit;
   EXPECT_GE(audit.json["total"].get<int>(), 2);
+  // The job's rows committed with their audit entry (in the same
+  // transaction), naming them, as done by the job's owner.
+  const auto& ids = done["report"]["ids"];
+  ASSERT_EQ(ids.size(), 4u) << done.dump();
+  const std::string named = "member:" + std::to_string(ids[0].get<long long>()) + "-" +
+                            std::to_string(ids[3].get<long long>());
+  auto run = http().Get("/api/v1/audit?action=jobs.run.import_members&limit=200");
+  ASSERT_EQ(run.status, 200) << run;
+  int entries = 0;
+  for (const auto& e : run.json["items"]) {
+    if (e.value("target", "") != named) continue;
+    ++entries;
+    EXPECT_EQ(e.value("username", ""), AdminUsername()) << e.dump();
+    EXPECT_EQ(e.value("result", ""), "ok") << e.dump();
+  }
+  EXPECT_EQ(entries, 1) << "one entry naming " << named << run;
 }
 
 TEST_F(JobsApi, AnExportJobEndsInADownloadOnlyItsOwnerSees) {

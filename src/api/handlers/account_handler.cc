@@ -93,6 +93,9 @@ Result<Reply> Login(const ApiRequest& req, const AccountDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto password, body.RequiredString("password"));
   JICENG_RETURN_IF_ERROR(body.Finish());
   req.audit_target = "user:" + username.substr(0, 64);
+  // Who signs in, for the entry written with the sign-in's own transaction
+  // (before the account's id is known).
+  req.audit_username = username.substr(0, 64);
   std::int64_t retry_after = 0;
   auto result = d.sessions.Login(username, password, req.ip, req.user_agent, &retry_after);
   if (!result.ok()) {

@@ -827,7 +827,7 @@ Status PostgresDatabase::Write(const SessionFn& fn) {
   if (writer_ == nullptr) {
     JICENG_ASSIGN_OR_RETURN(writer_, Connect());
   }
-  return RunWithReconnect(&writer_, kBeginWrite, fn);
+  return RunWithReconnect(&writer_, kBeginWrite, WithCommitHook(fn));
 }
 
 PGconn* PostgresDatabase::TakeReader() {

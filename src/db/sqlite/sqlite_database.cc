@@ -387,7 +387,7 @@ Result<sqlite3*> SqliteDatabase::Connect(bool read_only) {
 
 Status SqliteDatabase::Write(const SessionFn& fn) {
   std::lock_guard lock(write_mutex_);
-  return RunTransaction(writer_, "BEGIN IMMEDIATE", fn);
+  return RunTransaction(writer_, "BEGIN IMMEDIATE", WithCommitHook(fn));
 }
 
 sqlite3* SqliteDatabase::TakeReader() {
