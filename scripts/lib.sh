@@ -26,6 +26,7 @@ JICENG_APT_PACKAGES=(
   libspdlog-dev
   libyaml-cpp-dev libopencc-dev libopencc-data libicu-dev libcsv-dev libcurl4-openssl-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
+  libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -35,6 +36,12 @@ void AddImportMembersCommand(CLI::App& app, int& exit_code);
 // Opens the database named by `url` (creating the parent folder of a new
 // SQLite file) and applies pending migrations.
 Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url);
+
+// The business time zone of this deployment: JICENG_TIME_ZONE when set,
+// else Asia/Shanghai. `jiceng serve --time-zone` overrides it.
+inline constexpr const char* kTimeZoneEnv = "JICENG_TIME_ZONE";
+// Real time in that zone; kInvalidArgument when the zone is unknown.
+Result<std::unique_ptr<BusinessClock>> BusinessClockFromEnvironment();
 
 // Prints a Status for a person at a terminal, Chinese then English, to stderr.
 void PrintError(const Status& status);

@@ -73,12 +73,12 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     }).ok());
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
-    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
     auto org = orgs_->Create({"513322100", std::nullopt, "committee", "中共泸桥镇委员会"});
     ASSERT_TRUE(org.ok()) << org.status().ToString();
     store_ = std::make_unique<JobStore>(*db_);
-    runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree());
+    runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree(), *clock_);
   }
   void TearDown() override {
     runner_.reset();
@@ -121,6 +121,8 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
   }
 
   std::unique_ptr<db::testing::TestDatabase> test_db_;
+  // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
+  std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<members::MembershipRules> rules_;
@@ -200,7 +202,7 @@ TEST_P(JobRunnerTest, JobsLeftRunningAreRunAgainAfterARestart) {
   EXPECT_EQ(CountMembers(), 0);
 
   // The next process queues it again and runs it.
-  JobRunner restarted(*db_, *store_, *members_, *orgs_, hierarchy_->tree());
+  JobRunner restarted(*db_, *store_, *members_, *orgs_, hierarchy_->tree(), *clock_);
   ASSERT_TRUE(restarted.Start().ok());
   Job now;
   for (int i = 0; i < 200; ++i) {

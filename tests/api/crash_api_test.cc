@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -46,7 +47,9 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedGroup) {
   ASSERT_GE(codes.size(), static_cast<std::size_t>(kWriters)) << villages;
 
   std::mutex mu;
-  std::vector<Acknowledged> acked;  // GUARDED_BY(mu)
+  std::condition_variable acked_more;  // signalled on each acknowledgement and when a writer stops
+  std::vector<Acknowledged> acked;     // GUARDED_BY(mu)
+  int writers_done = 0;                // GUARDED_BY(mu)
   std::atomic<int> acked_count{0};
   std::atomic<int> transport_failures{0};
   std::atomic<int> other_statuses{0};
@@ -54,6 +57,18 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedGroup) {
   std::vector<std::thread> writers;
   for (int t = 0; t < kWriters; ++t) {
     writers.emplace_back([&, t] {
+      struct Done {  // however the writer ends
+        std::mutex& mu;
+        int& done;
+        std::condition_variable& cv;
+        ~Done() {
+          {
+            std::lock_guard lock(mu);
+            ++done;
+          }
+          cv.notify_all();
+        }
+      } done{mu, writers_done, acked_more};
       Http client = Client();
       const std::string village = codes[static_cast<std::size_t>(t)];
       for (int n = 1; n <= 900 && !stop.load(); ++n) {
@@ -67,6 +82,7 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedGroup) {
           std::lock_guard lock(mu);
           acked.push_back({village, r.json["unit"]["code"].get<std::string>(), name});
           ++acked_count;
+          acked_more.notify_all();
         } else if (r.status == 0) {
           ++transport_failures;  // the server is gone
           return;
@@ -79,9 +95,10 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedGroup) {
     });
   }
   // Let the load build up, then kill the server in the middle of it.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (acked_count.load() < 200 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  {
+    std::unique_lock lock(mu);
+    acked_more.wait_for(lock, std::chrono::seconds(30),
+                        [&] { return acked.size() >= 200 || writers_done == kWriters; });
   }
   server_->Kill();
   stop = true;
