@@ -79,10 +79,10 @@ Result<const date::time_zone*> FindTimeZone(std::string_view name) {
   } catch (const std::exception&) {
     // Unknown names throw std::runtime_error; so does a missing tzdata.
     return Status::InvalidArgument(
+        "time_zone",
         "时区“" + std::string(name) + "”不存在：请使用 IANA 时区名，例如 Asia/Shanghai（需安装 tzdata）",
         "time zone \"" + std::string(name) + "\" is unknown: use an IANA name such as Asia/Shanghai (tzdata must be "
-        "installed)",
-        "time_zone");
+        "installed)");
   }
 }
 

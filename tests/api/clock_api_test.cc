@@ -24,17 +24,17 @@ class ClockedServer {
       : clock_(TestDir() / (name + ".clock"), start_utc) {
     server_ = StartSuiteServer(name, &why_, clock_.ServeArgs());
     if (!server_) return;
-    auto session = SignIn(server_->port(), AdminUsername(), AdminPassword(), &why_);
-    if (!session) {
-      server_.reset();
-      return;
-    }
-    http_.emplace(server_->port(), session->AuthHeaders());
+    if (!SignInAgain()) server_.reset();
+  }
+  // Moves the server's time to `utc` and signs in again (a jump of hours
+  // outlasts the session's idle timeout).
+  void MoveTo(const std::string& utc) {
+    clock_.Set(utc);
+    EXPECT_TRUE(SignInAgain()) << why_;
   }
   bool ok() const { return http_.has_value(); }
   const std::string& why() const { return why_; }
   Http& http() { return *http_; }
-  TestClock& clock() { return clock_; }
 
   std::int64_t NewBranch(const std::string& unit, const std::string& name) {
     auto r = http().PostJson("/api/v1/orgs", {{"unit_code", unit}, {"kind", "branch"}, {"name", name}});
@@ -62,6 +62,13 @@ class ClockedServer {
   std::string why_;
   std::unique_ptr<TestServer> server_;
   std::optional<Http> http_;
+
+  bool SignInAgain() {
+    auto session = SignIn(server_->port(), AdminUsername(), AdminPassword(), &why_);
+    if (!session) return false;
+    http_.emplace(server_->port(), session->AuthHeaders());
+    return true;
+  }
 };
 
 // At 00:30 in Beijing on 3 December the UTC date is still 2 December; a
@@ -103,7 +110,7 @@ TEST(ClockApi, TodayInBeijingIsAcceptedJustAfterMidnight) {
   EXPECT_EQ(tomorrow.ErrorField(), "held_on") << tomorrow;
 
   // 23:30 in Beijing, the same day: the date has not moved on yet.
-  s.clock().Set("2026-12-03T15:30:00Z");
+  s.MoveTo("2026-12-03T15:30:00Z");
   auto late = s.http().PostJson("/api/v1/orgs/" + std::to_string(org) + "/meetings",
                                 {{"kind", "committee"}, {"held_on", today}, {"topic", "深夜支委会"}});
   EXPECT_EQ(late.status, 201) << late;
@@ -111,7 +118,7 @@ TEST(ClockApi, TodayInBeijingIsAcceptedJustAfterMidnight) {
                                         {{"kind", "committee"}, {"held_on", "2026-12-04"}, {"topic", "明天的会"}});
   EXPECT_EQ(still_future.status, 400) << still_future;
   // Half an hour later it is the 4th in Beijing.
-  s.clock().Set("2026-12-03T16:00:00Z");
+  s.MoveTo("2026-12-03T16:00:00Z");
   auto next_day = s.http().PostJson("/api/v1/orgs/" + std::to_string(org) + "/meetings",
                                     {{"kind", "committee"}, {"held_on", "2026-12-04"}, {"topic", "次日支委会"}});
   EXPECT_EQ(next_day.status, 201) << next_day;
@@ -154,7 +161,7 @@ TEST(ClockApi, ArrearsOnTheFirstOfAMonthAgreeBetweenTheDuesPageAndTheFigures) {
   EXPECT_EQ(s.Figure(in_arrears_q) - in_arrears_before, 1);
 
   // 23:30 on the 1st in Beijing: still December, still the same.
-  s.clock().Set("2026-12-01T15:30:00Z");
+  s.MoveTo("2026-12-01T15:30:00Z");
   page = s.http().Get("/api/v1/orgs/" + std::to_string(org) + "/dues?year=2026");
   ASSERT_EQ(page.status, 200) << page;
   EXPECT_EQ(page.json.value("arrears_fen", -1), 300) << page;

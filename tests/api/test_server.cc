@@ -11,7 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,7 +118,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log_file,
 // The wait is for the event itself: a pidfd becomes readable when the
 // process exits.
 bool WaitFor(pid_t pid, std::chrono::milliseconds timeout, int* status) {
-  const int fd = ::pidfd_open(pid, 0);
+  // (glibc 2.36 declares pidfd_open without extern "C": call the system call itself.)
+  const int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   const auto deadline = Clock::now() + timeout;
   bool ended = false;
   while (true) {
