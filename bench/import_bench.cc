@@ -112,7 +112,8 @@ int main(int argc, char** argv) {
   // in one transaction through OrgService's checks.
   t = Clock::now();
   analytics::NoChangeSink changes;
-  orgs::OrgService orgs(*db, *hierarchy, changes);
+  const auto clock = Check(SystemBusinessClock::Create());
+  orgs::OrgService orgs(*db, *hierarchy, changes, *clock);
   const auto& tree = hierarchy->tree();
   struct Branch {
     std::string name, unit;
@@ -208,7 +209,7 @@ int main(int argc, char** argv) {
     std::fclose(f);
   }
   auto rules = Check(members::MembershipRules::LoadDefault());
-  members::MemberService members(*db, *hierarchy, rules, changes);
+  members::MemberService members(*db, *hierarchy, rules, changes, *clock);
   imports::MemberImporter importer(*db, members);
   const imports::ImportScope everywhere{true, {}};
 

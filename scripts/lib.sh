@@ -27,6 +27,7 @@ JICENG_APT_PACKAGES=(
   libyaml-cpp-dev libopencc-dev libopencc-data libicu-dev unicode-data libbz2-dev libcsv-dev
   libcurl4-openssl-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
+  libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev wrk
 )
 

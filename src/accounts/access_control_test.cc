@@ -105,9 +105,12 @@ TEST(RoleRegistry, ShippedDefinitionsLoad) {
   ASSERT_TRUE(path.ok()) << path.status().ToString();
   auto registry = RoleRegistry::LoadFile(*path);
   ASSERT_TRUE(registry.ok()) << registry.status().ToString();
-  for (const char* id : {"system_admin", "org_department", "township_staff", "village_cadre", "work_team", "auditor", "public"}) {
+  for (const char* id : {"system_admin", "org_department", "township_staff", "village_cadre", "work_team", "auditor"}) {
     EXPECT_NE(registry->FindRole(id), nullptr) << id;
   }
+  // Nothing serves a public notice board: no role or permission for it.
+  EXPECT_EQ(registry->FindRole("public"), nullptr);
+  EXPECT_EQ(registry->FindPermission("public.read"), nullptr);
   EXPECT_TRUE(registry->FindRole("system_admin")->grantable_nationwide);
 }
 

@@ -28,8 +28,8 @@ Status LockedOut(std::int64_t wait_seconds, std::int64_t* retry_after) {
                        "Too many failed sign-ins; try again in " + std::to_string(minutes) + " minute(s).");
 }
 
-std::int64_t SecondsUntil(SystemTime t) {
-  return std::max<std::int64_t>(1, std::chrono::duration_cast<seconds>(t - system_clock::now()).count());
+std::int64_t SecondsUntil(SystemTime t, SystemTime now) {
+  return std::max<std::int64_t>(1, std::chrono::duration_cast<seconds>(t - now).count());
 }
 
 }  // namespace
@@ -58,7 +58,7 @@ void PrincipalCache::UpdateLastSeen(const std::string& digest, SystemTime t) {
 }
 
 Status SessionService::CheckLockout(const std::string& username, const std::string& ip, std::int64_t* retry_after) {
-  const auto now = system_clock::now();
+  const auto now = clock_.Now();
   std::vector<std::string> account_failures, address_failures;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(account_failures,
@@ -73,13 +73,13 @@ Status SessionService::CheckLockout(const std::string& username, const std::stri
     auto lock = settings_.first_lock * (1LL << std::min(n - settings_.free_failures, 20));
     if (lock > settings_.max_lock) lock = settings_.max_lock;
     auto last = ParseUtcIso(account_failures.front());
-    if (last && *last + lock > now) return LockedOut(SecondsUntil(*last + lock), retry_after);
+    if (last && *last + lock > now) return LockedOut(SecondsUntil(*last + lock, now), retry_after);
   }
   // Per address: too many failures in the window, whatever the usernames.
   if (static_cast<int>(address_failures.size()) >= settings_.address_failures) {
     auto oldest = ParseUtcIso(address_failures.front());
     if (oldest && *oldest + settings_.address_window > now) {
-      return LockedOut(SecondsUntil(*oldest + settings_.address_window), retry_after);
+      return LockedOut(SecondsUntil(*oldest + settings_.address_window, now), retry_after);
     }
   }
   return Status::Ok();
@@ -110,7 +110,7 @@ Result<LoginResult> SessionService::Login(const std::string& raw_username, const
     }
     hashing_.release();
   }
-  const std::string now = NowUtcIso();
+  const std::string now = UtcIso(clock_.Now());
   if (!verified) {
     JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) {
       return AccountStore::RecordAttempt(s, username, ip, now, false);
@@ -123,7 +123,7 @@ Result<LoginResult> SessionService::Login(const std::string& raw_username, const
   }
   LoginResult result;
   result.token = RandomToken(32);
-  const auto t = system_clock::now();
+  const auto t = clock_.Now();
   result.session.user_id = creds->user_id;
   result.session.csrf_token = RandomToken(24);
   result.session.created_at = now;
@@ -161,7 +161,7 @@ Result<Principal> SessionService::PrincipalOf(std::int64_t user_id) {
 Result<Principal> SessionService::AuthenticateSession(const std::string& token) {
   if (token.empty() || token.size() > 128) return NotSignedIn();
   const std::string digest = TokenDigest(token);
-  const auto now = system_clock::now();
+  const auto now = clock_.Now();
   std::optional<PrincipalCache::Entry> entry = cache_.Get(digest);
   if (!entry) {
     const std::uint64_t generation = cache_.generation();
@@ -199,7 +199,7 @@ Result<Principal> SessionService::AuthenticateToken(const std::string& secret) {
     return Status::Error(ErrorCode::kUnauthenticated, "API 令牌无效。", "The API token is not valid.");
   }
   const std::string digest = TokenDigest(secret);
-  const auto now = system_clock::now();
+  const auto now = clock_.Now();
   std::optional<PrincipalCache::Entry> entry = cache_.Get(digest);
   if (!entry) {
     const std::uint64_t generation = cache_.generation();
@@ -246,7 +246,7 @@ Status SessionService::Logout(const Principal& principal) {
 
 Result<std::vector<SessionRecord>> SessionService::ListSessions(std::int64_t user_id) {
   std::vector<SessionRecord> out;
-  const auto now = system_clock::now();
+  const auto now = clock_.Now();
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(out, AccountStore::ActiveSessions(s, user_id, UtcIso(now)));
     return Status::Ok();
@@ -291,9 +291,9 @@ Result<NewToken> SessionService::CreateToken(const Principal& principal, const s
   out.token.name = name;
   out.token.prefix = out.secret.substr(0, 10);
   out.token.unit_code = unit_code;
-  out.token.created_at = NowUtcIso();
+  out.token.created_at = UtcIso(clock_.Now());
   if (expires_in_days) {
-    out.token.expires_at = UtcIso(system_clock::now() + std::chrono::hours(24) * *expires_in_days);
+    out.token.expires_at = UtcIso(clock_.Now() + std::chrono::hours(24) * *expires_in_days);
   }
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(out.token.id,

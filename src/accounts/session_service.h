@@ -77,8 +77,10 @@ struct NewToken {
 
 class SessionService {
  public:
-  SessionService(db::Database& db, const hierarchy::HierarchyService& hierarchy, SessionSettings settings)
-      : db_(db), hierarchy_(hierarchy), settings_(settings) {}
+  // Idle and absolute expiry are measured on `clock` (tests move it).
+  SessionService(db::Database& db, const hierarchy::HierarchyService& hierarchy, SessionSettings settings,
+                 const BusinessClock& clock)
+      : db_(db), clock_(clock), hierarchy_(hierarchy), settings_(settings) {}
 
   const SessionSettings& settings() const { return settings_; }
 
@@ -116,6 +118,7 @@ class SessionService {
   Status CheckLockout(const std::string& username, const std::string& ip, std::int64_t* retry_after);
 
   db::Database& db_;
+  const BusinessClock& clock_;
   const hierarchy::HierarchyService& hierarchy_;
   SessionSettings settings_;
   // argon2id takes 64 MiB and ~65 ms: at most two at once (the machine's cores).

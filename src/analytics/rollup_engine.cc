@@ -14,11 +14,6 @@ namespace {
 constexpr std::size_t kReadChunk = 500;   // ids per `IN (...)` re-read
 constexpr int kMaxDepth = 8;              // nation + 6 levels, with room
 
-// Today in Asia/Shanghai (UTC+8 all year, no daylight saving time).
-std::string ShanghaiToday() {
-  return FormatDate(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(8)));
-}
-
 std::vector<int> OwnColumns(const IndicatorDef& def) {
   std::vector<int> cols(2 + (def.flow ? 1 : 0) + (def.measure == Measure::kSum ? 1 : 0) + def.dimensions.size());
   for (std::size_t k = 0; k < cols.size(); ++k) cols[k] = static_cast<int>(k);
@@ -209,7 +204,15 @@ RollupEngine::~RollupEngine() = default;
 
 Result<std::unique_ptr<RollupEngine>> RollupEngine::Load(db::Database& db, std::vector<IndicatorDef> defs,
                                                          const ProgressFn& progress, Mode mode, TodayFn today) {
-  std::unique_ptr<RollupEngine> engine(new RollupEngine(db, mode, today ? std::move(today) : TodayFn(ShanghaiToday)));
+  if (!today) {
+    // No clock given (tools, benches): the real date in the default business
+    // time zone. The server passes its BusinessClock (cli/app.cc).
+    static const Result<std::unique_ptr<SystemBusinessClock>> kDefault = SystemBusinessClock::Create();
+    if (!kDefault.ok()) return kDefault.status();
+    const BusinessClock* clock = kDefault->get();
+    today = [clock] { return FormatDate(clock->Today()); };
+  }
+  std::unique_ptr<RollupEngine> engine(new RollupEngine(db, mode, std::move(today)));
   engine->calendar_day_ = engine->today_();
   JICENG_RETURN_IF_ERROR(engine->Init(std::move(defs)));
   if (mode == Mode::kLogOnly) return engine;  // knows which tables to log; counts nothing

@@ -69,7 +69,9 @@ class RollupEngine final : public ChangeSink {
   // figure from one consistent snapshot (kFigures).
   //
   // `today` gives the date calendar indicators are computed for
-  // ('YYYY-MM-DD'); by default today in Asia/Shanghai (tests inject a clock).
+  // ('YYYY-MM-DD'): the server passes its BusinessClock's Today(), the one
+  // date every service uses; by default the real date in Asia/Shanghai
+  // (kDefaultTimeZone). Tests inject a clock.
   using TodayFn = std::function<std::string()>;
   static Result<std::unique_ptr<RollupEngine>> Load(db::Database& db, std::vector<IndicatorDef> defs,
                                                     const ProgressFn& progress = {}, Mode mode = Mode::kFigures,

@@ -10,16 +10,21 @@
 namespace jiceng::cli {
 
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
-                                     bool with_figures) {
+                                     bool with_figures, std::unique_ptr<BusinessClock> clock) {
   accounts::InitCrypto();
   auto app = std::make_unique<App>();
+  if (!clock) {
+    JICENG_ASSIGN_OR_RETURN(clock, BusinessClockFromEnvironment());
+  }
+  app->clock = std::move(clock);
+  const BusinessClock& business = *app->clock;
   JICENG_ASSIGN_OR_RETURN(app->db, OpenDatabase(db_url));
   JICENG_ASSIGN_OR_RETURN(auto roles_file, accounts::RoleRegistry::FindRolesFile());
   JICENG_ASSIGN_OR_RETURN(auto roles, accounts::RoleRegistry::LoadFile(roles_file));
   app->roles = std::make_unique<accounts::RoleRegistry>(std::move(roles));
   JICENG_ASSIGN_OR_RETURN(app->hierarchy, hierarchy::HierarchyService::Load(*app->db));
   app->access = std::make_unique<accounts::AccessControl>(*app->roles, app->hierarchy->tree());
-  app->sessions = std::make_unique<accounts::SessionService>(*app->db, *app->hierarchy, settings);
+  app->sessions = std::make_unique<accounts::SessionService>(*app->db, *app->hierarchy, settings, business);
   accounts::SessionService* sessions = app->sessions.get();
   app->users = std::make_unique<accounts::UserService>(*app->db, *app->hierarchy, *app->access,
                                                        [sessions] { sessions->InvalidateCache(); });
@@ -38,13 +43,15 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   // of reading every figure first.
   const auto mode = with_figures ? analytics::RollupEngine::Mode::kFigures : analytics::RollupEngine::Mode::kLogOnly;
   JICENG_ASSIGN_OR_RETURN(app->engine,
-                          analytics::RollupEngine::Load(*app->db, std::move(indicators), progress, mode));
+                          analytics::RollupEngine::Load(*app->db, std::move(indicators), progress, mode,
+                                                                [&business] { return FormatDate(business.Today()); }));
   analytics::ChangeSink& changes = *app->engine;
   app->hierarchy->PublishTo(&changes);
   hierarchy::HierarchyService* units = app->hierarchy.get();
   app->engine->FollowTable("units", [units](std::span<const std::int64_t> ids) { return units->Refresh(ids); });
-  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes);
-  app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes);
+  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business);
+  app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes,
+                                                         business);
   if (with_figures) {
     std::vector<std::string> stages;
     for (const auto& stage : app->membership_rules->stages()) stages.push_back(stage.id);
@@ -56,13 +63,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
                    "indicators do not split the stages; member-list totals are counted in SQL");
     }
   }
-  app->dues = std::make_unique<members::DuesService>(*app->db, changes);
-  app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules, changes);
-  app->officers = std::make_unique<orgs::OfficerService>(*app->db);
-  app->pairings = std::make_unique<orgs::PairingService>(*app->db);
-  app->teams = std::make_unique<members::TaskTeamService>(*app->db);
+  app->dues = std::make_unique<members::DuesService>(*app->db, changes, business);
+  app->meetings = std::make_unique<members::MeetingService>(*app->db, *app->membership_rules, changes, business);
+  app->officers = std::make_unique<orgs::OfficerService>(*app->db, business);
+  app->pairings = std::make_unique<orgs::PairingService>(*app->db, business);
+  app->teams = std::make_unique<members::TaskTeamService>(*app->db, business);
   app->members_deps = std::make_unique<api::MembersDeps>(
-      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->teams, *app->access});
+      api::MembersDeps{*app->orgs, *app->members, *app->dues, *app->meetings, *app->teams, *app->access, business});
   app->org_work_deps = std::make_unique<api::OrgWorkDeps>(api::OrgWorkDeps{
       *app->orgs, *app->officers, *app->pairings, *app->members, *app->teams, *app->access});
   api::AddHealthRoutes(app->routes, *app->db, *app->hierarchy);
@@ -74,7 +81,7 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddMemberRoutes(app->routes, *app->members_deps);
   api::AddMemberLifeRoutes(app->routes, *app->members_deps);
   app->figures_deps =
-      std::make_unique<api::FiguresDeps>(api::FiguresDeps{*app->engine, *app->hierarchy, *app->access});
+      std::make_unique<api::FiguresDeps>(api::FiguresDeps{*app->engine, *app->hierarchy, *app->access, business});
   api::AddFigureRoutes(app->routes, *app->figures_deps);
   api::AddOfficerRoutes(app->routes, *app->org_work_deps);
   api::AddPairingRoutes(app->routes, *app->org_work_deps);
@@ -82,9 +89,10 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps});
   api::AddImportExportRoutes(app->routes, *app->imports_deps);
   // Jobs: the runner's thread is started by `serve` only.
-  app->job_store = std::make_unique<jobs::JobStore>(*app->db);
+  // Leases and retention run on the business clock too, so that tests can move them.
+  app->job_store = std::make_unique<jobs::JobStore>(*app->db, [&business] { return business.Now(); });
   app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->members, *app->orgs,
-                                                      app->hierarchy->tree());
+                                                      app->hierarchy->tree(), business);
   app->jobs_deps =
       std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);

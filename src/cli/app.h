@@ -24,6 +24,7 @@
 #include "orgs/org_service.h"
 #include "orgs/pairing_service.h"
 #include "api/route.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 #include "hierarchy/hierarchy_service.h"
@@ -31,6 +32,8 @@
 namespace jiceng::cli {
 
 struct App {
+  // The one business clock (time zone, today) every service is given.
+  std::unique_ptr<BusinessClock> clock = {};
   std::unique_ptr<db::Database> db = {};
   std::unique_ptr<hierarchy::HierarchyService> hierarchy = {};
   std::unique_ptr<accounts::RoleRegistry> roles = {};
@@ -62,11 +65,13 @@ struct App {
 
 // Opens and migrates the database, loads the hierarchy, the role and
 // indicator definitions and every figure (the roll-up engine), and builds
-// the route table.
+// the route table. `clock` is the business clock every service and the
+// roll-up engine share; null: real time in the
+// environment's zone (BusinessClockFromEnvironment).
 // `with_figures` false (tools that only write or list): the roll-up engine
 // starts in its log-only mode: it reads no figure, and every write it is told
 // of goes to change_log, where running servers pick it up within a poll.
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
-                                     bool with_figures = true);
+                                     bool with_figures = true, std::unique_ptr<BusinessClock> clock = nullptr);
 
 }  // namespace jiceng::cli

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "audit/audit_log.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -41,6 +42,11 @@ Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url);
 // "local" (method "CLI"); for audit::WriteAudit, which appends it inside each
 // write transaction.
 audit::AuditEntry CliAuditEntry(const std::string& action, const std::string& path, const std::string& target = "");
+// The business time zone of this deployment: JICENG_TIME_ZONE when set,
+// else Asia/Shanghai. `jiceng serve --time-zone` overrides it.
+inline constexpr const char* kTimeZoneEnv = "JICENG_TIME_ZONE";
+// Real time in that zone; kInvalidArgument when the zone is unknown.
+Result<std::unique_ptr<BusinessClock>> BusinessClockFromEnvironment();
 
 // Prints a Status for a person at a terminal, Chinese then English, to stderr.
 void PrintError(const Status& status);

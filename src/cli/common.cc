@@ -9,6 +9,12 @@
 
 namespace jiceng::cli {
 
+Result<std::unique_ptr<BusinessClock>> BusinessClockFromEnvironment() {
+  const char* zone = std::getenv(kTimeZoneEnv);
+  JICENG_ASSIGN_OR_RETURN(auto clock, SystemBusinessClock::Create(zone && *zone ? zone : kDefaultTimeZone));
+  return std::unique_ptr<BusinessClock>(std::move(clock));
+}
+
 Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url) {
   const bool is_file = url.find("://") == std::string::npos;
   if (is_file) {

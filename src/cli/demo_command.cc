@@ -57,7 +57,7 @@ Status AddDemoOrganizations(App& app, const std::vector<hierarchy::UnitView>& vi
   static constexpr const char* kSituations[] = {"rural_labour", "in_service", "rural_labour", "rural_labour", "migrant",
                                                 "rural_labour", "in_service", "rural_labour", "elderly_infirm",
                                                 "elderly_infirm"};
-  const std::string year = FormatDate(Today()).substr(0, 4);
+  const std::string year = FormatDate(app.clock->Today()).substr(0, 4);
   int person = 0;
   for (std::size_t v = 0; v < villages.size(); ++v) {
     JICENG_ASSIGN_OR_RETURN(auto branch,

@@ -54,6 +54,12 @@ void AddOne(CLI::App& app, int& exit_code, const char* name, const char* help, b
       exit_code = 1;
       return;
     }
+    auto clock = BusinessClockFromEnvironment();
+    if (!clock.ok()) {
+      PrintError(clock.status());
+      exit_code = 2;
+      return;
+    }
     auto hierarchy = hierarchy::HierarchyService::Load(**db);
     if (!hierarchy.ok()) {
       PrintError(hierarchy.status());
@@ -69,14 +75,15 @@ void AddOne(CLI::App& app, int& exit_code, const char* name, const char* help, b
       return;
     }
     auto engine = analytics::RollupEngine::Load(**db, std::move(indicators).value(), {},
-                                                analytics::RollupEngine::Mode::kLogOnly);
+                                                analytics::RollupEngine::Mode::kLogOnly,
+                                                [c = clock->get()] { return FormatDate(c->Today()); });
     if (!engine.ok()) {
       PrintError(engine.status());
       exit_code = 1;
       return;
     }
     analytics::ChangeSink& changes = **engine;
-    orgs::OrgService orgs(**db, **hierarchy, changes);
+    orgs::OrgService orgs(**db, **hierarchy, changes, **clock);
     const imports::ImportScope everywhere{true, {}};
     Result<imports::ImportReport> report = Status::Internal("no import ran");
     // The imported rows and their audit entry commit together (naming them:
@@ -93,7 +100,7 @@ void AddOne(CLI::App& app, int& exit_code, const char* name, const char* help, b
         exit_code = 1;
         return;
       }
-      members::MemberService members(**db, **hierarchy, *rules, changes);
+      members::MemberService members(**db, **hierarchy, *rules, changes, **clock);
       report = imports::MemberImporter(**db, members).Run(bytes, file_name, everywhere, opts->dry_run, std::nullopt);
     } else {
       report = imports::OrgImporter(**db, orgs).Run(bytes, file_name, everywhere, opts->dry_run);

@@ -1,7 +1,10 @@
 #include "common/clock.h"
 
+#include <date/tz.h>
+
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <utility>
 
 #include "common/text.h"
@@ -70,6 +73,66 @@ std::string FormatDate(Date d) {
   return buf;
 }
 
-Date Today() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
+Result<const date::time_zone*> FindTimeZone(std::string_view name) {
+  try {
+    return date::locate_zone(std::string(name));
+  } catch (const std::exception&) {
+    // Unknown names throw std::runtime_error; so does a missing tzdata.
+    return Status::InvalidArgument(
+        "time_zone",
+        "时区“" + std::string(name) + "”不存在：请使用 IANA 时区名，例如 Asia/Shanghai（需安装 tzdata）",
+        "time zone \"" + std::string(name) + "\" is unknown: use an IANA name such as Asia/Shanghai (tzdata must be "
+        "installed)");
+  }
+}
+
+BusinessClock::BusinessClock(const date::time_zone* zone) : zone_(zone), zone_name_(zone->name()) {}
+
+Date BusinessClock::DateAt(SystemTime t) const {
+  const auto local = zone_->to_local(std::chrono::time_point_cast<std::chrono::seconds>(t));
+  return Date(std::chrono::floor<std::chrono::days>(local).time_since_epoch());
+}
+
+Result<std::unique_ptr<SystemBusinessClock>> SystemBusinessClock::Create(std::string_view zone) {
+  JICENG_ASSIGN_OR_RETURN(const date::time_zone* z, FindTimeZone(zone));
+  return std::unique_ptr<SystemBusinessClock>(new SystemBusinessClock(z));
+}
+
+Result<std::unique_ptr<ManualClock>> ManualClock::Create(SystemTime at, std::string_view zone) {
+  JICENG_ASSIGN_OR_RETURN(const date::time_zone* z, FindTimeZone(zone));
+  return std::unique_ptr<ManualClock>(new ManualClock(z, at));
+}
+
+SystemTime ManualClock::Now() const {
+  std::lock_guard lock(mutex_);
+  return at_;
+}
+
+void ManualClock::Set(SystemTime at) {
+  std::lock_guard lock(mutex_);
+  at_ = at;
+}
+
+void ManualClock::Advance(std::chrono::seconds by) {
+  std::lock_guard lock(mutex_);
+  at_ += by;
+}
+
+Result<std::unique_ptr<FileClock>> FileClock::Create(std::filesystem::path file, std::string_view zone) {
+  JICENG_ASSIGN_OR_RETURN(const date::time_zone* z, FindTimeZone(zone));
+  return std::unique_ptr<FileClock>(new FileClock(z, std::move(file)));
+}
+
+SystemTime FileClock::Now() const {
+  // Read on every call (test servers only): a cache keyed on the file's
+  // mtime would miss two writes within one timestamp tick. Writers replace
+  // the file whole (write, then rename), so a read sees the old time or the
+  // new one, never half of each.
+  std::ifstream in(file_);
+  std::string text;
+  if (in) in >> text;
+  if (auto at = ParseUtcIso(text)) return *at;
+  return std::chrono::system_clock::now();
+}
 
 }  // namespace jiceng

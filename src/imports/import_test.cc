@@ -86,8 +86,8 @@ class ImportTest : public ::testing::TestWithParam<const char*> {
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
     rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
-    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
     county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
     town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
@@ -134,6 +134,8 @@ class ImportTest : public ::testing::TestWithParam<const char*> {
   }
 
   std::unique_ptr<db::testing::TestDatabase> test_db_;
+  // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
+  std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<members::MembershipRules> rules_;

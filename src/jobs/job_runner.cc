@@ -203,7 +203,7 @@ Result<JobStore::Outcome> JobRunner::Export(const Job& job, const imports::Progr
   out.status = std::string(kSucceeded);
   out.result = std::move(file.bytes);
   out.result_type = file.content_type;
-  out.result_name = zh + "-" + FormatDate(Today()) + file.extension;
+  out.result_name = zh + "-" + FormatDate(clock_.Today()) + file.extension;
   return out;
 }
 

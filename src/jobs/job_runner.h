@@ -35,8 +35,8 @@ orgs::OrgFilter OrgFilterFromParams(const nlohmann::json& params);
 class JobRunner {
  public:
   JobRunner(db::Database& db, JobStore& store, members::MemberService& members, orgs::OrgService& orgs,
-            const hierarchy::UnitTree& tree)
-      : db_(db), store_(store), members_(members), orgs_(orgs), tree_(tree) {}
+            const hierarchy::UnitTree& tree, const BusinessClock& clock)
+      : db_(db), clock_(clock), store_(store), members_(members), orgs_(orgs), tree_(tree) {}
   ~JobRunner() { Stop(); }
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -70,6 +70,7 @@ class JobRunner {
   Result<audit::AuditEntry> JobAuditEntry(const Job& job);
 
   db::Database& db_;
+  const BusinessClock& clock_;
   JobStore& store_;
   members::MemberService& members_;
   orgs::OrgService& orgs_;

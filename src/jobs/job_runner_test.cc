@@ -76,12 +76,12 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     }).ok());
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
-    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
     auto org = orgs_->Create({"513322100", std::nullopt, "committee", "中共泸桥镇委员会"});
     ASSERT_TRUE(org.ok()) << org.status().ToString();
     store_ = std::make_unique<JobStore>(*db_, Clock(), "server-a");
-    runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree());
+    runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree(), *clock_);
   }
   void TearDown() override {
     runner_.reset();
@@ -136,6 +136,8 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
   }
 
   std::unique_ptr<db::testing::TestDatabase> test_db_;
+  // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
+  std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<members::MembershipRules> rules_;
@@ -220,7 +222,7 @@ TEST_P(JobRunnerTest, AJobLeftRunningByAStoppedServerIsTakenOverOnlyOnceItsLease
   // Server B, starting meanwhile, leaves it alone while the lease holds
   // (before leases, every server re-queued every running job at start).
   JobStore other(*db_, Clock(), "server-b");
-  JobRunner runner_b(*db_, other, *members_, *orgs_, hierarchy_->tree());
+  JobRunner runner_b(*db_, other, *members_, *orgs_, hierarchy_->tree(), *clock_);
   now_ += std::chrono::seconds(59);
   EXPECT_EQ(*runner_b.RunPending(), 0u);
   EXPECT_EQ(store_->Get(commit.id)->status, kRunning);

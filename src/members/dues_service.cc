@@ -30,12 +30,11 @@ Result<std::int64_t> MemberUnit(db::Session& s, std::int64_t member_id) {
   return row->Int(0);
 }
 
-std::string CurrentMonth() { return FormatDate(Today()).substr(0, 7); }
 
 // The months of `year` up to the current one: "2026-01" ... "2026-11".
-std::vector<std::string> MonthsOf(int year) {
+std::vector<std::string> MonthsOf(int year, Date today) {
   std::vector<std::string> out;
-  const std::string now = CurrentMonth();
+  const std::string now = FormatDate(today).substr(0, 7);
   for (int m = 1; m <= 12; ++m) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%04d-%02d", year, m);
@@ -88,7 +87,7 @@ Status DuesService::RecordPayment(std::int64_t member_id, const std::string& mon
                                    "amount_fen must be a positive whole number of fen: ¥12.50 is 1250.");
   }
   auto paid = ParseDate(paid_on);
-  if (!paid || *paid > Today()) {
+  if (!paid || *paid > clock_.Today()) {
     return Status::InvalidArgument("paid_on", "交纳日期应为不晚于今天的日期，如 2026-11-05。",
                                    "paid_on must be a date no later than today, e.g. 2026-11-05.");
   }
@@ -128,7 +127,7 @@ Result<std::vector<DuesMonth>> DuesService::MemberYear(std::int64_t member_id, i
                    });
   }));
   std::vector<DuesMonth> out;
-  for (const std::string& month : MonthsOf(year)) {
+  for (const std::string& month : MonthsOf(year, clock_.Today())) {
     DuesMonth m;
     m.month = month;
     // The standard in force: the latest one starting at or before this month.
@@ -181,7 +180,7 @@ Result<Card> DuesService::IssueCard(std::int64_t member_id, const std::string& r
     return Status::InvalidArgument("number", "请填写党员证编号（最多 40 个字符）。", "Give the card number (at most 40 characters).");
   }
   auto on = ParseDate(issued_on);
-  if (!on || *on > Today()) {
+  if (!on || *on > clock_.Today()) {
     return Status::InvalidArgument("issued_on", "发证日期应为不晚于今天的日期。", "issued_on must be a date no later than today.");
   }
   std::int64_t id = 0;
@@ -212,7 +211,7 @@ Result<Card> DuesService::IssueCard(std::int64_t member_id, const std::string& r
 
 Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::string& result, const std::string& note) {
   JICENG_RETURN_IF_ERROR(CheckResult(result));
-  const int this_year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const int this_year = static_cast<int>(std::chrono::year_month_day(clock_.Today()).year());
   if (year < 2000 || year > this_year) {
     return Status::InvalidArgument("year", "审核年度应在 2000 年到今年之间。", "year must be from 2000 to this year.");
   }
@@ -233,7 +232,7 @@ Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::
                                          "reviewed_on, note, created_at) VALUES (?, (SELECT province_code FROM "
                                          "member_cards WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
                                          {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
-                                          Value(result), Value(FormatDate(Today())), Value(Trim(note)),
+                                          Value(result), Value(FormatDate(clock_.Today())), Value(Trim(note)),
                                           Value(NowUtcIso())}));
     JICENG_RETURN_IF_ERROR(
         s.Exec("UPDATE member_cards SET status = ? WHERE id = ?", {Value(result), Value(card_id)}).status());

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analytics/change_sink.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -57,7 +58,8 @@ struct CardFigures {
 class DuesService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.
-  DuesService(db::Database& db, analytics::ChangeSink& changes) : db_(db), changes_(changes) {}
+  DuesService(db::Database& db, analytics::ChangeSink& changes, const BusinessClock& clock)
+      : db_(db), clock_(clock), changes_(changes) {}
 
   // Sets the member's standard from `from_month` (YYYY-MM) on.
   Status SetStandard(std::int64_t member_id, std::int64_t monthly_fen, const std::string& from_month);
@@ -78,6 +80,7 @@ class DuesService {
 
  private:
   db::Database& db_;
+  const BusinessClock& clock_;
   analytics::ChangeSink& changes_;
 };
 

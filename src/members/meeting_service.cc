@@ -19,9 +19,9 @@ std::string PeriodOf(const std::string& date, const std::string& every) {
 }
 
 // The periods of `year` that have begun by today, in order.
-std::vector<std::string> PeriodsSoFar(int year, const std::string& every) {
+std::vector<std::string> PeriodsSoFar(int year, const std::string& every, Date today_date) {
   std::vector<std::string> out;
-  const std::string today = FormatDate(Today());
+  const std::string today = FormatDate(today_date);
   for (int m = 1; m <= 12; ++m) {
     char first[12];
     std::snprintf(first, sizeof first, "%04d-%02d-01", year, m);
@@ -39,8 +39,8 @@ Result<std::int64_t> ActiveOrgUnitId(db::Session& s, std::int64_t org_id) {
   return row->Int(0);
 }
 
-Status CheckYear(int year) {
-  const int now = static_cast<int>(std::chrono::year_month_day(Today()).year());
+Status CheckYear(int year, Date today) {
+  const int now = static_cast<int>(std::chrono::year_month_day(today).year());
   if (year < 2000 || year > now) {
     return Status::InvalidArgument("year", "年度应在 2000 年到今年之间。", "year must be from 2000 to this year.");
   }
@@ -62,7 +62,7 @@ Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& k
     return Status::InvalidArgument("kind", "会议类型应为：" + known + "。", "kind must be one of: " + known + ".");
   }
   auto on = ParseDate(held_on);
-  if (!on || *on > Today()) {
+  if (!on || *on > clock_.Today()) {
     return Status::InvalidArgument("held_on", "会议日期应为不晚于今天的日期，如 2026-11-05。",
                                    "held_on must be a date no later than today, e.g. 2026-11-05.");
   }
@@ -109,7 +109,7 @@ Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& k
 }
 
 Result<std::vector<Meeting>> MeetingService::ListForOrg(std::int64_t org_id, int year) {
-  JICENG_RETURN_IF_ERROR(CheckYear(year));
+  JICENG_RETURN_IF_ERROR(CheckYear(year, clock_.Today()));
   std::vector<Meeting> out;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     JICENG_RETURN_IF_ERROR(s.Query("SELECT id, org_id, kind, held_on, topic FROM meetings WHERE org_id = ? AND "
@@ -133,12 +133,12 @@ Result<std::vector<Meeting>> MeetingService::ListForOrg(std::int64_t org_id, int
 
 std::vector<ComplianceRow> MeetingService::Rows(const std::map<std::string, std::map<std::string, int>>& held,
                                                 int year) const {
-  const std::string today = FormatDate(Today());
+  const std::string today = FormatDate(clock_.Today());
   std::vector<ComplianceRow> rows;
   for (const MeetingKind& k : rules_.meetings()) {
     ComplianceRow row;
     row.kind = k.id;
-    const auto periods = PeriodsSoFar(year, k.every);
+    const auto periods = PeriodsSoFar(year, k.every, clock_.Today());
     const std::string current = PeriodOf(today, k.every);
     auto kind_held = held.find(k.id);
     for (const std::string& p : periods) {
@@ -158,7 +158,7 @@ std::vector<ComplianceRow> MeetingService::Rows(const std::map<std::string, std:
 }
 
 Result<std::vector<ComplianceRow>> MeetingService::Compliance(std::int64_t org_id, int year) {
-  JICENG_RETURN_IF_ERROR(CheckYear(year));
+  JICENG_RETURN_IF_ERROR(CheckYear(year, clock_.Today()));
   std::map<std::string, std::map<std::string, int>> held;  // kind -> period -> meetings
   std::map<std::string, std::string> every;
   for (const MeetingKind& k : rules_.meetings()) every[k.id] = k.every;
@@ -177,7 +177,7 @@ Result<std::vector<ComplianceRow>> MeetingService::Compliance(std::int64_t org_i
 
 Result<std::vector<ComplianceRow>> MeetingService::SubtreeCompliance(std::uint64_t unit_code, int year,
                                                                      std::int64_t* org_count) {
-  JICENG_RETURN_IF_ERROR(CheckYear(year));
+  JICENG_RETURN_IF_ERROR(CheckYear(year, clock_.Today()));
   const std::string prefix = std::to_string(unit_code);
   std::map<std::string, std::string> every;
   for (const MeetingKind& k : rules_.meetings()) every[k.id] = k.every;
@@ -228,7 +228,7 @@ Result<std::vector<ComplianceRow>> MeetingService::SubtreeCompliance(std::uint64
 
 Result<MeetingReview> MeetingService::Review(std::int64_t org_id, int year, const std::string& result,
                                              const std::string& note, std::optional<std::int64_t> by_user) {
-  JICENG_RETURN_IF_ERROR(CheckYear(year));
+  JICENG_RETURN_IF_ERROR(CheckYear(year, clock_.Today()));
   if (result != "compliant" && result != "needs_improvement") {
     return Status::InvalidArgument("result", "审核结论应为 compliant（合格）或 needs_improvement（需整改）。",
                                    "result must be compliant or needs_improvement.");
@@ -236,7 +236,7 @@ Result<MeetingReview> MeetingService::Review(std::int64_t org_id, int year, cons
   if (Utf8Length(note) > 500 || HasControlChars(note)) {
     return Status::InvalidArgument("note", "意见最多 500 字，不能换行。", "The note has at most 500 characters, on one line.");
   }
-  MeetingReview r{org_id, year, result, Trim(note), FormatDate(Today())};
+  MeetingReview r{org_id, year, result, Trim(note), FormatDate(clock_.Today())};
   Status st = db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto unit, s.QueryOne("SELECT unit_id FROM organizations WHERE id = ?", {Value(org_id)}));
     if (!unit) return Status::NotFound("没有这个组织。", "No such organization.", "id");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analytics/change_sink.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 #include "members/membership_rules.h"
@@ -58,8 +59,9 @@ struct MeetingReview {
 class MeetingService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.
-  MeetingService(db::Database& db, const MembershipRules& rules, analytics::ChangeSink& changes)
-      : db_(db), rules_(rules), changes_(changes) {}
+  MeetingService(db::Database& db, const MembershipRules& rules, analytics::ChangeSink& changes,
+                 const BusinessClock& clock)
+      : db_(db), clock_(clock), rules_(rules), changes_(changes) {}
 
   Result<Meeting> Record(std::int64_t org_id, const std::string& kind, const std::string& held_on,
                          const std::string& topic, const std::vector<Attendance>& attendance,
@@ -77,6 +79,7 @@ class MeetingService {
   std::vector<ComplianceRow> Rows(const std::map<std::string, std::map<std::string, int>>& held, int year) const;
 
   db::Database& db_;
+  const BusinessClock& clock_;
   const MembershipRules& rules_;
   analytics::ChangeSink& changes_;
 };

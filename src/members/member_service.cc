@@ -102,12 +102,12 @@ Status CheckSituation(std::string_view s) {
                                  "situation must be in_service, rural_labour, elderly_infirm or migrant.");
 }
 
-Result<std::string> CheckBirthDate(std::string_view text) {
+Result<std::string> CheckBirthDate(std::string_view text, Date today_date) {
   auto d = ParseDate(text);
   if (!d) {
     return Status::InvalidArgument("birth_date", "出生日期格式应为 1980-05-01。", "birth_date should look like 1980-05-01.");
   }
-  const std::chrono::year_month_day born(*d), today(Today());
+  const std::chrono::year_month_day born(*d), today(today_date);
   int age = static_cast<int>(today.year()) - static_cast<int>(born.year());
   if (today.month() < born.month() || (today.month() == born.month() && today.day() < born.day())) --age;
   if (age < 18 || age > 120) {
@@ -169,7 +169,7 @@ constexpr const char* kTransferFrom =
     "JOIN units fu ON fu.id = fo.unit_id JOIN organizations tor ON tor.id = t.to_org_id JOIN units tu "
     "ON tu.id = tor.unit_id";
 
-Transfer ReadTransfer(const db::Row& row, int overdue_days) {
+Transfer ReadTransfer(const db::Row& row, int overdue_days, Date today) {
   Transfer t;
   t.id = row.Int(0);
   t.member_id = row.Int(1);
@@ -183,7 +183,7 @@ Transfer ReadTransfer(const db::Row& row, int overdue_days) {
   t.decided_on = row.OptText(9);
   t.reason = row.OptText(10);
   if (t.status == "pending") {
-    if (auto d = ParseDate(t.requested_on)) t.overdue = Today() - *d > std::chrono::days(overdue_days);
+    if (auto d = ParseDate(t.requested_on)) t.overdue = today - *d > std::chrono::days(overdue_days);
   }
   return t;
 }
@@ -230,7 +230,7 @@ std::vector<Status> MemberService::CheckInput(const MemberInput& in, Member* out
     errors.push_back(st);
   }
   bool birth_ok = false;
-  if (auto birth = CheckBirthDate(in.birth_date); birth.ok()) {
+  if (auto birth = CheckBirthDate(in.birth_date, clock_.Today()); birth.ok()) {
     m.birth_date = std::move(birth).value();
     birth_ok = true;
   } else {
@@ -256,10 +256,10 @@ std::vector<Status> MemberService::CheckInput(const MemberInput& in, Member* out
   } else {
     errors.push_back(stage.status());
   }
-  Date since = Today();
+  Date since = clock_.Today();
   if (in.stage_since) {
     auto d = ParseDate(*in.stage_since);
-    if (!d || *d > Today()) {
+    if (!d || *d > clock_.Today()) {
       errors.push_back(Status::InvalidArgument("stage_since", "进入当前阶段的日期应为不晚于今天的日期，如 2025-07-01。",
                                                "stage_since must be a date no later than today, e.g. 2025-07-01."));
     } else {
@@ -518,7 +518,7 @@ Result<Member> MemberService::Update(std::int64_t id, const MemberPatch& p, std:
     m.gender = *p.gender;
   }
   if (p.birth_date) {
-    JICENG_ASSIGN_OR_RETURN(m.birth_date, CheckBirthDate(*p.birth_date));
+    JICENG_ASSIGN_OR_RETURN(m.birth_date, CheckBirthDate(*p.birth_date, clock_.Today()));
   }
   if (p.phone) {
     JICENG_ASSIGN_OR_RETURN(m.phone, CheckPhone(*p.phone));
@@ -589,7 +589,7 @@ Result<Member> MemberService::Advance(std::int64_t id, const std::string& to_sta
     }
     const Stage* from = rules_.FindStage(m.stage);
     if (from == nullptr) return Status::Internal("unknown stage in database: " + m.stage);
-    JICENG_RETURN_IF_ERROR(rules_.CheckAdvance(*from, *ParseDate(m.stage_since), *to, *on, Today()));
+    JICENG_RETURN_IF_ERROR(rules_.CheckAdvance(*from, *ParseDate(m.stage_since), *to, *on, clock_.Today()));
     JICENG_ASSIGN_OR_RETURN(auto unit, s.QueryOne("SELECT unit_id FROM members WHERE id = ?", {Value(id)}));
     const std::string now = NowUtcIso();
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET stage = ?, stage_since = ?, version = version + 1, updated_at = ? "
@@ -644,7 +644,7 @@ Result<Transfer> MemberService::GetTransfer(std::int64_t transfer_id) {
     JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string("SELECT ") + kTransferColumns + kTransferFrom +
                                                      " WHERE t.id = ?",
                                                  {Value(transfer_id)}));
-    if (row) t = ReadTransfer(*row, rules_.transfer_overdue_days());
+    if (row) t = ReadTransfer(*row, rules_.transfer_overdue_days(), clock_.Today());
     return Status::Ok();
   }));
   if (!t) {
@@ -679,7 +679,7 @@ Result<Transfer> MemberService::RequestTransfer(std::int64_t member_id, std::int
                                 "province_code FROM members WHERE id = ?), ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id",
                                 {Value(member_id), Value(member_id), Value(m.org_id), Value(to_org_id),
                                  Value(from_unit->Int(0)),
-                                 Value(FormatDate(Today())), OptInt(by_user), Value(Trim(reason)), Value(now)}));
+                                 Value(FormatDate(clock_.Today())), OptInt(by_user), Value(Trim(reason)), Value(now)}));
     JICENG_RETURN_IF_ERROR(
         s.Exec("UPDATE members SET status = 'in_transit', version = version + 1, updated_at = ? WHERE id = ?",
                {Value(now), Value(member_id)})
@@ -706,7 +706,7 @@ Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool co
     JICENG_ASSIGN_OR_RETURN(auto n, s.Exec("UPDATE transfers SET status = ?, decided_on = ?, decided_by = ?, reason = "
                                            "CASE WHEN ? = '' THEN reason ELSE ? END WHERE id = ? AND status = 'pending'",
                                            {Value(std::string(confirm ? "confirmed" : "rejected")),
-                                            Value(FormatDate(Today())), OptInt(by_user), Value(Trim(reason)),
+                                            Value(FormatDate(clock_.Today())), OptInt(by_user), Value(Trim(reason)),
                                             Value(Trim(reason)), Value(transfer_id)}));
     if (n == 0) {
       return Status::FailedPrecondition("这项转接已经办结。", "This transfer has already been decided.", "id");
@@ -723,7 +723,7 @@ Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool co
       JICENG_RETURN_IF_ERROR(
           orgs::FollowMembersProvince(s, "SELECT id FROM members WHERE id = ?", {Value(t.member_id)}));
       // Offices held in the sending organization end with the move.
-      JICENG_RETURN_IF_ERROR(orgs::EndOfficerTerms(s, t.from_org_id, FormatDate(Today()), t.member_id));
+      JICENG_RETURN_IF_ERROR(orgs::EndOfficerTerms(s, t.from_org_id, FormatDate(clock_.Today()), t.member_id));
     } else {
       JICENG_RETURN_IF_ERROR(
           s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
@@ -740,7 +740,7 @@ Result<Transfer> MemberService::CancelTransfer(std::int64_t transfer_id, std::op
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto n, s.Exec("UPDATE transfers SET status = 'cancelled', decided_on = ?, decided_by = ? "
                                            "WHERE id = ? AND status = 'pending'",
-                                           {Value(FormatDate(Today())), OptInt(by_user), Value(transfer_id)}));
+                                           {Value(FormatDate(clock_.Today())), OptInt(by_user), Value(transfer_id)}));
     if (n == 0) return Status::FailedPrecondition("这项转接已经办结。", "This transfer has already been decided.", "id");
     JICENG_RETURN_IF_ERROR(
         s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
@@ -776,7 +776,7 @@ Result<std::vector<Transfer>> MemberService::ListTransfers(const std::vector<std
     return s.Query(std::string("SELECT ") + kTransferColumns + kTransferFrom + " WHERE " + where +
                        " ORDER BY t.id DESC LIMIT 500",
                    params, [&](const db::Row& row) {
-                     out.push_back(ReadTransfer(row, rules_.transfer_overdue_days()));
+                     out.push_back(ReadTransfer(row, rules_.transfer_overdue_days(), clock_.Today()));
                      return Status::Ok();
                    });
   }));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analytics/change_sink.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 #include "hierarchy/hierarchy_service.h"
@@ -101,8 +102,8 @@ class MemberService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.
   MemberService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const MembershipRules& rules,
-                analytics::ChangeSink& changes)
-      : db_(db), hierarchy_(hierarchy), rules_(rules), changes_(changes) {}
+                analytics::ChangeSink& changes, const BusinessClock& clock)
+      : db_(db), clock_(clock), hierarchy_(hierarchy), rules_(rules), changes_(changes) {}
 
   const MembershipRules& rules() const { return rules_; }
 
@@ -153,6 +154,7 @@ class MemberService {
   std::optional<std::size_t> CountFromEngine(const MemberFilter& f) const;
 
   db::Database& db_;
+  const BusinessClock& clock_;
   const hierarchy::HierarchyService& hierarchy_;
   const MembershipRules& rules_;
   analytics::ChangeSink& changes_;

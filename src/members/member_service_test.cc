@@ -58,8 +58,8 @@ class MemberServiceTest : public ::testing::TestWithParam<const char*> {
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
     rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
     county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
     town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
@@ -91,6 +91,8 @@ class MemberServiceTest : public ::testing::TestWithParam<const char*> {
   }
 
   std::unique_ptr<db::testing::TestDatabase> test_db_;
+  // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
+  std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
@@ -185,11 +187,11 @@ TEST_P(MemberServiceTest, TransfersMoveMembersOnlyWhenConfirmed) {
 // records follow the member across a provincial border; the organization's
 // records (meetings and their attendance) stay with the organization.
 TEST_P(MemberServiceTest, ACrossProvinceTransferMovesTheMembersRecordsToTheNewProvince) {
-  DuesService dues(*db_, changes_);
-  MeetingService meetings(*db_, *rules_, changes_);
+  DuesService dues(*db_, changes_, *clock_);
+  MeetingService meetings(*db_, *rules_, changes_, *clock_);
   const auto bomi = Org({"540424100", std::nullopt, "committee", "中共扎木镇委"});
   auto m = *members_->Create(Person(village_a_, "张三", "activist", "2024-06-01"), kNoUser);
-  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const int year = static_cast<int>(std::chrono::year_month_day(clock_->Today()).year());
   const std::string y = std::to_string(year);
   ASSERT_TRUE(members_->Advance(m.id, "candidate", "2025-06-01", "", kNoUser).ok());
   ASSERT_TRUE(dues.SetStandard(m.id, 200, y + "-01").ok());
@@ -237,7 +239,7 @@ TEST_P(MemberServiceTest, ACrossProvinceTransferMovesTheMembersRecordsToTheNewPr
   // A merge across the border moves the members and their records the same way.
   auto other = *members_->Create(Person(village_b_, "李四"), kNoUser);
   ASSERT_TRUE(dues.SetStandard(other.id, 100, y + "-01").ok());
-  ASSERT_TRUE(orgs_->Merge(village_b_, bomi, FormatDate(Today())).ok());
+  ASSERT_TRUE(orgs_->Merge(village_b_, bomi, FormatDate(clock_->Today())).ok());
   EXPECT_EQ(provinces(member_rows, other.id), all(3, "54"));
 }
 
@@ -247,7 +249,7 @@ TEST_P(MemberServiceTest, UnansweredTransfersShowAsOverdue) {
   EXPECT_FALSE(t.overdue);
   ASSERT_TRUE(db_->Write([&](db::Session& s) {
     return s.Exec("UPDATE transfers SET requested_on = ? WHERE id = ?",
-                  {Value(FormatDate(Today() - std::chrono::days(31))), Value(t.id)}).status();
+                  {Value(FormatDate(clock_->Today() - std::chrono::days(31))), Value(t.id)}).status();
   }).ok());
   EXPECT_TRUE(members_->GetTransfer(t.id)->overdue);
   auto listed = *members_->ListTransfers({"513322100202"}, false, std::string("pending"));
@@ -322,9 +324,9 @@ TEST_P(MemberServiceTest, OrganizationRulesAreEnforced) {
 }
 
 TEST_P(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
-  DuesService dues(*db_, changes_);
+  DuesService dues(*db_, changes_, *clock_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
-  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const int year = static_cast<int>(std::chrono::year_month_day(clock_->Today()).year());
   const std::string y = std::to_string(year);
   ASSERT_TRUE(dues.SetStandard(m.id, 200, y + "-01").ok());   // ¥2.00 a month
   ASSERT_TRUE(dues.SetStandard(m.id, 350, y + "-03").ok());   // ¥3.50 from March
@@ -335,7 +337,7 @@ TEST_P(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
   EXPECT_EQ(dues.RecordPayment(m.id, y + "-02", 0, y + "-01-11", kNoUser).field(), "amount_fen");
   EXPECT_EQ(dues.SetStandard(m.id, -1, y + "-01").field(), "monthly_fen");
   auto months = *dues.MemberYear(m.id, year);
-  const int current_month = static_cast<int>(static_cast<unsigned>(std::chrono::year_month_day(Today()).month()));
+  const int current_month = static_cast<int>(static_cast<unsigned>(std::chrono::year_month_day(clock_->Today()).month()));
   ASSERT_EQ(static_cast<int>(months.size()), current_month);
   EXPECT_EQ(months[0].due_fen, 200);
   EXPECT_EQ(months[0].arrears_fen(), 0);
@@ -351,10 +353,10 @@ TEST_P(MemberServiceTest, DuesArithmeticIsInFenAndArrearsAreDerived) {
 }
 
 TEST_P(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
-  DuesService cards(*db_, changes_);
+  DuesService cards(*db_, changes_, *clock_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
   auto other = *members_->Create(Person(village_b_, "李四"), kNoUser);
-  const int year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const int year = static_cast<int>(std::chrono::year_month_day(clock_->Today()).year());
   auto card = cards.IssueCard(m.id, "LD-0001", "2026-01-05");
   ASSERT_TRUE(card.ok()) << card.status().ToString();
   EXPECT_EQ(cards.IssueCard(m.id, "LD-0002", "2026-01-05").status().code(), ErrorCode::kFailedPrecondition);
@@ -372,9 +374,9 @@ TEST_P(MemberServiceTest, CardsAreIssuedOnceAndReviewedYearly) {
 }
 
 TEST_P(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
-  MeetingService meetings(*db_, *rules_, changes_);
+  MeetingService meetings(*db_, *rules_, changes_, *clock_);
   auto m = *members_->Create(Person(village_a_), kNoUser);
-  const auto today = std::chrono::year_month_day(Today());
+  const auto today = std::chrono::year_month_day(clock_->Today());
   const int year = static_cast<int>(today.year());
   const std::string y = std::to_string(year);
   auto held = meetings.Record(village_a_, "committee", y + "-01-15", "学习会议精神",

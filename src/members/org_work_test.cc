@@ -59,11 +59,11 @@ class OrgWorkTest : public ::testing::TestWithParam<const char*> {
     }).ok());
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_);
-    officers_ = std::make_unique<orgs::OfficerService>(*db_);
-    pairings_ = std::make_unique<orgs::PairingService>(*db_);
-    teams_ = std::make_unique<TaskTeamService>(*db_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    officers_ = std::make_unique<orgs::OfficerService>(*db_, *clock_);
+    pairings_ = std::make_unique<orgs::PairingService>(*db_, *clock_);
+    teams_ = std::make_unique<TaskTeamService>(*db_, *clock_);
     town_ = Org({"513322100", std::nullopt, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
     village_b_ = Org({"513322100202", town_, "branch", "乙村支部"});
@@ -113,6 +113,8 @@ class OrgWorkTest : public ::testing::TestWithParam<const char*> {
   }
 
   std::unique_ptr<db::testing::TestDatabase> test_db_;
+  // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
+  std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
@@ -350,7 +352,7 @@ TEST_P(OrgWorkTest, AConfirmedTransferEndsTheOfficesHeldInTheSendingOrganization
   ASSERT_TRUE(members_->DecideTransfer(t->id, true, "", kNoUser).ok());
   auto a = officers_->ListForOrg(village_a_);
   ASSERT_TRUE(a.ok() && a->size() == 1u);
-  EXPECT_EQ(a->front().ended_on, FormatDate(Today()));
+  EXPECT_EQ(a->front().ended_on, FormatDate(clock_->Today()));
   EXPECT_EQ(a->front().end_reason, "ended");
   // The receiving organization's officers are untouched.
   EXPECT_TRUE(officers_->ListForOrg(village_b_)->front().current());
@@ -409,8 +411,8 @@ TEST_P(OrgWorkTest, SplittingMovesTheListedMembersAndKeepsTheOriginalWithTheRest
   const auto a = Person(big, "格桑");
   const auto b = Person(big, "尼玛");
   const auto c = Person(big, "达瓦");
-  ASSERT_TRUE(Appoint(big, a, "secretary", FormatDate(Today()).c_str()).ok());
-  const std::string today = FormatDate(Today());
+  ASSERT_TRUE(Appoint(big, a, "secretary", FormatDate(clock_->Today()).c_str()).ok());
+  const std::string today = FormatDate(clock_->Today());
   auto split = orgs_->Split(big, {{"甲村一组支部", std::nullopt, std::nullopt, {a, b}, {}}}, today, std::nullopt);
   ASSERT_TRUE(split.ok()) << split.status().ToString();
   ASSERT_EQ(split->size(), 2u);
@@ -434,7 +436,7 @@ TEST_P(OrgWorkTest, ABadSplitNamesThePartAndFieldAndWritesNothing) {
   const auto a = Person(big, "格桑");
   const auto b = Person(big, "尼玛");
   const auto stranger = Person(village_b_, "外人");
-  const std::string today = FormatDate(Today());
+  const std::string today = FormatDate(clock_->Today());
   const std::int64_t orgs_before = Count("organizations");
   auto field_of = [&](std::vector<orgs::SplitPart> parts, const std::string& on = "") {
     return orgs_->Split(big, parts, on.empty() ? today : on, std::nullopt).status().field();

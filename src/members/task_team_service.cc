@@ -77,7 +77,7 @@ Result<std::uint64_t> TaskTeamService::UnitOf(std::int64_t team_id) {
 Result<TaskTeam> TaskTeamService::Create(const TaskTeamInput& in, std::optional<std::int64_t> by_user) {
   JICENG_ASSIGN_OR_RETURN(auto name, CheckLine(in.name, "name", 60));
   JICENG_ASSIGN_OR_RETURN(auto purpose, CheckLine(in.purpose, "purpose", 200));
-  JICENG_ASSIGN_OR_RETURN(auto start, orgs::CheckPastDate(in.starts_on, "starts_on"));
+  JICENG_ASSIGN_OR_RETURN(auto start, orgs::CheckPastDate(in.starts_on, "starts_on", clock_.Today()));
   std::optional<std::string> ends;
   if (in.ends_on) {
     auto e = ParseDate(*in.ends_on);
@@ -117,7 +117,7 @@ Result<std::vector<TaskTeam>> TaskTeamService::ListForOrg(std::int64_t org_id, b
     std::string where = "WHERE t.org_id = ?";
     if (!include_ended) {
       where += " AND (t.ends_on IS NULL OR t.ends_on >= ?)";
-      params.emplace_back(FormatDate(Today()));
+      params.emplace_back(FormatDate(clock_.Today()));
     }
     return s.Query(std::string(kTeamSelect) + where + " ORDER BY t.starts_on DESC, t.id DESC", params,
                    [&](const db::Row& row) {
@@ -129,7 +129,7 @@ Result<std::vector<TaskTeam>> TaskTeamService::ListForOrg(std::int64_t org_id, b
 }
 
 Result<TaskTeam> TaskTeamService::End(std::int64_t team_id, const std::string& on_date) {
-  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(on_date, "on_date"));
+  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(on_date, "on_date", clock_.Today()));
   const std::string day = FormatDate(on);
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto t, FindTeam(s, team_id));
@@ -162,7 +162,7 @@ Result<TaskTeam> TaskTeamService::End(std::int64_t team_id, const std::string& o
 }
 
 Result<TeamMembership> TaskTeamService::Join(std::int64_t team_id, std::int64_t member_id, const std::string& joined_on) {
-  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(joined_on, "joined_on"));
+  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(joined_on, "joined_on", clock_.Today()));
   const std::string day = FormatDate(on);
   std::int64_t id = 0;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
@@ -181,7 +181,7 @@ Result<TeamMembership> TaskTeamService::Join(std::int64_t team_id, std::int64_t 
     const std::string starts = team->Text(2);
     const std::optional<std::string> ends = team->OptText(3);
     if (day < starts || (ends && day > *ends)) {
-      const std::string until = ends ? *ends : FormatDate(Today());
+      const std::string until = ends ? *ends : FormatDate(clock_.Today());
       return Status::InvalidArgument("joined_on", "加入日期应在团队存续期间（" + starts + " 至 " + until + "）。",
                                      "joined_on must fall within the team's dates (" + starts + " to " + until + ").");
     }
@@ -219,7 +219,7 @@ Result<TeamMembership> TaskTeamService::Join(std::int64_t team_id, std::int64_t 
 }
 
 Result<TeamMembership> TaskTeamService::Leave(std::int64_t team_id, std::int64_t member_id, const std::string& left_on) {
-  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(left_on, "left_on"));
+  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(left_on, "left_on", clock_.Today()));
   const std::string day = FormatDate(on);
   std::optional<TeamMembership> out;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -47,7 +48,7 @@ struct TeamMembership {
 
 class TaskTeamService {
  public:
-  explicit TaskTeamService(db::Database& db) : db_(db) {}
+  TaskTeamService(db::Database& db, const BusinessClock& clock) : db_(db), clock_(clock) {}
 
   // For an active organization; errors name the field (name, purpose,
   // starts_on, ends_on; id for the organization).
@@ -76,6 +77,7 @@ class TaskTeamService {
 
  private:
   db::Database& db_;
+  const BusinessClock& clock_;
 };
 
 }  // namespace jiceng::members

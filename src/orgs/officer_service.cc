@@ -132,7 +132,7 @@ Result<Officer> OfficerService::Appoint(const Appointment& a, std::optional<std:
                                                "committee_member（委员）。",
                                    "position must be secretary, deputy_secretary or committee_member.");
   }
-  JICENG_ASSIGN_OR_RETURN(auto start_date, CheckPastDate(a.term_start, "term_start"));
+  JICENG_ASSIGN_OR_RETURN(auto start_date, CheckPastDate(a.term_start, "term_start", clock_.Today()));
   auto end_date = ParseDate(a.term_end);
   if (!end_date) {
     return Status::InvalidArgument("term_end",
@@ -221,7 +221,7 @@ Result<Officer> OfficerService::Appoint(const Appointment& a, std::optional<std:
 }
 
 Result<Officer> OfficerService::EndTerm(std::int64_t officer_id, const std::string& on_date) {
-  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date"));
+  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date", clock_.Today()));
   const std::string day = FormatDate(on);
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto o, FindOfficer(s, officer_id));

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -52,7 +53,7 @@ struct Appointment {
 
 class OfficerService {
  public:
-  explicit OfficerService(db::Database& db) : db_(db) {}
+  OfficerService(db::Database& db, const BusinessClock& clock) : db_(db), clock_(clock) {}
 
   // Current officers first (secretary, deputies, committee members), then
   // past terms, latest ended first. kNotFound for an unknown organization.
@@ -76,6 +77,7 @@ class OfficerService {
 
  private:
   db::Database& db_;
+  const BusinessClock& clock_;
 };
 
 }  // namespace jiceng::orgs

@@ -27,14 +27,14 @@ std::string_view OrgKindZh(std::string_view kind) {
   return "";
 }
 
-Result<Date> CheckPastDate(std::string_view text, std::string_view field) {
+Result<Date> CheckPastDate(std::string_view text, std::string_view field, Date today) {
   auto d = ParseDate(text);
   const std::string f(field);
   if (!d) {
     return Status::InvalidArgument(f, "日期“" + std::string(text.substr(0, 20)) + "”格式不对，应为 2026-11-23。",
                                    "The date \"" + std::string(text.substr(0, 20)) + "\" should look like 2026-11-23.");
   }
-  if (*d > Today()) {
+  if (*d > today) {
     return Status::InvalidArgument(f, "日期不能晚于今天。", "The date cannot be in the future.");
   }
   return *d;
@@ -171,9 +171,9 @@ std::vector<Status> OrgService::CheckInput(const OrgInput& in, CheckedOrg* out) 
     c.unit_id = unit->id;
     c.unit_code = unit->code;
   }
-  Date est = Today();
+  Date est = clock_.Today();
   if (in.established_on) {
-    if (auto d = CheckPastDate(*in.established_on, "established_on"); d.ok()) {
+    if (auto d = CheckPastDate(*in.established_on, "established_on", clock_.Today()); d.ok()) {
       est = *d;
     } else {
       errors.push_back(d.status());
@@ -342,7 +342,7 @@ Result<Organization> OrgService::Rename(std::int64_t id, const std::string& raw,
 }
 
 Result<Organization> OrgService::Dissolve(std::int64_t id, const std::string& on_date, std::optional<std::int64_t> version) {
-  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date"));
+  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date", clock_.Today()));
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto org, FindOrg(s, id));
     if (!org) return OrgNotFound(id);
@@ -378,7 +378,7 @@ Result<Organization> OrgService::Dissolve(std::int64_t id, const std::string& on
 }
 
 Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const std::string& on_date) {
-  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date"));
+  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date", clock_.Today()));
   if (id == into) {
     return Status::InvalidArgument("into", "不能把组织合并到它自己。", "An organization cannot merge into itself.");
   }
@@ -448,7 +448,7 @@ Status Precondition(std::string field, std::string zh, std::string en) {
 Result<std::vector<Organization>> OrgService::Split(std::int64_t id, const std::vector<SplitPart>& parts,
                                                     const std::string& on_date, std::optional<std::int64_t> version) {
   constexpr std::size_t kMaxParts = 20;
-  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date"));
+  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date", clock_.Today()));
   const std::string day = FormatDate(on);
   if (parts.empty() || parts.size() > kMaxParts) {
     return Status::InvalidArgument("parts", "请列出拆分出的 1–20 个新组织（parts）。",
@@ -613,9 +613,9 @@ Result<TwoNewOrg> OrgService::RegisterTwoNew(const std::string& unit_code, const
                                    "kind must be enterprise or social.");
   }
   JICENG_ASSIGN_OR_RETURN(auto unit, hierarchy_.Get(unit_code));
-  Date on = Today();
+  Date on = clock_.Today();
   if (registered_on) {
-    JICENG_ASSIGN_OR_RETURN(on, CheckPastDate(*registered_on, "registered_on"));
+    JICENG_ASSIGN_OR_RETURN(on, CheckPastDate(*registered_on, "registered_on", clock_.Today()));
   }
   TwoNewOrg out{0, std::stoull(unit.code), name, kind, FormatDate(on)};
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {

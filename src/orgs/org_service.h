@@ -91,8 +91,9 @@ struct CheckedOrg {
 class OrgService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.
-  OrgService(db::Database& db, const hierarchy::HierarchyService& hierarchy, analytics::ChangeSink& changes)
-      : db_(db), hierarchy_(hierarchy), changes_(changes) {}
+  OrgService(db::Database& db, const hierarchy::HierarchyService& hierarchy, analytics::ChangeSink& changes,
+             const BusinessClock& clock)
+      : db_(db), clock_(clock), hierarchy_(hierarchy), changes_(changes) {}
 
   Result<Organization> Create(const OrgInput& input);
   // The rules Create() applies before the database (kind, name, unit,
@@ -133,11 +134,13 @@ class OrgService {
 
  private:
   db::Database& db_;
+  const BusinessClock& clock_;
   const hierarchy::HierarchyService& hierarchy_;
   analytics::ChangeSink& changes_;
 };
 
-// Checks a "YYYY-MM-DD" date that must not lie in the future; the error names `field`.
-Result<Date> CheckPastDate(std::string_view text, std::string_view field);
+// Checks a "YYYY-MM-DD" date that must not lie after `today` (the business
+// clock's date); the error names `field`.
+Result<Date> CheckPastDate(std::string_view text, std::string_view field, Date today);
 
 }  // namespace jiceng::orgs

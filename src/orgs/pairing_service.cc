@@ -100,7 +100,7 @@ Result<Pairing> PairingService::Create(const PairingInput& in, std::optional<std
                                            "urban_rural（城乡）。",
                                    "kind must be adjacent_area, office_enterprise or urban_rural.");
   }
-  JICENG_ASSIGN_OR_RETURN(auto start, CheckPastDate(in.starts_on, "starts_on"));
+  JICENG_ASSIGN_OR_RETURN(auto start, CheckPastDate(in.starts_on, "starts_on", clock_.Today()));
   std::optional<std::string> ends;
   if (in.ends_on) {
     auto e = ParseDate(*in.ends_on);
@@ -180,7 +180,7 @@ Result<std::vector<Pairing>> PairingService::ListForOrg(std::int64_t org_id, boo
 }
 
 Result<Pairing> PairingService::End(std::int64_t id, const std::string& on_date) {
-  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date"));
+  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date", clock_.Today()));
   const std::string day = FormatDate(on);
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto p, FindPairing(s, id));
@@ -202,7 +202,7 @@ Result<Pairing> PairingService::End(std::int64_t id, const std::string& on_date)
 
 Result<PairingActivity> PairingService::AddActivity(std::int64_t pairing_id, const ActivityInput& in,
                                                     std::optional<std::int64_t> by_user) {
-  JICENG_ASSIGN_OR_RETURN(auto held, CheckPastDate(in.held_on, "held_on"));
+  JICENG_ASSIGN_OR_RETURN(auto held, CheckPastDate(in.held_on, "held_on", clock_.Today()));
   JICENG_ASSIGN_OR_RETURN(auto title, CheckText(in.title, "title", 100, true, false));
   JICENG_ASSIGN_OR_RETURN(auto summary, CheckText(in.summary, "summary", 2000, false, true));
   if (!in.participants || *in.participants < 0 || *in.participants > 100000) {
@@ -218,7 +218,7 @@ Result<PairingActivity> PairingService::AddActivity(std::int64_t pairing_id, con
     const std::string starts = p->Text(2);
     const std::optional<std::string> ended = p->OptText(3);
     if (out.held_on < starts || (ended && out.held_on > *ended)) {
-      const std::string until = ended ? *ended : FormatDate(Today());
+      const std::string until = ended ? *ended : FormatDate(clock_.Today());
       return Status::InvalidArgument("held_on", "活动日期应在结对期间（" + starts + " 至 " + until + "）。",
                                      "The activity must fall within the pairing (" + starts + " to " + until + ").");
     }

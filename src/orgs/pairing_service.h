@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
 
@@ -71,7 +72,7 @@ struct ActivityInput {
 
 class PairingService {
  public:
-  explicit PairingService(db::Database& db) : db_(db) {}
+  PairingService(db::Database& db, const BusinessClock& clock) : db_(db), clock_(clock) {}
 
   // Errors name the field: partner_org_id (the same organization, unknown,
   // ended, or already paired with org_id — kConflict), org_id, kind,
@@ -94,6 +95,7 @@ class PairingService {
 
  private:
   db::Database& db_;
+  const BusinessClock& clock_;
 };
 
 }  // namespace jiceng::orgs

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -82,8 +83,10 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedWriteNorItsAuditEntry) {
   ASSERT_GE(codes.size(), static_cast<std::size_t>(kWriters)) << villages;
 
   std::mutex mu;
-  std::vector<Acknowledged> acked;  // GUARDED_BY(mu)
+  std::condition_variable acked_more;  // signalled on each acknowledgement and when a writer stops
+  std::vector<Acknowledged> acked;     // GUARDED_BY(mu)
   std::vector<std::int64_t> acked_members;  // GUARDED_BY(mu)
+  int writers_done = 0;                // GUARDED_BY(mu): group writers that stopped
   std::atomic<int> acked_count{0};
   std::atomic<int> transport_failures{0};
   std::atomic<int> other_statuses{0};
@@ -91,6 +94,18 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedWriteNorItsAuditEntry) {
   std::vector<std::thread> writers;
   for (int t = 0; t < kWriters; ++t) {
     writers.emplace_back([&, t] {
+      struct Done {  // however the writer ends
+        std::mutex& mu;
+        int& done;
+        std::condition_variable& cv;
+        ~Done() {
+          {
+            std::lock_guard lock(mu);
+            ++done;
+          }
+          cv.notify_all();
+        }
+      } done{mu, writers_done, acked_more};
       Http client = Client();
       const std::string village = codes[static_cast<std::size_t>(t)];
       for (int n = 1; n <= 900 && !stop.load(); ++n) {
@@ -104,6 +119,7 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedWriteNorItsAuditEntry) {
           std::lock_guard lock(mu);
           acked.push_back({village, r.json["unit"]["code"].get<std::string>(), name});
           ++acked_count;
+          acked_more.notify_all();
         } else if (r.status == 0) {
           ++transport_failures;  // the server is gone
           return;
@@ -140,9 +156,10 @@ TEST_F(CrashApi, KillNineDuringWritesLosesNoAcknowledgedWriteNorItsAuditEntry) {
     });
   }
   // Let the load build up, then kill the server in the middle of it.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (acked_count.load() < 200 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  {
+    std::unique_lock lock(mu);
+    acked_more.wait_for(lock, std::chrono::seconds(30),
+                        [&] { return acked.size() >= 200 || writers_done == kWriters; });
   }
   server_->Kill();
   stop = true;

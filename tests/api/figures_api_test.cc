@@ -247,13 +247,12 @@ TEST_F(FiguresApi, TwoServersOnOneDatabaseFollowEachOthersWrites) {
   auto session = SignIn(second.port(), AdminUsername(), AdminPassword(), &error);
   ASSERT_TRUE(session) << error;
   Http b(second.port(), session->AuthHeaders());
-  // Waits until `b` answers `want` for `query` (the follower polls a few times a second).
+  // Waits (10 s at most) until `h` answers `want` for `query` (the follower
+  // reads the change log every 200 ms); returns the last answer.
   auto eventually = [&](Http& h, const std::string& query, std::int64_t want) {
     std::int64_t got = -1;
-    for (int i = 0; i < 100 && got != want; ++i) {
-      if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      got = Figure(h, query);
-    }
+    Eventually([&] { return (got = Figure(h, query)) == want; }, std::chrono::seconds(10),
+               std::chrono::milliseconds(50));
     return got;
   };
   const std::string q = "indicator=members&unit=540424100203";
@@ -267,10 +266,8 @@ TEST_F(FiguresApi, TwoServersOnOneDatabaseFollowEachOthersWrites) {
   ASSERT_EQ(group.status, 201) << group;
   const std::string code = group.json["unit"]["code"].get<std::string>();
   int status = 0;
-  for (int i = 0; i < 100 && status != 200; ++i) {
-    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    status = static_cast<int>(b.Get("/api/v1/units/" + code).status);
-  }
+  Eventually([&] { return (status = static_cast<int>(b.Get("/api/v1/units/" + code).status)) == 200; },
+             std::chrono::seconds(10), std::chrono::milliseconds(50));
   EXPECT_EQ(status, 200) << "the second server never saw the new villager group " << code;
   // And the other way round.
   auto m = b.PostJson("/api/v1/members", {{"org_id", org}, {"name", "乙"}, {"gender", "male"},
@@ -282,13 +279,12 @@ TEST_F(FiguresApi, TwoServersOnOneDatabaseFollowEachOthersWrites) {
 }
 
 TEST_F(FiguresApi, CommandLineImportsReachARunningServerWithoutRestart) {
-  // Waits until the server answers `want` for `query` (it follows change_log every 200 ms).
+  // Waits (10 s at most) until the server answers `want` for `query` (it
+  // follows change_log every 200 ms); returns the last answer.
   auto eventually = [&](const std::string& query, std::int64_t want) {
     std::int64_t got = -1;
-    for (int i = 0; i < 100 && got != want; ++i) {
-      if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      got = Figure(http(), query);
-    }
+    Eventually([&] { return (got = Figure(http(), query)) == want; }, std::chrono::seconds(10),
+               std::chrono::milliseconds(50));
     return got;
   };
   const std::string unit = "540424100204";

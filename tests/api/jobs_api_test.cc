@@ -55,18 +55,21 @@ class JobsApi : public ApiSuite<JobsApi> {
     return r.json["job"]["id"].get<std::int64_t>();
   }
   // The job once it has ended (succeeded, failed or cancelled).
+  // (Asked every 50 ms, for 30 s at most.)
   nlohmann::json Wait(std::int64_t id) {
     nlohmann::json job;
-    for (int i = 0; i < 600; ++i) {
-      auto r = http().Get("/api/v1/jobs/" + std::to_string(id));
-      EXPECT_EQ(r.status, 200) << r;
-      if (r.status != 200) return job;
-      job = r.json["job"];
-      const std::string status = job["status"];
-      if (status != "queued" && status != "running") return job;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "job " << id << " did not end: " << job.dump();
+    bool failed = false;
+    const bool ended = Eventually(
+        [&] {
+          auto r = http().Get("/api/v1/jobs/" + std::to_string(id));
+          EXPECT_EQ(r.status, 200) << r;
+          if (r.status != 200) return failed = true;
+          job = r.json["job"];
+          const std::string status = job["status"];
+          return status != "queued" && status != "running";
+        },
+        std::chrono::seconds(30), std::chrono::milliseconds(50));
+    if (!ended && !failed) ADD_FAILURE() << "job " << id << " did not end: " << job.dump();
     return job;
   }
   static std::vector<std::pair<int, std::string>> Errors(const nlohmann::json& report) {

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/clock.h"
 #include "db/testing/test_database.h"
 
 #ifndef JICENG_BINARY
@@ -113,18 +115,31 @@ pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log_file,
 }
 
 // Waits for `pid` up to `timeout`; returns true and the status if it ended.
+// The wait is for the event itself: a pidfd becomes readable when the
+// process exits.
 bool WaitFor(pid_t pid, std::chrono::milliseconds timeout, int* status) {
+  // (glibc 2.36 declares pidfd_open without extern "C": call the system call itself.)
+  const int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   const auto deadline = Clock::now() + timeout;
+  bool ended = false;
   while (true) {
     pid_t r = ::waitpid(pid, status, WNOHANG);
-    if (r == pid) return true;
+    if (r == pid) {
+      ended = true;
+      break;
+    }
     if (r < 0 && errno != EINTR) {
       *status = -1;
-      return true;
+      ended = true;
+      break;
     }
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0 || fd < 0) break;
+    pollfd p{fd, POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(left));  // returns when it exits (or on EINTR / the deadline)
   }
+  if (fd >= 0) ::close(fd);
+  return ended;
 }
 
 // Imports the real national division list into a template database once per
@@ -449,14 +464,17 @@ std::string TestServer::LaunchOnce() {
   pid_ = Spawn(argv, log_file_);
   if (pid_ < 0) return std::string("fork failed: ") + std::strerror(errno);
 
+  // Up when /healthz answers 200 (asked every 50 ms, for 60 s at most).
   Http http(port_);
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (Clock::now() < deadline) {
-    if (!Running()) return "the server " + ExitDescription() + " before answering /healthz";
-    HttpResponse r = http.Request("GET", "/healthz", std::nullopt, {}, /*check_invariants=*/false);
-    if (r.status == 200) return "";
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  bool exited = false;
+  const bool up = Eventually(
+      [&] {
+        if (!Running()) return exited = true;
+        return http.Request("GET", "/healthz", std::nullopt, {}, /*check_invariants=*/false).status == 200;
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(50));
+  if (exited) return "the server " + ExitDescription() + " before answering /healthz";
+  if (up) return "";
   Stop();
   return "GET /healthz did not answer 200 within 60 s";
 }
@@ -920,6 +938,49 @@ std::size_t Utf8Length(std::string_view text) {
   std::size_t n = 0;
   ForEachCodePoint(text, [&n](std::uint32_t) { ++n; });
   return n;
+}
+
+TestClock::TestClock(std::filesystem::path file, const std::string& start_utc) : file_(std::move(file)) {
+  Set(start_utc);
+}
+
+TestClock::~TestClock() {
+  std::error_code ec;
+  std::filesystem::remove(file_, ec);
+}
+
+void TestClock::Set(const std::string& utc) {
+  auto at = ParseUtcIso(utc);
+  if (!at) {
+    ADD_FAILURE() << "TestClock: \"" << utc << "\" is not a UTC instant like 2026-12-02T16:30:00Z";
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  at_ = *at;
+  // Whole or not at all: the server may read the file at any moment.
+  const std::filesystem::path tmp = file_.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << UtcIso(at_) << "\n";
+    if (!out.flush()) ADD_FAILURE() << "TestClock: cannot write " << tmp;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file_, ec);
+  if (ec) ADD_FAILURE() << "TestClock: cannot rename " << tmp << ": " << ec.message();
+}
+
+void TestClock::Advance(std::chrono::seconds by) {
+  std::string next;
+  {
+    std::lock_guard lock(mutex_);
+    next = UtcIso(at_ + by);
+  }
+  Set(next);
+}
+
+std::string TestClock::Now() const {
+  std::lock_guard lock(mutex_);
+  return UtcIso(at_);
 }
 
 }  // namespace jiceng::apitest

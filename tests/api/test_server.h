@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -147,6 +149,46 @@ class TestServer {
   bool exited_ = false;
   int wait_status_ = 0;
 };
+
+// The time of a server started with `--clock-file` (the test-only FileClock
+// of src/common/clock.h): the server reads the instant in the file on every
+// call, so Set/Advance move its time at once, with nothing to wait for. The
+// file is written whole and renamed into place. Thread-safe.
+class TestClock {
+ public:
+  // `file` is created holding `start_utc` ("2026-12-02T16:30:00Z").
+  TestClock(std::filesystem::path file, const std::string& start_utc);
+  ~TestClock();
+  TestClock(const TestClock&) = delete;
+  TestClock& operator=(const TestClock&) = delete;
+  void Set(const std::string& utc);
+  void Advance(std::chrono::seconds by);
+  // The instant the server reads now ("2026-12-02T16:30:00Z").
+  std::string Now() const;
+  // {"--clock-file", <file>}: for TestServer's extra_args.
+  std::vector<std::string> ServeArgs() const { return {"--clock-file", file_.string()}; }
+
+ private:
+  std::filesystem::path file_;
+  mutable std::mutex mutex_;
+  std::chrono::system_clock::time_point at_;  // GUARDED_BY(mutex_)
+};
+
+// Waits for an event that can only be observed by asking (a server's
+// background work: a job ending, a follower catching up): calls `done` every
+// `every` until it returns true or `within` has passed. Returns its last
+// answer. A bounded wait for the event, never a sleep that hopes the event
+// happened meanwhile.
+template <typename Pred>
+bool Eventually(Pred done, std::chrono::milliseconds within = std::chrono::seconds(10),
+                std::chrono::milliseconds every = std::chrono::milliseconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (true) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(every);
+  }
+}
 
 // One HTTP exchange as seen by the client.
 struct HttpResponse {

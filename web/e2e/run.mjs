@@ -14,7 +14,6 @@ let base = ''
 let browser = null
 const shotDir = ensureScreenshotDir()
 const groupName = `本冬村民小组${Date.now() % 100000}`
-let villagePath = ''
 const DESKTOP = { width: 1440, height: 900 }
 const PHONE = { width: 360, height: 740 }
 
@@ -73,8 +72,10 @@ async function shot(page, name) {
 
 // Waits until the app has no request in flight and shows no loading mask. (Playwright's
 // 'networkidle' belongs to the document load and says nothing after client-side navigation.)
+// A request the last action triggers is started by then: Vue flushes its watchers before the
+// next frame, so two animation frames later it is counted in data-pending.
 async function settle(page) {
-  await page.waitForTimeout(50)
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))))
   await page.waitForFunction(
     () => (document.documentElement.dataset.pending ?? '0') === '0' && !document.querySelector('.el-loading-mask'),
   )
@@ -298,12 +299,13 @@ test('add a villager group under a village; a duplicate name is shown on the nam
   await item.waitFor()
   assert.match(await item.locator('.el-form-item__error').innerText(), new RegExp(groupName))
   await page.keyboard.press('Escape')
-  villagePath = new URL(page.url()).pathname
   await s.done()
 })
 
 test('rename, retire and reinstate the villager group', async () => {
-  assert.ok(villagePath, 'the previous test added a group')
+  const group = await groupFixture()
+  const villagePath = group.villagePath
+  const groupName = group.name
   const s = await openSignedIn(USERS.admin, { path: villagePath })
   const { page } = s
   await childrenOf(page, villagePath.split('/').pop())
@@ -331,6 +333,7 @@ test('rename, retire and reinstate the villager group', async () => {
 })
 
 test('the audit log shows the new villager group', async () => {
+  await groupFixture()
   const s = await openSignedIn(USERS.admin, { path: '/admin/audit' })
   const { page } = s
   await settle(page)
@@ -636,7 +639,6 @@ test('pipeline board: advancing too early shows the earliest allowed date under 
 const stamp = Date.now() % 100000
 const newBranchName = `扎木村第二党支部${stamp}`
 const newMemberName = `次仁央宗`
-let newOrgPath = ''
 
 /** The dialog's input (Element Plus puts data-testid on the input or on its wrapper). */
 function inputOf(page, testid) {
@@ -646,6 +648,63 @@ function inputOf(page, testid) {
 /** An input of the open dialog by its aria-label (a date picker's own attributes go to its popup). */
 function dateInput(page, label) {
   return page.locator(`.el-dialog input[aria-label="${label}"]`).first()
+}
+
+// ---------------------------------------------------------------------------
+// Test data made through the API, as the administrator: every test makes what it needs instead
+// of reading what an earlier test left behind, so each runs alone and in any order.
+
+let adminApi = null
+let fixtureSeq = 0
+
+async function api(method, path, body) {
+  if (!adminApi) {
+    const r = await fetch(`${base}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: USERS.admin.username, password: PASSWORD }),
+    })
+    assert.ok(r.ok, `signing in for test data: ${r.status}`)
+    const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    adminApi = { cookie, csrf: (await r.json()).csrf_token }
+  }
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', Cookie: adminApi.cookie, 'X-CSRF-Token': adminApi.csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const json = await r.json().catch(() => null)
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+/** A villager group of its own in a demo village: { name, code, villagePath }. */
+async function groupFixture(village = '540424100201') {
+  const name = `测试村民小组${stamp}-${++fixtureSeq}`
+  const r = await api('POST', `/api/v1/units/${village}/groups`, { name })
+  return { name, code: r.unit.code, villagePath: `/units/${village}` }
+}
+
+/**
+ * A branch of its own under a demo village, with the member `newMemberName` in it when `member`:
+ * { id, name, path }.
+ */
+async function branchFixture({ member = false } = {}) {
+  const name = `扎木村测试党支部${stamp}-${++fixtureSeq}`
+  const r = await api('POST', '/api/v1/orgs', { unit_code: '540424100201', kind: 'branch', name })
+  const id = r.org.id
+  if (member) {
+    await api('POST', '/api/v1/members', {
+      org_id: id,
+      name: newMemberName,
+      gender: 'female',
+      birth_date: '1990-03-08',
+      stage: 'full',
+      stage_since: '2015-07-01',
+      situation: 'rural_labour',
+    })
+  }
+  return { id, name, path: `/orgs/${id}` }
 }
 
 /** Picks the option of an Element Plus select that contains `text`. */
@@ -658,7 +717,8 @@ async function choose(page, testid, text) {
 async function dialogChecked(page, testid, name) {
   const dialog = page.locator(`[data-testid="${testid}"]`)
   await dialog.waitFor()
-  await page.waitForTimeout(350) // the opening transition
+  // The opening transition has ended when Vue has taken its *-enter-active class off again.
+  await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"]'))
   await settle(page)
   await shot(page, name)
   await axe(page, `${name} dialog @${page.viewportSize().width}`)
@@ -681,15 +741,14 @@ test('organizations: create a branch under a demo village; the parent defaults t
   await page.waitForURL(/\/orgs\/\d+$/)
   await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
   await page.locator('.el-message--success', { hasText: newBranchName }).waitFor()
-  newOrgPath = new URL(page.url()).pathname
   await s.done()
 })
 
 test('members: add a member to the new branch, then edit the phone on the member page', async () => {
-  assert.ok(newOrgPath, 'the previous test created a branch')
-  const s = await openSignedIn(USERS.admin, { path: newOrgPath })
+  const b = await branchFixture({ member: false })
+  const s = await openSignedIn(USERS.admin, { path: b.path })
   const { page } = s
-  await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
+  await page.locator('[data-testid="org-title"]', { hasText: b.name }).waitFor()
   await settle(page)
   await page.locator('[data-testid="member-add"]').click()
   const dialog = await dialogChecked(page, 'member-dialog', 'member-add')
@@ -734,8 +793,8 @@ test('members: add a member to the new branch, then edit the phone on the member
 })
 
 test('meetings: record a meeting with attendance and see it in the calendar', async () => {
-  assert.ok(newOrgPath, 'a branch was created')
-  const s = await openSignedIn(USERS.admin, { path: `${newOrgPath}?tab=meetings` })
+  const b = await branchFixture({ member: true })
+  const s = await openSignedIn(USERS.admin, { path: `${b.path}?tab=meetings` })
   const { page } = s
   await page.locator('[data-testid="meetings-calendar"]').waitFor()
   await settle(page)
@@ -761,8 +820,8 @@ test('meetings: record a meeting with attendance and see it in the calendar', as
 })
 
 test('officers: appoint the new member secretary of the new branch', async () => {
-  assert.ok(newOrgPath, 'a branch was created')
-  const s = await openSignedIn(USERS.admin, { path: `${newOrgPath}?tab=officers` })
+  const b = await branchFixture({ member: true })
+  const s = await openSignedIn(USERS.admin, { path: `${b.path}?tab=officers` })
   const { page } = s
   await page.locator('[data-testid="officers-panel"]').waitFor()
   await settle(page)
@@ -780,8 +839,8 @@ test('officers: appoint the new member secretary of the new branch', async () =>
 })
 
 test('pairings: pair the new branch with a demo branch and log a shared activity', async () => {
-  assert.ok(newOrgPath, 'a branch was created')
-  const s = await openSignedIn(USERS.admin, { path: `${newOrgPath}?tab=pairings` })
+  const b = await branchFixture({ member: true })
+  const s = await openSignedIn(USERS.admin, { path: `${b.path}?tab=pairings` })
   const { page } = s
   await page.locator('[data-testid="pairings-panel"]').waitFor()
   await settle(page)
@@ -812,20 +871,20 @@ test('pairings: pair the new branch with a demo branch and log a shared activity
 })
 
 test('an empty organization is dissolved, and shows as dissolved', async () => {
-  assert.ok(newOrgPath, 'a branch was created')
-  const s = await openSignedIn(USERS.admin, { path: newOrgPath })
+  const b = await branchFixture({ member: false })
+  const s = await openSignedIn(USERS.admin, { path: b.path })
   const { page } = s
-  await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
+  await page.locator('[data-testid="org-title"]', { hasText: b.name }).waitFor()
   await settle(page)
   // An organization with nobody in it: a sub-organization of the new branch.
   await page.locator('[data-testid="org-add-child"]').click()
   const dialog = page.locator('[data-testid="org-dialog"]')
   await dialog.waitFor()
-  await inputOf(page, 'org-name').fill(`${newBranchName}第一党小组`)
+  await inputOf(page, 'org-name').fill(`${b.name}第一党小组`)
   await page.locator('[data-testid="org-save"]').click()
-  await page.locator('[data-testid="org-title"]', { hasText: `${newBranchName}第一党小组` }).waitFor()
+  await page.locator('[data-testid="org-title"]', { hasText: `${b.name}第一党小组` }).waitFor()
   await settle(page)
-  assert.match(await page.locator('.crumbs').innerText(), new RegExp(newBranchName))
+  assert.match(await page.locator('.crumbs').innerText(), new RegExp(b.name))
   await page.locator('[data-testid="org-dissolve"]').click()
   await dialogChecked(page, 'end-dialog', 'org-dissolve')
   await page.locator('[data-testid="end-save"]').click()
@@ -836,8 +895,8 @@ test('an empty organization is dissolved, and shows as dissolved', async () => {
 })
 
 test('the new dialogs at 360 px: accessible and nothing scrolls sideways', async () => {
-  assert.ok(newOrgPath, 'a branch was created')
-  const s = await openSignedIn(USERS.admin, { viewport: PHONE, path: `${newOrgPath}?tab=meetings` })
+  const b = await branchFixture({ member: true })
+  const s = await openSignedIn(USERS.admin, { viewport: PHONE, path: `${b.path}?tab=meetings` })
   const { page } = s
   await page.locator('[data-testid="meetings-calendar"]').waitFor()
   await settle(page)
@@ -856,14 +915,14 @@ test('the new dialogs at 360 px: accessible and nothing scrolls sideways', async
     await page.keyboard.press('Escape')
     await page.locator(`[data-testid="${dialog}"]`).waitFor({ state: 'hidden' })
   }
-  await page.goto(`${base}${newOrgPath}?tab=officers`)
+  await page.goto(`${base}${b.path}?tab=officers`)
   await page.locator('[data-testid="officers-panel"]').waitFor()
   await settle(page)
   await page.locator('[data-testid="officer-appoint"]').click()
   await dialogChecked(page, 'officer-dialog', 'officer-appoint')
   await noSideways()
   await page.keyboard.press('Escape')
-  await page.goto(`${base}${newOrgPath}?tab=teams`)
+  await page.goto(`${base}${b.path}?tab=teams`)
   await page.locator('[data-testid="teams-panel"]').waitFor()
   await settle(page)
   await page.locator('[data-testid="team-create"]').click()
@@ -880,30 +939,30 @@ test('the new dialogs at 360 px: accessible and nothing scrolls sideways', async
 })
 
 test('split: the new member goes to a new branch split off the first; the original keeps its history', async () => {
-  assert.ok(newOrgPath, 'a branch was created')
-  const s = await openSignedIn(USERS.admin, { path: newOrgPath })
+  const b = await branchFixture({ member: true })
+  const s = await openSignedIn(USERS.admin, { path: b.path })
   const { page } = s
-  await page.locator('[data-testid="org-title"]', { hasText: newBranchName }).waitFor()
+  await page.locator('[data-testid="org-title"]', { hasText: b.name }).waitFor()
   await settle(page)
   await page.locator('[data-testid="org-split"]').click()
   const dialog = await dialogChecked(page, 'split-dialog', 'org-split')
   // No name and nobody chosen: refused with the part's fields named.
   await page.locator('[data-testid="split-save"]').click()
   await dialog.locator('.el-form-item.is-error').first().waitFor()
-  await inputOf(page, 'split-name-0').fill(`${newBranchName}第二支部`)
+  await inputOf(page, 'split-name-0').fill(`${b.name}第二支部`)
   await choose(page, 'split-members-0', newMemberName)
   await page.keyboard.press('Escape')
   await page.locator('[data-testid="split-save"]').click()
   await page.locator('.el-message--success', { hasText: '拆分' }).waitFor()
   await dialog.waitFor({ state: 'hidden' })
   // The member now belongs to the new branch, which names the original.
-  const orgId = Number(newOrgPath.split('/').pop())
+  const orgId = Number(b.path.split('/').pop())
   const parts = await page.evaluate(async (id) => {
     const r = await fetch('/api/v1/orgs?limit=200&under=540424100201')
     const body = await r.json()
     return body.items.filter((o) => o.split_from_id === id).map((o) => ({ name: o.name, members: o.member_count }))
   }, orgId)
-  assert.deepEqual(parts, [{ name: `${newBranchName}第二支部`, members: 1 }])
+  assert.deepEqual(parts, [{ name: `${b.name}第二支部`, members: 1 }])
   await page.locator('[data-testid="member-table"] tbody tr', { hasText: newMemberName }).waitFor({ state: 'detached' })
   await s.done()
 })

@@ -388,7 +388,8 @@ Result<Reply> BreakdownFile(const ApiRequest& req, const FiguresDeps& d, const A
   const std::string place = PlaceJson(ask.place, d)["name"].get<std::string>();
   const std::string what = alone ? defs[0]->title.zh : "统计";
   return FileReply(req, table, "figures-" + std::string(alone ? defs[0]->id : "table") + "-breakdown",
-                   place + "-" + what + "-" + std::string(hierarchy::LevelName(rows.level)) + "-" + ask.period.label);
+                   place + "-" + what + "-" + std::string(hierarchy::LevelName(rows.level)) + "-" + ask.period.label,
+                   d.clock.Today());
 }
 
 // GET /api/v1/figures/breakdown?unit=&indicator=&level=children|county|...&period=&by=&where=&offset=&limit=
@@ -494,7 +495,7 @@ Result<Reply> GetTrend(const ApiRequest& req, const FiguresDeps& d) {
     table.sheet_name = SheetName(Pick(req.lang, def->title), def->id);
     const std::string place = PlaceJson(ask.place, d)["name"].get<std::string>();
     return FileReply(req, table, "figures-" + def->id + "-trend",
-                     place + "-" + def->title.zh + "-" + *from_text + "-" + *to_text);
+                     place + "-" + def->title.zh + "-" + *from_text + "-" + *to_text, d.clock.Today());
   }
   return Reply{200,
                {{"place", PlaceJson(ask.place, d)},

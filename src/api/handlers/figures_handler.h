@@ -16,6 +16,7 @@
 #include "accounts/access_control.h"
 #include "analytics/rollup_engine.h"
 #include "api/route.h"
+#include "common/clock.h"
 #include "hierarchy/hierarchy_service.h"
 
 namespace jiceng::api {
@@ -24,6 +25,7 @@ struct FiguresDeps {
   const analytics::RollupEngine& engine;
   const hierarchy::HierarchyService& hierarchy;
   const accounts::AccessControl& access;
+  const BusinessClock& clock;  // the date in download file names
 };
 
 void AddFigureRoutes(RouteTable& routes, const FiguresDeps& deps);

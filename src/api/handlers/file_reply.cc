@@ -30,13 +30,13 @@ std::string AttachmentDisposition(std::string_view ascii_name, std::string_view 
 }
 
 Result<Reply> FileReply(const ApiRequest& req, const io::Table& table, const std::string& ascii_name,
-                        const std::string& zh_name, std::string_view fallback) {
+                        const std::string& zh_name, Date today, std::string_view fallback) {
   JICENG_ASSIGN_OR_RETURN(auto file,
                           exports::Render(table, req.QueryText("format").value_or(std::string(fallback))));
   Reply reply;
   reply.raw_body = std::move(file.bytes);
   reply.content_type = file.content_type;
-  const std::string stamp = FormatDate(Today());
+  const std::string stamp = FormatDate(today);
   reply.headers.emplace_back("Content-Disposition", AttachmentDisposition(ascii_name + "-" + stamp + file.extension,
                                                                           zh_name + "-" + stamp + file.extension));
   return reply;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "api/request.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "io/table.h"
 
@@ -17,8 +18,9 @@ namespace jiceng::api {
 // anything else is kInvalidArgument naming `format`. The file is named
 // `<ascii_name>-<date>.<ext>`, or `<zh_name>-<date>.<ext>` where the browser
 // reads filename*.
+// <date> is `today` (the business clock's date).
 Result<Reply> FileReply(const ApiRequest& req, const io::Table& table, const std::string& ascii_name,
-                        const std::string& zh_name, std::string_view fallback = "xlsx");
+                        const std::string& zh_name, Date today, std::string_view fallback = "xlsx");
 
 // Content-Disposition of a download: an ASCII filename and the UTF-8 one in
 // RFC 5987 form (filename*=UTF-8''...).

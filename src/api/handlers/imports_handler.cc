@@ -70,24 +70,24 @@ Result<Reply> ExportMembers(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(members::MemberFilter f, MemberFilterFrom(req, d.members));
   JICENG_ASSIGN_OR_RETURN(auto table, exports::MembersTable(d.members.members, d.members.orgs, d.members.access.tree(), f));
   req.audit_target = "members:" + std::to_string(table.rows.size());
-  return FileReply(req, table, "members", "党员名册");
+  return FileReply(req, table, "members", "党员名册", d.members.clock.Today());
 }
 
 Result<Reply> ExportOrgs(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(orgs::OrgFilter f, OrgFilterFrom(req, d.members));
   JICENG_ASSIGN_OR_RETURN(auto table, exports::OrgsTable(d.members.orgs, d.members.access.tree(), f));
-  return FileReply(req, table, "organizations", "党组织");
+  return FileReply(req, table, "organizations", "党组织", d.members.clock.Today());
 }
 
 Result<Reply> ExportDues(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-  const int this_year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+  const int this_year = static_cast<int>(std::chrono::year_month_day(d.members.clock.Today()).year());
   JICENG_ASSIGN_OR_RETURN(auto year, req.QueryUint("year", static_cast<std::size_t>(this_year), 2000,
                                                    static_cast<std::size_t>(this_year)));
   JICENG_ASSIGN_OR_RETURN(auto org, d.members.orgs.Get(id));
   JICENG_ASSIGN_OR_RETURN(auto table, exports::DuesTable(d.members.dues, org, static_cast<int>(year)));
   req.audit_target = "org:" + std::to_string(id);
-  return FileReply(req, table, "dues-" + std::to_string(year), std::to_string(year) + "年党费");
+  return FileReply(req, table, "dues-" + std::to_string(year), std::to_string(year) + "年党费", d.members.clock.Today());
 }
 
 }  // namespace

@@ -431,7 +431,7 @@ Result<Reply> AdvanceMember(const ApiRequest& req, const MembersDeps& d) {
 
 Result<Reply> PipelineFigures(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(req.Param("code")));
-  const std::chrono::year_month_day today(Today());
+  const std::chrono::year_month_day today(d.clock.Today());
   std::string from = std::to_string(static_cast<int>(today.year())) + "-01-01";
   std::string to = std::to_string(static_cast<int>(today.year()) + 1) + "-01-01";
   for (auto [name, target] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
@@ -497,8 +497,8 @@ Result<Reply> DecideTransfer(const ApiRequest& req, const MembersDeps& d, const 
 
 // ---- dues, cards, meetings --------------------------------------------------
 
-Result<int> QueryYear(const ApiRequest& req) {
-  const int this_year = static_cast<int>(std::chrono::year_month_day(Today()).year());
+Result<int> QueryYear(const ApiRequest& req, const MembersDeps& d) {
+  const int this_year = static_cast<int>(std::chrono::year_month_day(d.clock.Today()).year());
   JICENG_ASSIGN_OR_RETURN(auto year, req.QueryUint("year", static_cast<std::size_t>(this_year), 2000,
                                                    static_cast<std::size_t>(this_year)));
   return static_cast<int>(year);
@@ -534,14 +534,14 @@ Result<Reply> RecordDues(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto paid_on, body.OptionalString("paid_on"));
   JICENG_RETURN_IF_ERROR(body.Finish());
   if (!fen) return Status::InvalidArgument("amount_fen", "请填写金额（单位：分）。", "Give amount_fen (in fen).");
-  JICENG_RETURN_IF_ERROR(d.dues.RecordPayment(id, month, *fen, paid_on.value_or(FormatDate(Today())), req.principal->user_id));
+  JICENG_RETURN_IF_ERROR(d.dues.RecordPayment(id, month, *fen, paid_on.value_or(FormatDate(d.clock.Today())), req.principal->user_id));
   return Reply{201, {{"member_id", id}, {"month", month}, {"amount_fen", *fen}}, {}};
 }
 
 Result<Reply> MemberDues(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "member:" + std::to_string(id);
-  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req, d));
   JICENG_ASSIGN_OR_RETURN(auto months, d.dues.MemberYear(id, year));
   std::int64_t due = 0, paid = 0, arrears = 0;
   for (const auto& m : months) {
@@ -558,7 +558,7 @@ Result<Reply> MemberDues(const ApiRequest& req, const MembersDeps& d) {
 Result<Reply> OrgDues(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
   req.audit_target = "org:" + std::to_string(id);
-  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req, d));
   JICENG_ASSIGN_OR_RETURN(auto rows, d.dues.OrgYear(id, year));
   nlohmann::json items = nlohmann::json::array();
   std::int64_t due = 0, paid = 0, arrears = 0, in_arrears = 0;
@@ -587,7 +587,7 @@ Result<Reply> IssueCard(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto number, body.RequiredString("number"));
   JICENG_ASSIGN_OR_RETURN(auto issued, body.OptionalString("issued_on"));
   JICENG_RETURN_IF_ERROR(body.Finish());
-  JICENG_ASSIGN_OR_RETURN(auto card, d.dues.IssueCard(id, number, issued.value_or(FormatDate(Today()))));
+  JICENG_ASSIGN_OR_RETURN(auto card, d.dues.IssueCard(id, number, issued.value_or(FormatDate(d.clock.Today()))));
   return Reply{201, {{"card", CardJson(card)}}, {}};
 }
 
@@ -606,7 +606,7 @@ Result<Reply> ReviewCard(const ApiRequest& req, const MembersDeps& d) {
 
 Result<Reply> CardFigures(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(req.Param("code")));
-  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req, d));
   JICENG_ASSIGN_OR_RETURN(auto f, d.dues.CardFiguresOf(code, year));
   return Reply{200,
                {{"unit_code", std::to_string(code)}, {"year", year}, {"issued", f.issued}, {"valid", f.valid},
@@ -654,7 +654,7 @@ Result<Reply> RecordMeeting(const ApiRequest& req, const MembersDeps& d) {
 
 Result<Reply> ListMeetings(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req, d));
   JICENG_ASSIGN_OR_RETURN(auto list, d.meetings.ListForOrg(id, year));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& m : list) {
@@ -670,7 +670,7 @@ Result<Reply> ListMeetings(const ApiRequest& req, const MembersDeps& d) {
 
 Result<Reply> OrgCompliance(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req, d));
   JICENG_ASSIGN_OR_RETURN(auto rows, d.meetings.Compliance(id, year));
   JICENG_ASSIGN_OR_RETURN(auto review, d.meetings.ReviewOf(id, year));
   nlohmann::json r = nullptr;
@@ -695,7 +695,7 @@ Result<Reply> ReviewMeetings(const ApiRequest& req, const MembersDeps& d) {
 
 Result<Reply> SubtreeMeetings(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto code, hierarchy::ParseUnitCode(req.Param("code")));
-  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req));
+  JICENG_ASSIGN_OR_RETURN(auto year, QueryYear(req, d));
   std::int64_t orgs = 0;
   JICENG_ASSIGN_OR_RETURN(auto rows, d.meetings.SubtreeCompliance(code, year, &orgs));
   return Reply{200,

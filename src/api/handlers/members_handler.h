@@ -4,6 +4,7 @@
 
 #include "accounts/access_control.h"
 #include "api/route.h"
+#include "common/clock.h"
 #include "members/dues_service.h"
 #include "members/meeting_service.h"
 #include "members/member_service.h"
@@ -19,6 +20,7 @@ struct MembersDeps {
   members::MeetingService& meetings;
   members::TaskTeamService& teams;  // a member's task teams, on the member record
   const accounts::AccessControl& access;
+  const BusinessClock& clock;  // what "today" is (the business time zone)
 };
 
 void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps);

@@ -235,12 +235,12 @@ export function todayIso(now: Date = new Date()): string {
 }
 
 /**
- * The latest day the server accepts as "not in the future": its Today() is the UTC date, which
- * is Beijing's yesterday from 00:00 to 08:00. Date fields default to it so that a form filled
- * just after midnight in China is not refused. (The server should move to Beijing days.)
+ * The latest day the server accepts as "not in the future": its business date, which is the
+ * Beijing day (the server's --time-zone, Asia/Shanghai by default) — the same as todayIso.
+ * Date fields default to it.
  */
 export function serverTodayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10)
+  return todayIso(now)
 }
 
 /** The last day of a term of `years` starting on `start` (2026-01-10, 5 -> 2031-01-09); '' if not a day. */
