@@ -10,7 +10,7 @@
 namespace jiceng::cli {
 
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
-                                     bool with_figures) {
+                                     bool with_figures, const io::XlsxLimits& xlsx_limits) {
   accounts::InitCrypto();
   auto app = std::make_unique<App>();
   JICENG_ASSIGN_OR_RETURN(app->db, OpenDatabase(db_url));
@@ -79,12 +79,12 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddOfficerRoutes(app->routes, *app->org_work_deps);
   api::AddPairingRoutes(app->routes, *app->org_work_deps);
   api::AddTaskTeamRoutes(app->routes, *app->org_work_deps);
-  app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps});
+  app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps, xlsx_limits});
   api::AddImportExportRoutes(app->routes, *app->imports_deps);
   // Jobs: the runner's thread is started by `serve` only.
   app->job_store = std::make_unique<jobs::JobStore>(*app->db);
   app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->members, *app->orgs,
-                                                      app->hierarchy->tree());
+                                                      app->hierarchy->tree(), xlsx_limits);
   app->jobs_deps =
       std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);

@@ -22,6 +22,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     std::int64_t max_seconds = 12 * 60 * 60;
     std::int64_t change_log_retention_seconds = 7 * 24 * 60 * 60;
     std::int64_t change_log_prune_seconds = 60 * 60;
+    std::uint64_t xlsx_max_unpacked_mib = io::XlsxLimits{}.max_unpacked_bytes / (1024 * 1024);
+    std::uint64_t xlsx_max_ratio = io::XlsxLimits{}.max_ratio;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "启动 HTTP 服务 / serve the API and web UI over HTTP");
@@ -46,6 +48,14 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--change-log-prune-seconds", opts->change_log_prune_seconds,
                   "多久清理一次变更日志（秒）/ seconds between prunings of change_log")
       ->check(CLI::Range(1, 24 * 3600))->capture_default_str();
+  cmd->add_option("--xlsx-max-unpacked-mib", opts->xlsx_max_unpacked_mib,
+                  "导入的 .xlsx 解压后最多多少 MiB（防“压缩炸弹”）/ the most an imported .xlsx may unpack to, in MiB "
+                  "(zip bombs)")
+      ->check(CLI::Range(1, 64 * 1024))->capture_default_str();
+  cmd->add_option("--xlsx-max-ratio", opts->xlsx_max_ratio,
+                  "导入的 .xlsx 中每个部件的最大压缩比（超过 1 MiB 后检查）/ the highest compression ratio of a part of "
+                  "an imported .xlsx (checked past its first MiB)")
+      ->check(CLI::Range(1, 1'000'000))->capture_default_str();
   cmd->callback([opts, &exit_code] {
     api::ServerOptions server;
     server.threads = opts->threads;
@@ -59,7 +69,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     accounts::SessionSettings settings;
     settings.idle_timeout = std::chrono::seconds(opts->idle_seconds);
     settings.absolute_timeout = std::chrono::seconds(opts->max_seconds);
-    auto app = LoadApp(opts->db, settings);
+    io::XlsxLimits xlsx_limits;
+    xlsx_limits.max_unpacked_bytes = opts->xlsx_max_unpacked_mib * 1024 * 1024;
+    xlsx_limits.max_ratio = opts->xlsx_max_ratio;
+    auto app = LoadApp(opts->db, settings, /*with_figures=*/true, xlsx_limits);
     if (!app.ok()) {
       PrintError(app.status());
       exit_code = 1;

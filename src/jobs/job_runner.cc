@@ -118,10 +118,10 @@ Result<JobStore::Outcome> JobRunner::Import(const Job& job, const imports::Progr
   const imports::ImportScope scope = ScopeFromParams(job.params);
   imports::ImportReport report;
   if (job.kind == kImportMembers) {
-    imports::MemberImporter importer(db_, members_);
+    imports::MemberImporter importer(db_, members_, xlsx_limits_);
     JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, job.user_id, progress));
   } else {
-    imports::OrgImporter importer(db_, orgs_);
+    imports::OrgImporter importer(db_, orgs_, xlsx_limits_);
     JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, progress));
   }
   JobStore::Outcome out;

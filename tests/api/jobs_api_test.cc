@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api_suite.h"
+#include "io/testing/zip_bomb.h"
 
 namespace jiceng::apitest {
 namespace {
@@ -188,6 +189,22 @@ TEST_F(JobsApi, AnExportJobEndsInADownloadOnlyItsOwnerSees) {
   ASSERT_EQ(theirs.status, 200) << theirs;
   EXPECT_TRUE(theirs.json["items"].empty()) << theirs;
   ExpectError(http().Get("/api/v1/jobs/999999"), 404, "not_found", "");
+}
+
+// An import job of a zip bomb (a ~300 KB .xlsx unpacking to 300 MB) fails
+// naming the limit, as the synchronous import does (issue #14 part 4).
+TEST_F(JobsApi, AnImportJobOfAZipBombFailsNamingTheLimit) {
+  const std::string bomb = io::testing::ZipBombXlsx(
+      300 * 1000 * 1000, {{"姓名", "性别", "出生日期", "所属组织", "状态", "入党日期", "分类"},
+                          {"张三", "男", "1990-01-01", "中共泸桥镇委员会", "正式党员", "2015-07-01", "在职"}});
+  ASSERT_FALSE(bomb.empty());
+  auto r = http().Post("/api/v1/jobs/imports/members?dry_run=true&filename=bomb.xlsx", bomb, kXlsxType);
+  ASSERT_EQ(r.status, 202) << r;
+  nlohmann::json job = Wait(r.json["job"]["id"].get<std::int64_t>());
+  EXPECT_EQ(job["status"], "failed") << job.dump();
+  EXPECT_EQ(job["error"]["field"], "file") << job.dump();
+  EXPECT_NE(job["error"].value("message_en", "").find("200 MiB"), std::string::npos) << job.dump();
+  EXPECT_NE(job["error"].value("message_zh", "").find("200 MiB"), std::string::npos) << job.dump();
 }
 
 }  // namespace
