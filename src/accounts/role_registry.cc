@@ -30,12 +30,12 @@ std::optional<hierarchy::Level> LevelByName(const std::string& name) {
 }
 
 Result<std::pair<std::string, std::string>> ReadNames(const YAML::Node& node, std::string_view origin,
-                                                      const std::string& what) {
-  if (!node.IsMap() || !node["zh"] || !node["en"]) {
-    return DefinitionError(origin, node.Mark(), what + " 需要 zh 和 en 两个名称。",
-                           what + " needs both a zh and an en name.");
-  }
-  return std::make_pair(node["zh"].as<std::string>(), node["en"].as<std::string>());
+                                                      const std::string& what_zh, const std::string& what_en) {
+  auto error = [origin](const YAML::Mark& mark, const std::string& zh, const std::string& en) {
+    return DefinitionError(origin, mark, zh, en);
+  };
+  JICENG_ASSIGN_OR_RETURN(auto name, ReadBilingualName(node, what_zh, what_en, error));
+  return std::make_pair(std::move(name.zh), std::move(name.en));
 }
 
 }  // namespace
@@ -48,14 +48,18 @@ Result<RoleRegistry> RoleRegistry::LoadText(std::string_view yaml, std::string_v
   } catch (const YAML::Exception& e) {
     return DefinitionError(origin, e.mark, "不是有效的 YAML：" + e.msg, "not valid YAML: " + e.msg);
   }
+  auto error = [origin](const YAML::Mark& mark, const std::string& zh, const std::string& en) {
+    return DefinitionError(origin, mark, zh, en);
+  };
   try {
+    JICENG_RETURN_IF_ERROR(CheckDefinitionKeys(root, {"permissions", "roles"}, "文件", "the file", error));
     const YAML::Node permissions = root["permissions"];
     if (!permissions || !permissions.IsMap() || permissions.size() == 0) {
       return DefinitionError(origin, root.Mark(), "缺少 permissions 列表。", "the permissions list is missing.");
     }
     for (const auto& item : permissions) {
       const std::string id = item.first.as<std::string>();
-      JICENG_ASSIGN_OR_RETURN(auto names, ReadNames(item.second, origin, "权限 " + id));
+      JICENG_ASSIGN_OR_RETURN(auto names, ReadNames(item.second, origin, "权限 " + id, "permission " + id));
       registry.permissions_.push_back({id, names.first, names.second});
     }
     const YAML::Node roles = root["roles"];
@@ -64,6 +68,7 @@ Result<RoleRegistry> RoleRegistry::LoadText(std::string_view yaml, std::string_v
     }
     for (const auto& node : roles) {
       Role role;
+      JICENG_RETURN_IF_ERROR(CheckDefinitionKeys(node, {"id", "name", "permissions", "levels"}, "角色", "a role", error));
       if (!node["id"]) {
         return DefinitionError(origin, node.Mark(), "角色缺少 id。", "a role has no id.");
       }
@@ -72,7 +77,7 @@ Result<RoleRegistry> RoleRegistry::LoadText(std::string_view yaml, std::string_v
         return DefinitionError(origin, node.Mark(), "角色 " + role.id + " 重复定义。",
                                "role " + role.id + " is defined twice.");
       }
-      JICENG_ASSIGN_OR_RETURN(auto names, ReadNames(node["name"], origin, "角色 " + role.id));
+      JICENG_ASSIGN_OR_RETURN(auto names, ReadNames(node["name"], origin, "角色 " + role.id, "role " + role.id));
       role.name_zh = names.first;
       role.name_en = names.second;
       for (const auto& p : node["permissions"]) {

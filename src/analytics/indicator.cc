@@ -33,12 +33,19 @@ bool IsIdentifier(std::string_view s, bool allow_dot) {
 bool IsReservedColumn(std::string_view s) { return s == "id" || s == "unit_id" || s == "period" || s == "value"; }
 
 Result<Label> ParseLabel(std::string_view origin, const YAML::Node& node, std::string_view what) {
-  if (!node || !node.IsMap() || !node["zh"] || !node["en"]) {
-    const std::string w(what);
-    return DefError(origin, node ? node.Mark() : YAML::Mark::null_mark(), w + " 需要 {zh: …, en: …}。",
-                    w + " needs {zh: …, en: …}.");
-  }
-  return Label{node["zh"].as<std::string>(), node["en"].as<std::string>()};
+  auto error = [origin](const YAML::Mark& mark, const std::string& zh, const std::string& en) {
+    return DefError(origin, mark, zh, en);
+  };
+  JICENG_ASSIGN_OR_RETURN(auto name, ReadBilingualName(node, what, what, error));
+  return Label{std::move(name.zh), std::move(name.en)};
+}
+
+Status CheckKeys(std::string_view origin, const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                 std::string_view what_zh, std::string_view what_en) {
+  return CheckDefinitionKeys(node, allowed, what_zh, what_en,
+                             [origin](const YAML::Mark& mark, const std::string& zh, const std::string& en) {
+                               return DefError(origin, mark, zh, en);
+                             });
 }
 
 Result<IndicatorDef> ParseOne(std::string_view origin, const YAML::Node& node) {
@@ -111,6 +118,7 @@ Result<IndicatorDef> ParseOne(std::string_view origin, const YAML::Node& node) {
     }
     for (const auto& d : dims) {
       Dimension dim;
+      JICENG_RETURN_IF_ERROR(CheckKeys(origin, d, {"id", "title", "values"}, "维度", "a dimension"));
       if (!d["id"]) return DefError(origin, d.Mark(), "维度缺少 id。", "a dimension needs an id.");
       dim.id = d["id"].as<std::string>();
       if (!IsIdentifier(dim.id, false) || IsReservedColumn(dim.id)) {
@@ -137,6 +145,7 @@ Result<IndicatorDef> ParseOne(std::string_view origin, const YAML::Node& node) {
   if (const YAML::Node also = node["also"]) {
     for (const auto& a : also) {
       Dependency dep;
+      JICENG_RETURN_IF_ERROR(CheckKeys(origin, a, {"table", "ids"}, "also 的一项", "an also entry"));
       if (!a["table"] || !a["ids"]) {
         return DefError(origin, a.Mark(), "also 的每项需要 table 和 ids。", "each also entry needs table and ids.");
       }
@@ -165,6 +174,7 @@ Result<std::vector<IndicatorDef>> ParseIndicators(std::string_view yaml, std::st
   std::vector<IndicatorDef> defs;
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
+    JICENG_RETURN_IF_ERROR(CheckKeys(origin, root, {"indicators"}, "文件", "the file"));
     const YAML::Node list = root["indicators"];
     if (!list || !list.IsSequence()) {
       return DefError(origin, root.Mark(), "需要 indicators: 列表。", "an indicators: list is needed.");

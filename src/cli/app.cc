@@ -10,7 +10,8 @@
 namespace jiceng::cli {
 
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
-                                     bool with_figures, std::unique_ptr<BusinessClock> clock) {
+                                     bool with_figures, std::unique_ptr<BusinessClock> clock,
+                                     const io::XlsxLimits& xlsx_limits) {
   accounts::InitCrypto();
   auto app = std::make_unique<App>();
   if (!clock) {
@@ -86,13 +87,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddOfficerRoutes(app->routes, *app->org_work_deps);
   api::AddPairingRoutes(app->routes, *app->org_work_deps);
   api::AddTaskTeamRoutes(app->routes, *app->org_work_deps);
-  app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps});
+  app->imports_deps = std::make_unique<api::ImportsDeps>(api::ImportsDeps{*app->db, *app->members_deps, xlsx_limits});
   api::AddImportExportRoutes(app->routes, *app->imports_deps);
   // Jobs: the runner's thread is started by `serve` only.
   // Leases and retention run on the business clock too, so that tests can move them.
   app->job_store = std::make_unique<jobs::JobStore>(*app->db, [&business] { return business.Now(); });
   app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->members, *app->orgs,
-                                                      app->hierarchy->tree(), business);
+                                                      app->hierarchy->tree(), business, xlsx_limits);
   app->jobs_deps =
       std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);

@@ -71,7 +71,9 @@ struct App {
 // `with_figures` false (tools that only write or list): the roll-up engine
 // starts in its log-only mode: it reads no figure, and every write it is told
 // of goes to change_log, where running servers pick it up within a poll.
+// `xlsx_limits`: how far an uploaded .xlsx may unpack (imports, import jobs).
 Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::SessionSettings& settings,
-                                     bool with_figures = true, std::unique_ptr<BusinessClock> clock = nullptr);
+                                     bool with_figures = true, std::unique_ptr<BusinessClock> clock = nullptr,
+                                     const io::XlsxLimits& xlsx_limits = {});
 
 }  // namespace jiceng::cli

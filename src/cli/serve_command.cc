@@ -26,6 +26,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     std::int64_t job_lease_seconds = 60;
     std::string time_zone = kDefaultTimeZone;
     std::string clock_file;
+    std::uint64_t xlsx_max_unpacked_mib = io::XlsxLimits{}.max_unpacked_bytes / (1024 * 1024);
+    std::uint64_t xlsx_max_ratio = io::XlsxLimits{}.max_ratio;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "启动 HTTP 服务 / serve the API and web UI over HTTP");
@@ -67,6 +69,14 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--clock-file", opts->clock_file,
                   "")
       ->group("");
+  cmd->add_option("--xlsx-max-unpacked-mib", opts->xlsx_max_unpacked_mib,
+                  "导入的 .xlsx 解压后最多多少 MiB（防“压缩炸弹”）/ the most an imported .xlsx may unpack to, in MiB "
+                  "(zip bombs)")
+      ->check(CLI::Range(1, 64 * 1024))->capture_default_str();
+  cmd->add_option("--xlsx-max-ratio", opts->xlsx_max_ratio,
+                  "导入的 .xlsx 中每个部件的最大压缩比（超过 1 MiB 后检查）/ the highest compression ratio of a part of "
+                  "an imported .xlsx (checked past its first MiB)")
+      ->check(CLI::Range(1, 1'000'000))->capture_default_str();
   cmd->callback([opts, &exit_code] {
     api::ServerOptions server;
     server.threads = opts->threads;
@@ -80,6 +90,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     accounts::SessionSettings settings;
     settings.idle_timeout = std::chrono::seconds(opts->idle_seconds);
     settings.absolute_timeout = std::chrono::seconds(opts->max_seconds);
+    io::XlsxLimits xlsx_limits;
+    xlsx_limits.max_unpacked_bytes = opts->xlsx_max_unpacked_mib * 1024 * 1024;
+    xlsx_limits.max_ratio = opts->xlsx_max_ratio;
     Result<std::unique_ptr<BusinessClock>> clock = Status::Internal("no clock");
     if (opts->clock_file.empty()) {
       auto real = SystemBusinessClock::Create(opts->time_zone);
@@ -99,7 +112,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     }
     spdlog::info("业务时区 {}，今天是 {} / business time zone {}, today is {}", (*clock)->time_zone(),
                  FormatDate((*clock)->Today()), (*clock)->time_zone(), FormatDate((*clock)->Today()));
-    auto app = LoadApp(opts->db, settings, /*with_figures=*/true, std::move(clock).value());
+    auto app = LoadApp(opts->db, settings, /*with_figures=*/true, std::move(clock).value(), xlsx_limits);
     if (!app.ok()) {
       PrintError(app.status());
       exit_code = 1;

@@ -386,6 +386,22 @@ std::vector<std::int64_t> UnitTree::IdsInSubtree(std::uint64_t code, std::size_t
   return out;
 }
 
+std::vector<std::pair<std::uint64_t, std::int64_t>> UnitTree::ChildIds(std::uint64_t code) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::pair<std::uint64_t, std::int64_t>> out;
+  std::uint32_t index = 0;
+  if (code != 0) {
+    auto found = IndexOf(code);
+    if (!found) return out;
+    index = *found;
+  }
+  ForEachChild(index, [&](std::uint32_t c) {
+    out.emplace_back(nodes_[c].code, nodes_[c].id);
+    return true;
+  });
+  return out;
+}
+
 UnitPage UnitTree::UnitsAt(std::optional<std::uint64_t> root, Level level, std::size_t offset,
                            std::size_t limit) const {
   std::shared_lock lock(mutex_);

@@ -83,6 +83,9 @@ class UnitTree {
   // country), retired ones included, in code order: the `skip`-th on, at
   // most `max` of them. Walks a large subtree a slice at a time.
   std::vector<std::int64_t> IdsInSubtree(std::uint64_t code, std::size_t skip, std::size_t max) const;
+  // The children of `code` (0: the provinces) as (code, id), retired ones
+  // included, in code order; empty for an unknown code or a leaf.
+  std::vector<std::pair<std::uint64_t, std::int64_t>> ChildIds(std::uint64_t code) const;
   // Active units of `level` under `root` (the whole country when nullopt), in
   // code order, paged; total counts them all.
   UnitPage UnitsAt(std::optional<std::uint64_t> root, Level level, std::size_t offset, std::size_t limit) const;

@@ -376,7 +376,7 @@ Status RowsHaveErrors() {
 Result<ImportReport> MemberImporter::Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope,
                                          bool dry_run, std::optional<std::int64_t> by_user,
                                          const ProgressFn& progress) {
-  JICENG_ASSIGN_OR_RETURN(Sheet sheet, ReadSheet(bytes, file_name));
+  JICENG_ASSIGN_OR_RETURN(Sheet sheet, ReadSheet(bytes, file_name, xlsx_limits_));
   ImportReport report;
   report.dry_run = dry_run;
   Importer importer(members_, scope);

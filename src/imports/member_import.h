@@ -22,7 +22,9 @@ namespace jiceng::imports {
 
 class MemberImporter {
  public:
-  MemberImporter(db::Database& db, members::MemberService& members) : db_(db), members_(members) {}
+  // An .xlsx may unpack to no more than `xlsx_limits` allow.
+  MemberImporter(db::Database& db, members::MemberService& members, const io::XlsxLimits& xlsx_limits = {})
+      : db_(db), members_(members), xlsx_limits_(xlsx_limits) {}
 
   // Reads `bytes` (an .xlsx or CSV named `file_name`) and checks it; with
   // `dry_run` false and no row errors, inserts every row in one transaction.
@@ -35,6 +37,7 @@ class MemberImporter {
  private:
   db::Database& db_;
   members::MemberService& members_;
+  const io::XlsxLimits xlsx_limits_;
 };
 
 }  // namespace jiceng::imports

@@ -277,7 +277,7 @@ class Importer {
 
 Result<ImportReport> OrgImporter::Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope,
                                       bool dry_run, const ProgressFn& progress) {
-  JICENG_ASSIGN_OR_RETURN(Sheet sheet, ReadSheet(bytes, file_name));
+  JICENG_ASSIGN_OR_RETURN(Sheet sheet, ReadSheet(bytes, file_name, xlsx_limits_));
   ImportReport report;
   report.dry_run = dry_run;
   Importer importer(orgs_, scope);

@@ -19,7 +19,9 @@ namespace jiceng::imports {
 
 class OrgImporter {
  public:
-  OrgImporter(db::Database& db, orgs::OrgService& orgs) : db_(db), orgs_(orgs) {}
+  // An .xlsx may unpack to no more than `xlsx_limits` allow.
+  OrgImporter(db::Database& db, orgs::OrgService& orgs, const io::XlsxLimits& xlsx_limits = {})
+      : db_(db), orgs_(orgs), xlsx_limits_(xlsx_limits) {}
 
   Result<ImportReport> Run(std::string_view bytes, std::string_view file_name, const ImportScope& scope, bool dry_run,
                            const ProgressFn& progress = {});
@@ -27,6 +29,7 @@ class OrgImporter {
  private:
   db::Database& db_;
   orgs::OrgService& orgs_;
+  const io::XlsxLimits xlsx_limits_;
 };
 
 }  // namespace jiceng::imports

@@ -38,7 +38,7 @@ bool ImportScope::Contains(std::string_view unit_code) const {
                      [&](const std::string& p) { return unit_code.substr(0, p.size()) == p; });
 }
 
-Result<Sheet> ReadSheet(std::string_view bytes, std::string_view file_name) {
+Result<Sheet> ReadSheet(std::string_view bytes, std::string_view file_name, const io::XlsxLimits& xlsx_limits) {
   if (bytes.size() > kMaxImportBytes) {
     return FileError("文件太大：最多 20 MB。请分成几个文件导入。", "The file is too large: at most 20 MB. Split it and import the parts.");
   }
@@ -63,7 +63,7 @@ Result<Sheet> ReadSheet(std::string_view bytes, std::string_view file_name) {
     return Status::Ok();
   };
   const bool is_zip = bytes.size() >= 4 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4);
-  Status st = is_zip ? io::ReadXlsx(bytes, file_name, on_row) : io::ReadCsv(bytes, file_name, on_row);
+  Status st = is_zip ? io::ReadXlsx(bytes, file_name, on_row, xlsx_limits) : io::ReadCsv(bytes, file_name, on_row);
   if (!st.ok()) return st;
   (void)too_many;
   if (!have_header) {

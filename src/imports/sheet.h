@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "io/xlsx/xlsx_reader.h"
 
 namespace jiceng::imports {
 
@@ -35,8 +36,9 @@ inline constexpr std::size_t kMaxImportBytes = 20 * 1024 * 1024;
 inline constexpr std::size_t kMaxImportRows = 200'000;
 
 // kInvalidArgument (field "file") when the bytes are not a readable .xlsx or
-// CSV, have no header or no data row, or are too large.
-Result<Sheet> ReadSheet(std::string_view bytes, std::string_view file_name);
+// CSV, have no header or no data row, or are too large; kPayloadTooLarge
+// when an .xlsx unpacks past `xlsx_limits`.
+Result<Sheet> ReadSheet(std::string_view bytes, std::string_view file_name, const io::XlsxLimits& xlsx_limits = {});
 
 // One problem in one cell (or row) of an import.
 struct RowIssue {

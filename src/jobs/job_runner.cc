@@ -161,11 +161,10 @@ Result<JobStore::Outcome> JobRunner::Import(const Job& job, const imports::Progr
     };
   }
   if (job.kind == kImportMembers) {
-    imports::MemberImporter importer(db_, members_);
-    JICENG_ASSIGN_OR_RETURN(report,
-                            importer.Run(bytes, job.file_name, scope, job.dry_run, job.user_id, quiet_progress));
+    imports::MemberImporter importer(db_, members_, xlsx_limits_);
+    JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, job.user_id, quiet_progress));
   } else {
-    imports::OrgImporter importer(db_, orgs_);
+    imports::OrgImporter importer(db_, orgs_, xlsx_limits_);
     JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, quiet_progress));
   }
   JobStore::Outcome out;

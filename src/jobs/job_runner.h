@@ -34,9 +34,10 @@ orgs::OrgFilter OrgFilterFromParams(const nlohmann::json& params);
 
 class JobRunner {
  public:
+  // An uploaded .xlsx may unpack to no more than `xlsx_limits` allow.
   JobRunner(db::Database& db, JobStore& store, members::MemberService& members, orgs::OrgService& orgs,
-            const hierarchy::UnitTree& tree, const BusinessClock& clock)
-      : db_(db), clock_(clock), store_(store), members_(members), orgs_(orgs), tree_(tree) {}
+            const hierarchy::UnitTree& tree, const BusinessClock& clock, const io::XlsxLimits& xlsx_limits = {})
+      : db_(db), clock_(clock), store_(store), members_(members), orgs_(orgs), tree_(tree), xlsx_limits_(xlsx_limits) {}
   ~JobRunner() { Stop(); }
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -75,6 +76,7 @@ class JobRunner {
   members::MemberService& members_;
   orgs::OrgService& orgs_;
   const hierarchy::UnitTree& tree_;
+  const io::XlsxLimits xlsx_limits_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

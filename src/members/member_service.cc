@@ -1,6 +1,8 @@
 #include "members/member_service.h"
 
 #include <algorithm>
+#include <functional>
+#include <span>
 #include <unordered_map>
 
 #include "common/clock.h"
@@ -372,6 +374,71 @@ std::vector<std::string> SubtreeRoots(const MemberFilter& f) {
   return roots;
 }
 
+// How many members each unit's subtree holds that the list might show (at
+// least as many as match its filter); nullopt when unknown.
+using SubtreeCountFn =
+    std::function<std::optional<std::vector<std::int64_t>>(std::span<const std::int64_t> unit_ids)>;
+
+// The units of one subtree in code order (the list's order), a slice at a
+// time. With subtree counts (the roll-up engine's), a unit whose subtree
+// holds no member the list could show is left out with everything under it:
+// on sparse data the walk visits the units on the paths down to the members
+// — a few hundred — instead of most of the country's 665,276. Without
+// counts, every unit.
+class SubtreeWalk {
+ public:
+  SubtreeWalk(const hierarchy::UnitTree& tree, std::uint64_t root, SubtreeCountFn counts)
+      : tree_(tree), root_(root), counts_(std::move(counts)) {
+    if (!counts_) return;
+    if (root == 0) {
+      PushChildren(0);  // the country itself is no unit
+    } else if (auto unit = tree_.Find(root)) {
+      const std::int64_t id = unit->id;
+      const auto n = counts_(std::span<const std::int64_t>(&id, 1));
+      if (!n || n->front() > 0) pending_.emplace_back(root, id);
+    }
+  }
+
+  // The next units, at most `max`; empty at the end.
+  std::vector<std::int64_t> Next(std::size_t max) {
+    if (!counts_) {
+      std::vector<std::int64_t> units = tree_.IdsInSubtree(root_, at_, max);
+      at_ += units.size();
+      return units;
+    }
+    // Depth first, children in code order: preorder is code order.
+    std::vector<std::int64_t> units;
+    while (units.size() < max && !pending_.empty()) {
+      const auto [code, id] = pending_.back();
+      pending_.pop_back();
+      units.push_back(id);  // its own members, if any, come before its children's
+      PushChildren(code);
+    }
+    return units;
+  }
+
+ private:
+  // Stacks the children of `code` whose subtrees are not empty, the first on top.
+  void PushChildren(std::uint64_t code) {
+    const auto children = tree_.ChildIds(code);
+    if (children.empty()) return;
+    std::vector<std::int64_t> ids;
+    ids.reserve(children.size());
+    for (const auto& child : children) ids.push_back(child.second);
+    // Unknown counts keep every child: never leave out a member.
+    const auto n = counts_(ids);
+    for (std::size_t i = children.size(); i-- > 0;) {
+      if (!n || (*n)[i] > 0) pending_.push_back(children[i]);
+    }
+  }
+
+  const hierarchy::UnitTree& tree_;
+  const std::uint64_t root_;
+  const SubtreeCountFn counts_;
+  std::size_t at_ = 0;  // without counts: units of the subtree given so far
+  std::vector<std::pair<std::uint64_t, std::int64_t>> pending_;  // (code, id), next on top
+};
+
 }  // namespace
 
 Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const MemberFilter& f) {
@@ -405,6 +472,21 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
 
   std::pair<std::vector<Member>, std::size_t> out;
   const std::optional<std::size_t> counted = CountFromEngine(f);
+  // The engine counts the members not marked as left, by stage and situation:
+  // an upper bound of what any filter but status "left" shows, so the walk
+  // may skip the subtrees it says are empty.
+  SubtreeCountFn subtree_counts;
+  if (roster_counts_ != nullptr && (!f.status || *f.status != "left")) {
+    const RosterCounts* counts = roster_counts_;
+    subtree_counts = [counts, &f](std::span<const std::int64_t> units) {
+      // The tightest count the engine can give (a situation across the
+      // pipeline stages it cannot; then the stage alone, then any).
+      auto n = counts->CountEach(units, f.stage, f.situation);
+      if (!n) n = counts->CountEach(units, f.stage, std::nullopt);
+      if (!n) n = counts->CountEach(units, std::nullopt, std::nullopt);
+      return n;
+    };
+  }
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     if (counted) {
       out.second = *counted;
@@ -420,17 +502,16 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     // The page's ids, in unit-code order and then by id: walk the subtrees'
     // units in code order (from memory) a slice at a time, growing slices,
     // and stop once the page is full. The first page of a county reads the
-    // members of its first units, not all 50,000 of them.
+    // members of its first units, not all 50,000 of them; with the engine's
+    // counts, empty subtrees are skipped whole (SubtreeWalk).
     std::vector<std::int64_t> ids;
     std::size_t skip = f.offset;
     for (const std::string& root : roots) {
-      const std::uint64_t code = std::stoull(root);
-      std::size_t at = 0;
+      SubtreeWalk walk(hierarchy_.tree(), std::stoull(root), subtree_counts);
       std::size_t slice = 1;  // doubling: a village can hold hundreds of members
       while (ids.size() < f.limit) {
-        const std::vector<std::int64_t> units = hierarchy_.tree().IdsInSubtree(code, at, slice);
+        const std::vector<std::int64_t> units = walk.Next(slice);
         if (units.empty()) break;
-        at += units.size();
         slice = std::min<std::size_t>(slice * 2, 4096);
         std::unordered_map<std::int64_t, std::size_t> place;
         db::Params params = filter_params;

@@ -21,17 +21,25 @@ Status RuleError(std::string_view origin, const YAML::Mark& mark, const std::str
 
 Result<MembershipRules> MembershipRules::LoadText(std::string_view yaml, std::string_view origin) {
   MembershipRules rules;
+  auto error = [origin](const YAML::Mark& mark, const std::string& zh, const std::string& en) {
+    return RuleError(origin, mark, zh, en);
+  };
   try {
-    YAML::Node root = YAML::Load(std::string(yaml));
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    JICENG_RETURN_IF_ERROR(
+        CheckDefinitionKeys(root, {"stages", "meetings", "transfer_overdue_days"}, "文件", "the file", error));
     const YAML::Node stages = root["stages"];
     if (!stages || !stages.IsSequence() || stages.size() < 2) {
       return RuleError(origin, root.Mark(), "至少需要两个阶段（stages）。", "at least two stages are needed.");
     }
     for (const auto& node : stages) {
       Stage stage;
+      JICENG_RETURN_IF_ERROR(CheckDefinitionKeys(node, {"id", "name", "min_days"}, "阶段", "a stage", error));
+      if (!node["id"]) return RuleError(origin, node.Mark(), "阶段缺少 id。", "a stage has no id.");
       stage.id = node["id"].as<std::string>();
-      stage.name_zh = node["name"]["zh"].as<std::string>();
-      stage.name_en = node["name"]["en"].as<std::string>();
+      JICENG_ASSIGN_OR_RETURN(auto name, ReadBilingualName(node["name"], "阶段 " + stage.id, "stage " + stage.id, error));
+      stage.name_zh = std::move(name.zh);
+      stage.name_en = std::move(name.en);
       stage.min_days = node["min_days"] ? node["min_days"].as<int>() : 0;
       stage.order = static_cast<int>(rules.stages_.size());
       if (stage.min_days < 0 || stage.min_days > 3650) {
@@ -46,8 +54,14 @@ Result<MembershipRules> MembershipRules::LoadText(std::string_view yaml, std::st
       for (const auto& item : meetings) {
         MeetingKind kind;
         kind.id = item.first.as<std::string>();
-        kind.name_zh = item.second["zh"].as<std::string>();
-        kind.name_en = item.second["en"].as<std::string>();
+        JICENG_ASSIGN_OR_RETURN(auto name, ReadBilingualName(item.second, "会议 " + kind.id, "meeting " + kind.id,
+                                                             error, {"every"}));
+        kind.name_zh = std::move(name.zh);
+        kind.name_en = std::move(name.en);
+        if (!item.second["every"]) {
+          return RuleError(origin, item.second.Mark(), "会议 " + kind.id + " 缺少 every（month 或 quarter）。",
+                           "meeting " + kind.id + " needs every (month or quarter).");
+        }
         kind.every = item.second["every"].as<std::string>();
         if (kind.every != "month" && kind.every != "quarter") {
           return RuleError(origin, item.second.Mark(), "every 只能是 month 或 quarter。",

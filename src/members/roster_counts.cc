@@ -41,6 +41,16 @@ RosterCounts::RosterCounts(const analytics::RollupEngine& engine, const std::vec
 std::optional<std::int64_t> RosterCounts::Count(std::span<const std::int64_t> units,
                                                 const std::optional<std::string>& stage,
                                                 const std::optional<std::string>& situation) const {
+  const auto each = CountEach(units, stage, situation);
+  if (!each) return std::nullopt;
+  std::int64_t total = 0;
+  for (std::int64_t n : *each) total += n;
+  return total;
+}
+
+std::optional<std::vector<std::int64_t>> RosterCounts::CountEach(std::span<const std::int64_t> units,
+                                                                 const std::optional<std::string>& stage,
+                                                                 const std::optional<std::string>& situation) const {
   if (!usable_) return std::nullopt;
   std::vector<const char*> from;
   if (stage) {
@@ -49,16 +59,16 @@ std::optional<std::int64_t> RosterCounts::Count(std::span<const std::int64_t> un
     from = {kMembers, kPipeline};
   }
   if (situation && (from.size() != 1 || from.front() != std::string(kMembers))) return std::nullopt;
-  std::int64_t total = 0;
+  std::vector<std::int64_t> out(units.size(), 0);
   for (const char* indicator : from) {
     analytics::RollupEngine::Selection selection;
     if (stage) selection.where.emplace_back("stage", *stage);
     if (situation) selection.where.emplace_back("situation", *situation);
     auto figures = engine_.Figures(indicator, units, selection);
     if (!figures.ok()) return std::nullopt;
-    for (const auto& f : *figures) total += f.total;
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] += (*figures)[i].total;
   }
-  return total;
+  return out;
 }
 
 }  // namespace jiceng::members

@@ -35,6 +35,11 @@ class RosterCounts {
   // situation; nullopt when the engine cannot answer this filter.
   std::optional<std::int64_t> Count(std::span<const std::int64_t> units, const std::optional<std::string>& stage,
                                     const std::optional<std::string>& situation) const;
+  // The same per unit: element i counts the subtree of units[i] (any units,
+  // nested or not). The member list walks only the subtrees where it is not 0.
+  std::optional<std::vector<std::int64_t>> CountEach(std::span<const std::int64_t> units,
+                                                     const std::optional<std::string>& stage,
+                                                     const std::optional<std::string>& situation) const;
 
  private:
   const analytics::RollupEngine& engine_;

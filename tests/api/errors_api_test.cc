@@ -118,6 +118,31 @@ TEST_F(ErrorsApi, MessagesAreEnglishWhenAskedFor) {
   }
 }
 
+// A 403 names the permission it needed, whole: "Create, edit and disable
+// accounts" was cut at its comma to "Create" (issue #14 part 6).
+TEST_F(ErrorsApi, PermissionDeniedNamesThePermissionWhole) {
+  const std::string password = "Errors-Passw0rd!";
+  auto u = http().PostJson("/api/v1/users", {{"username", "errors_township"}, {"display_name", "乡镇工作人员"},
+                                             {"unit_code", "540424100"}, {"password", password}});
+  ASSERT_EQ(u.status, 201) << u;
+  const std::string id = std::to_string(u.json["user"]["id"].get<long long>());
+  auto g = http().PostJson("/api/v1/users/" + id + "/roles", {{"role", "township_staff"}, {"unit_code", "540424100"}});
+  ASSERT_EQ(g.status, 201) << g;
+  std::string why;
+  auto staff = SignIn(port(), "errors_township", password, &why);
+  ASSERT_TRUE(staff) << why;
+  Http client(port(), staff->AuthHeaders());
+  // Township staff may read accounts but not create them (users.write).
+  const json body = {{"username", "errors_new"}, {"display_name", "新人"}, {"unit_code", "540424100"},
+                     {"password", password}};
+  auto en = client.PostJson("/api/v1/users", body, {{"Accept-Language", "en"}});
+  ExpectError(en, 403, "permission_denied", "");
+  EXPECT_NE(en.ErrorMessage().find("\"Create, edit and disable accounts\""), std::string::npos) << en;
+  auto zh = client.PostJson("/api/v1/users", body);
+  ExpectError(zh, 403, "permission_denied", "");
+  EXPECT_NE(zh.ErrorMessage().find("“新建、修改、停用账号”"), std::string::npos) << zh;
+}
+
 TEST_F(ErrorsApi, CodeAndFieldDoNotDependOnLanguage) {
   for (const FailingRequest& f : FailingRequests()) {
     SCOPED_TRACE(f.method + " " + f.target);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "api_suite.h"
+#include "io/testing/zip_bomb.h"
 
 namespace jiceng::apitest {
 namespace {
@@ -149,6 +150,85 @@ TEST_F(ImportsApi, UploadsHaveTheirOwnLimitsAndMediaTypes) {
   // ... up to 20 MiB.
   auto huge = http().Post("/api/v1/imports/members", std::string(21 * 1024 * 1024 - 1024, 'x'), "text/csv");
   ExpectError(huge, 413, "payload_too_large", "");
+}
+
+// --- Zip bombs (issue #14 part 4): a ~300 KB .xlsx whose sheet unpacks to
+// 300 MB (a header, one member, then blank rows). Before the limits it was
+// read to the end and answered 200.
+
+const std::vector<std::vector<std::string>> kBombRows = {
+    {"姓名", "性别", "出生日期", "手机号", "身份证号", "所属组织", "状态", "入党日期", "分类"},
+    {"张三", "男", "1990-01-01", "", "", "中共泸桥镇委员会", "正式党员", "2015-07-01", "在职"}};
+
+const std::string& Bomb() {
+  static const std::string bytes = io::testing::ZipBombXlsx(300 * 1000 * 1000, kBombRows);
+  return bytes;
+}
+// The same file, its headers claiming the sheet is 1,000 bytes.
+const std::string& LyingBomb() {
+  static const std::string bytes = io::testing::WithClaimedSize(Bomb(), io::testing::kBombSheet, 1000);
+  return bytes;
+}
+
+bool Mentions(const HttpResponse& r, const std::string& text) {
+  return r.ErrorMessage().find(text) != std::string::npos;
+}
+
+TEST_F(ImportsApi, AZipBombIsRefusedNamingTheLimit) {
+  ASSERT_FALSE(Bomb().empty());
+  ASSERT_LT(Bomb().size(), 1024u * 1024u);
+  for (const char* path : {"/api/v1/imports/members?dry_run=true", "/api/v1/imports/orgs?dry_run=true"}) {
+    auto zh = http().Post(path, Bomb(), kXlsxType);
+    ExpectError(zh, 413, "payload_too_large", "file");
+    EXPECT_TRUE(Mentions(zh, "200 MiB") && Mentions(zh, "--xlsx-max-unpacked-mib")) << zh;
+    EXPECT_TRUE(ContainsCjk(zh.ErrorMessage())) << zh;
+    auto en = http().Post(path, Bomb(), kXlsxType, {{"Accept-Language", "en"}});
+    ExpectError(en, 413, "payload_too_large", "file");
+    EXPECT_TRUE(Mentions(en, "unpacks to more than the limit of 200 MiB")) << en;
+  }
+}
+
+TEST_F(ImportsApi, AZipBombWhoseHeaderLiesIsRefusedByItsCompressionRatio) {
+  ASSERT_FALSE(LyingBomb().empty());
+  ASSERT_EQ(io::testing::CentralDirectorySize(LyingBomb(), io::testing::kBombSheet), 1000);
+  auto r = http().Post("/api/v1/imports/members?dry_run=true", LyingBomb(), kXlsxType, {{"Accept-Language", "en"}});
+  ExpectError(r, 413, "payload_too_large", "file");
+  EXPECT_TRUE(Mentions(r, "compressed more than the limit of 100:1") && Mentions(r, "--xlsx-max-ratio")) << r;
+  const long long before = MembersUnder("513322100");
+  auto commit = http().Post("/api/v1/imports/members?dry_run=false", LyingBomb(), kXlsxType);
+  ExpectError(commit, 413, "payload_too_large", "file");
+  EXPECT_EQ(MembersUnder("513322100"), before);
+}
+
+// A server started with its own limits: no ratio limit to speak of, 4 MiB of
+// unpacked bytes. The lying bomb is stopped by the bytes actually unpacked.
+class XlsxLimitsApi : public ApiSuite<XlsxLimitsApi> {
+ public:
+  static constexpr const char* kSuiteName = "xlsx_limits";
+  static void SetUpTestSuite() {
+    start_error_.clear();
+    session_ = Session{};
+    server_ = StartSuiteServer(kSuiteName, &start_error_,
+                               {"--xlsx-max-unpacked-mib", "4", "--xlsx-max-ratio", "1000000"});
+    if (!server_) return;
+    auto signed_in = SignIn(server_->port(), AdminUsername(), AdminPassword(), &start_error_);
+    if (!signed_in) {
+      server_.reset();
+      return;
+    }
+    session_ = std::move(*signed_in);
+  }
+};
+
+TEST_F(XlsxLimitsApi, TheServersFlagsSetTheLimits) {
+  ASSERT_FALSE(LyingBomb().empty());
+  auto r = http().Post("/api/v1/imports/members?dry_run=true", LyingBomb(), kXlsxType, {{"Accept-Language", "en"}});
+  ExpectError(r, 413, "payload_too_large", "file");
+  EXPECT_TRUE(Mentions(r, "unpacks to more than the limit of 4 MiB")) << r;
+  // An ordinary file is still read.
+  auto csv = http().Post("/api/v1/imports/members?dry_run=true", kHeader + "张三,男,1990-01-01,,,没有的组织,正式党员,2015-07-01,在职\n",
+                         "text/csv");
+  EXPECT_EQ(csv.status, 200) << csv;
 }
 
 }  // namespace

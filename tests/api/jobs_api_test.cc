@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api_suite.h"
+#include "io/testing/zip_bomb.h"
 
 namespace jiceng::apitest {
 namespace {
@@ -255,12 +256,25 @@ TEST_F(JobsApi, TwoServersOnOneDatabaseRunEachJobExactlyOnce) {
   // Members written by the other servers reach this one's counts through
   // the change log (polled a few times a second).
   long long members = -1;
-  for (int i = 0; i < 100 && members != kJobs * kRows; ++i) {
-    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    members = MembersUnder("540424100");
-  }
+  Eventually([&] { return (members = MembersUnder("540424100")) == kJobs * kRows; });
   EXPECT_EQ(members, kJobs * kRows);
   EXPECT_TRUE(second.Running()) << second.LogTail();
+}
+
+// An import job of a zip bomb (a ~300 KB .xlsx unpacking to 300 MB) fails
+// naming the limit, as the synchronous import does (issue #14 part 4).
+TEST_F(JobsApi, AnImportJobOfAZipBombFailsNamingTheLimit) {
+  const std::string bomb = io::testing::ZipBombXlsx(
+      300 * 1000 * 1000, {{"姓名", "性别", "出生日期", "所属组织", "状态", "入党日期", "分类"},
+                          {"张三", "男", "1990-01-01", "中共泸桥镇委员会", "正式党员", "2015-07-01", "在职"}});
+  ASSERT_FALSE(bomb.empty());
+  auto r = http().Post("/api/v1/jobs/imports/members?dry_run=true&filename=bomb.xlsx", bomb, kXlsxType);
+  ASSERT_EQ(r.status, 202) << r;
+  nlohmann::json job = Wait(r.json["job"]["id"].get<std::int64_t>());
+  EXPECT_EQ(job["status"], "failed") << job.dump();
+  EXPECT_EQ(job["error"]["field"], "file") << job.dump();
+  EXPECT_NE(job["error"].value("message_en", "").find("200 MiB"), std::string::npos) << job.dump();
+  EXPECT_NE(job["error"].value("message_zh", "").find("200 MiB"), std::string::npos) << job.dump();
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ Reply ImportReply(const ApiRequest& req, const imports::ImportReport& r, const s
 
 Result<Reply> ImportMembers(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto dry_run, req.QueryBool("dry_run", true));
-  imports::MemberImporter importer(d.db, d.members.members);
+  imports::MemberImporter importer(d.db, d.members.members, d.xlsx_limits);
   JICENG_ASSIGN_OR_RETURN(auto report, importer.Run(req.body, UploadFileName(req, "members"),
                                                     ImportScopeFor(req, d.members, "members.write"), dry_run,
                                                     req.principal->user_id));
@@ -60,7 +60,7 @@ Result<Reply> ImportMembers(const ApiRequest& req, const ImportsDeps& d) {
 
 Result<Reply> ImportOrgs(const ApiRequest& req, const ImportsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto dry_run, req.QueryBool("dry_run", true));
-  imports::OrgImporter importer(d.db, d.members.orgs);
+  imports::OrgImporter importer(d.db, d.members.orgs, d.xlsx_limits);
   JICENG_ASSIGN_OR_RETURN(auto report, importer.Run(req.body, UploadFileName(req, "orgs"),
                                                     ImportScopeFor(req, d.members, "orgs.write"), dry_run));
   return ImportReply(req, report, "orgs");

@@ -18,6 +18,7 @@ namespace jiceng::api {
 struct ImportsDeps {
   db::Database& db;
   const MembersDeps& members;
+  io::XlsxLimits xlsx_limits = {};  // how far an uploaded .xlsx may unpack
 };
 
 void AddImportExportRoutes(RouteTable& routes, const ImportsDeps& deps);

@@ -3,6 +3,7 @@
 #include <expat.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -19,10 +20,6 @@
 namespace jiceng::io {
 namespace {
 
-// Uncompressed parts larger than this are refused (a zip bomb guard); the
-// sheet itself is streamed and has no limit.
-constexpr zip_uint64_t kMaxSmallPartBytes = 256ull * 1024 * 1024;
-
 Status NotXlsx(std::string_view name, std::string_view why_zh, std::string_view why_en) {
   return Status::InvalidArgument(
       "file", std::string(name) + " 不是可读取的 .xlsx 文件（" + std::string(why_zh) + "）。请在 Excel / WPS 中另存为 .xlsx 或 CSV 后重试。",
@@ -35,6 +32,37 @@ std::string_view LocalName(const char* name) {
   std::string_view n(name);
   const auto colon = n.rfind(':');
   return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+// "200 MiB", or bytes when not a whole number of MiB (tests use small limits).
+std::string SizeText(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+Status UnpacksTooLarge(std::string_view name, const XlsxLimits& limits) {
+  const std::string file(name), limit = SizeText(limits.max_unpacked_bytes);
+  return Status::Error(
+      ErrorCode::kPayloadTooLarge,
+      file + " 解压后超过 " + limit + " 的上限（jiceng serve --xlsx-max-unpacked-mib），未读取。请删去空白的行、列和多余的格式，"
+          "或分成几个文件导入。",
+      file + " unpacks to more than the limit of " + limit +
+          " (jiceng serve --xlsx-max-unpacked-mib); it was not read. Delete blank rows, columns and unused formatting, "
+          "or split it into several files.",
+      "file");
+}
+
+Status CompressedTooMuch(std::string_view name, const std::string& entry, const XlsxLimits& limits) {
+  const std::string file(name), ratio = std::to_string(limits.max_ratio);
+  return Status::Error(
+      ErrorCode::kPayloadTooLarge,
+      file + " 中的 " + entry + " 压缩比超过 " + ratio + ":1 的上限（jiceng serve --xlsx-max-ratio），像是“压缩炸弹”，未读取。"
+          "请在 Excel / WPS 中重新保存为 .xlsx 或 CSV 后重试。",
+      file + ": " + entry + " is compressed more than the limit of " + ratio +
+          ":1 (jiceng serve --xlsx-max-ratio), as a zip bomb is; it was not read. Save it again as .xlsx or CSV "
+          "from Excel / WPS and try again.",
+      "file");
 }
 
 const char* Attr(const char** attrs, std::string_view local) {
@@ -64,8 +92,12 @@ void XMLCALL OnText(void* data, const char* s, int len) {
   static_cast<SaxHandler*>(data)->Text(std::string_view(s, static_cast<std::size_t>(len)));
 }
 
+// The zip package. Every byte decompressed from it is counted against the
+// limits as it comes out of zip_fread: the sizes in the zip's headers are
+// what a crafted file lies about, so they only serve to refuse early.
 class Archive {
  public:
+  explicit Archive(const XlsxLimits& limits) : limits_(limits) {}
   ~Archive() {
     if (zip_ != nullptr) zip_discard(zip_);
   }
@@ -91,7 +123,7 @@ class Archive {
   bool Has(const std::string& entry) const { return zip_name_locate(zip_, entry.c_str(), ZIP_FL_NOCASE) >= 0; }
 
   // Streams `entry` through `handler`. A missing entry is an error only when `required`.
-  Status Parse(const std::string& entry, SaxHandler& handler, bool required, bool bounded) {
+  Status Parse(const std::string& entry, SaxHandler& handler, bool required) {
     const zip_int64_t index = zip_name_locate(zip_, entry.c_str(), ZIP_FL_NOCASE);
     if (index < 0) {
       if (!required) return Status::Ok();
@@ -99,10 +131,18 @@ class Archive {
     }
     zip_stat_t st;
     zip_stat_init(&st);
-    if (bounded && zip_stat_index(zip_, static_cast<zip_uint64_t>(index), 0, &st) == 0 &&
-        (st.valid & ZIP_STAT_SIZE) && st.size > kMaxSmallPartBytes) {
-      return NotXlsx(name_, entry + " 过大", entry + " is too large");
+    if (zip_stat_index(zip_, static_cast<zip_uint64_t>(index), 0, &st) != 0) {
+      return NotXlsx(name_, entry + " 已损坏", entry + " is corrupt");
     }
+    // An honest header over the limit is refused before any work.
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > limits_.max_unpacked_bytes - unpacked_) {
+      return UnpacksTooLarge(name_, limits_);
+    }
+    // The compressed size bounds what libzip reads of the part (a header
+    // claiming less makes the data end early, never go further), so the
+    // ratio below is never flattered by a lie.
+    const std::uint64_t compressed = (st.valid & ZIP_STAT_COMP_SIZE) ? std::max<zip_uint64_t>(st.comp_size, 1) : 1;
+    std::uint64_t part = 0;
     std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen_index(zip_, static_cast<zip_uint64_t>(index), 0),
                                                            &zip_fclose);
     if (!file) return NotXlsx(name_, "无法解压 " + entry, "cannot decompress " + entry);
@@ -116,6 +156,13 @@ class Archive {
     for (;;) {
       const zip_int64_t n = zip_fread(file.get(), buf.data(), buf.size());
       if (n < 0) return NotXlsx(name_, entry + " 已损坏", entry + " is corrupt");
+      // Counted before the parser sees them: past a limit nothing more is read.
+      unpacked_ += static_cast<std::uint64_t>(n);
+      part += static_cast<std::uint64_t>(n);
+      if (unpacked_ > limits_.max_unpacked_bytes) return UnpacksTooLarge(name_, limits_);
+      if (part > XlsxLimits::kRatioFreeBytes && part > limits_.max_ratio * compressed) {
+        return CompressedTooMuch(name_, entry, limits_);
+      }
       const bool last = n == 0;
       if (XML_Parse(parser.get(), buf.data(), static_cast<int>(n), last) == XML_STATUS_ERROR) {
         if (!handler.stop_status.ok()) return handler.stop_status;
@@ -129,6 +176,8 @@ class Archive {
   }
 
  private:
+  const XlsxLimits& limits_;
+  std::uint64_t unpacked_ = 0;  // decompressed so far, all parts together
   zip_t* zip_ = nullptr;
   std::string name_;
 };
@@ -439,29 +488,29 @@ bool IsDateFormat(int id, std::string_view code) {
   return false;
 }
 
-Status ReadXlsx(std::string_view bytes, std::string_view name, const XlsxRowFn& on_row) {
-  Archive zip;
+Status ReadXlsx(std::string_view bytes, std::string_view name, const XlsxRowFn& on_row, const XlsxLimits& limits) {
+  Archive zip(limits);
   JICENG_RETURN_IF_ERROR(zip.Open(bytes, name));
 
   WorkbookHandler workbook;
-  JICENG_RETURN_IF_ERROR(zip.Parse("xl/workbook.xml", workbook, /*required=*/true, /*bounded=*/true));
+  JICENG_RETURN_IF_ERROR(zip.Parse("xl/workbook.xml", workbook, /*required=*/true));
   RelsHandler rels;
-  JICENG_RETURN_IF_ERROR(zip.Parse("xl/_rels/workbook.xml.rels", rels, false, true));
+  JICENG_RETURN_IF_ERROR(zip.Parse("xl/_rels/workbook.xml.rels", rels, false));
   std::string sheet_path = "xl/worksheets/sheet1.xml";
   if (auto it = rels.targets.find(workbook.first_sheet_rid); it != rels.targets.end()) {
     sheet_path = PartPath(it->second);
   }
   std::string shared_path = "xl/sharedStrings.xml";
   StylesHandler styles;
-  JICENG_RETURN_IF_ERROR(zip.Parse("xl/styles.xml", styles, false, true));
+  JICENG_RETURN_IF_ERROR(zip.Parse("xl/styles.xml", styles, false));
   SharedStringsHandler shared;
-  JICENG_RETURN_IF_ERROR(zip.Parse(shared_path, shared, false, true));
+  JICENG_RETURN_IF_ERROR(zip.Parse(shared_path, shared, false));
   const std::vector<bool> date_styles = styles.DateStyles();
   SheetHandler sheet(shared.strings, date_styles, workbook.date1904, on_row);
-  return zip.Parse(sheet_path, sheet, /*required=*/true, /*bounded=*/false);
+  return zip.Parse(sheet_path, sheet, /*required=*/true);
 }
 
-Status ReadXlsxFile(const std::filesystem::path& path, const XlsxRowFn& on_row) {
+Status ReadXlsxFile(const std::filesystem::path& path, const XlsxRowFn& on_row, const XlsxLimits& limits) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::IoError("无法读取文件 " + path.string() + "，请检查它是否存在。",
@@ -470,7 +519,7 @@ Status ReadXlsxFile(const std::filesystem::path& path, const XlsxRowFn& on_row) 
   std::ostringstream buf;
   buf << in.rdbuf();
   const std::string bytes = std::move(buf).str();
-  return ReadXlsx(bytes, path.filename().string(), on_row);
+  return ReadXlsx(bytes, path.filename().string(), on_row, limits);
 }
 
 }  // namespace jiceng::io

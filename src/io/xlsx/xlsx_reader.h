@@ -14,9 +14,14 @@
 //    1900 or the 1904 date system as workbook.xml says;
 //  - ISO dates (t="d"): as written; booleans: "TRUE" / "FALSE"; errors:
 //    their text ("#N/A").
+//
+// A small upload can unpack to gigabytes (a "zip bomb"): the bytes actually
+// decompressed are counted while streaming — never trusting the sizes the zip
+// headers claim — and reading stops at XlsxLimits.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -33,11 +38,26 @@ namespace jiceng::io {
 // is returned.
 using XlsxRowFn = std::function<Status(const std::vector<std::string>& cells, std::size_t row)>;
 
+// How much an .xlsx may unpack to (`jiceng serve --xlsx-max-unpacked-mib`,
+// `--xlsx-max-ratio`).
+struct XlsxLimits {
+  // Bytes decompressed from all the parts read (workbook, styles, shared
+  // strings, the sheet) together.
+  std::uint64_t max_unpacked_bytes = 200ull * 1024 * 1024;
+  // Decompressed bytes per compressed byte of one part, checked once the part
+  // has given more than kRatioFreeBytes (small parts may compress well).
+  std::uint64_t max_ratio = 100;
+  static constexpr std::uint64_t kRatioFreeBytes = 1024 * 1024;
+};
+
 // Reads an .xlsx held in memory. `name` names the file in messages.
-// kInvalidArgument (field "file") when it is not a readable .xlsx.
-Status ReadXlsx(std::string_view bytes, std::string_view name, const XlsxRowFn& on_row);
+// kInvalidArgument (field "file") when it is not a readable .xlsx;
+// kPayloadTooLarge (field "file", the message naming the limit) when it
+// unpacks to more than `limits` allow — found while streaming, after at most
+// the limit's bytes have been decompressed.
+Status ReadXlsx(std::string_view bytes, std::string_view name, const XlsxRowFn& on_row, const XlsxLimits& limits = {});
 // The same for a file; kIoError when it cannot be read.
-Status ReadXlsxFile(const std::filesystem::path& path, const XlsxRowFn& on_row);
+Status ReadXlsxFile(const std::filesystem::path& path, const XlsxRowFn& on_row, const XlsxLimits& limits = {});
 
 // Excel's serial day number (1900 date system unless `date1904`) as
 // "YYYY-MM-DD", with " HH:MM:SS" when it has a fraction of a day.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "io/testing/zip_bomb.h"
 #include "io/xlsx/xlsx_reader.h"
 #include "io/xlsx/xlsx_writer.h"
 
@@ -15,12 +16,15 @@ struct ReadRow {
   std::vector<std::string> cells;
 };
 
-std::vector<ReadRow> ReadAll(std::string_view bytes, Status* status = nullptr) {
+std::vector<ReadRow> ReadAll(std::string_view bytes, Status* status = nullptr, const XlsxLimits& limits = {}) {
   std::vector<ReadRow> rows;
-  Status st = ReadXlsx(bytes, "test.xlsx", [&](const std::vector<std::string>& cells, std::size_t row) {
-    rows.push_back({row, cells});
-    return Status::Ok();
-  });
+  Status st = ReadXlsx(
+      bytes, "test.xlsx",
+      [&](const std::vector<std::string>& cells, std::size_t row) {
+        rows.push_back({row, cells});
+        return Status::Ok();
+      },
+      limits);
   if (status != nullptr) {
     *status = st;
   } else {
@@ -147,6 +151,86 @@ TEST(XlsxReader, StopsAtTheCallbacksError) {
   });
   EXPECT_EQ(seen, 2);
   EXPECT_EQ(st.field(), "row");
+}
+
+// --- Zip bombs (issue #14 part 4): a small file whose sheet unpacks to 300 MB.
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+bool Mentions(const Status& st, const std::string& text) {
+  return st.message_zh().find(text) != std::string::npos && st.message_en().find(text) != std::string::npos;
+}
+
+// 300 MB of blank rows after a header and one row, deflated to ~300 KB.
+const std::string& BlankBomb() {
+  static const std::string bytes = testing::ZipBombXlsx(300 * 1000 * 1000, {{"姓名"}, {"张三"}});
+  return bytes;
+}
+
+TEST(XlsxLimits, TheBombIsSmallAndHonestAboutItsSize) {
+  ASSERT_FALSE(BlankBomb().empty());
+  EXPECT_LT(BlankBomb().size(), 1 * kMiB);
+  EXPECT_GT(testing::CentralDirectorySize(BlankBomb(), testing::kBombSheet), 300 * 1000 * 1000);
+}
+
+TEST(XlsxLimits, RefusesASheetThatSaysItUnpacksPastTheLimit) {
+  Status st;
+  ReadAll(BlankBomb(), &st);
+  EXPECT_EQ(st.code(), ErrorCode::kPayloadTooLarge) << st.ToString();
+  EXPECT_EQ(st.field(), "file");
+  EXPECT_TRUE(Mentions(st, "200 MiB")) << st.ToString();
+  EXPECT_TRUE(Mentions(st, "--xlsx-max-unpacked-mib")) << st.ToString();
+  EXPECT_TRUE(Mentions(st, "test.xlsx")) << st.ToString();
+}
+
+TEST(XlsxLimits, RefusesASheetCompressedMoreThanTheRatioWhateverItsHeaderSays) {
+  // The central directory and the local header claim 1,000 bytes.
+  const std::string lying = testing::WithClaimedSize(BlankBomb(), testing::kBombSheet, 1000);
+  ASSERT_FALSE(lying.empty());
+  ASSERT_EQ(testing::CentralDirectorySize(lying, testing::kBombSheet), 1000);
+  Status st;
+  ReadAll(lying, &st);
+  EXPECT_EQ(st.code(), ErrorCode::kPayloadTooLarge) << st.ToString();
+  EXPECT_EQ(st.field(), "file");
+  EXPECT_TRUE(Mentions(st, "100:1")) << st.ToString();
+  EXPECT_TRUE(Mentions(st, "--xlsx-max-ratio")) << st.ToString();
+  EXPECT_TRUE(Mentions(st, testing::kBombSheet)) << st.ToString();
+}
+
+TEST(XlsxLimits, CountsTheBytesActuallyUnpackedNotTheHeadersClaim) {
+  // Rows with a value (each one reaches the callback), 64 MiB of them, in a
+  // file whose headers claim 1,000 bytes; no ratio limit, 4 MiB of bytes.
+  const std::string row = R"(<row><c t="inlineStr"><is><t>x</t></is></c></row>)";
+  const std::string lying =
+      testing::WithClaimedSize(testing::ZipBombXlsx(64 * kMiB, {{"姓名"}}, row), testing::kBombSheet, 1000);
+  ASSERT_FALSE(lying.empty());
+  XlsxLimits limits;
+  limits.max_unpacked_bytes = 4 * kMiB;
+  limits.max_ratio = 1'000'000;
+  Status st;
+  const std::vector<ReadRow> rows = ReadAll(lying, &st, limits);
+  EXPECT_EQ(st.code(), ErrorCode::kPayloadTooLarge) << st.ToString();
+  EXPECT_TRUE(Mentions(st, "4 MiB")) << st.ToString();
+  // Stopped at the limit: no more rows than 4 MiB (plus one read buffer) hold,
+  // of the 1.4 million in the sheet.
+  EXPECT_GT(rows.size(), 1000u);
+  EXPECT_LE(rows.size(), (4 * kMiB + 64 * 1024) / row.size() + 1);
+}
+
+TEST(XlsxLimits, AnOrdinaryLargeSheetIsRead) {
+  // 60,000 rows of distinct values: several MiB unpacked, compressed ~10:1.
+  Table t;
+  t.columns = {{"姓名", Column::Kind::kText}, {"编号", Column::Kind::kInteger}, {"手机号", Column::Kind::kText}};
+  for (std::int64_t i = 0; i < 60'000; ++i) {
+    t.rows.push_back({std::string("党员") + std::to_string(i * 7919 % 100'003), i,
+                      std::to_string(13'800'000'000 + i * 104'729 % 99'999'989)});
+  }
+  auto bytes = WriteXlsx(t);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  Status st;
+  const std::vector<ReadRow> rows = ReadAll(*bytes, &st);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows.size(), 60'001u);
 }
 
 TEST(XlsxWriter, WritesWhatTheReaderReadsBack) {
