@@ -6,6 +6,10 @@
 
 namespace jiceng::accounts {
 
+Status UserNotFound() {
+  return Status::NotFound("没有这个账号。", "No such account.", "id");
+}
+
 Result<std::string> NormalizeUsername(std::string_view raw) {
   std::string name = Trim(raw);
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -56,9 +60,6 @@ class NotifyOnExit {
   const std::function<void()>& fn_;
 };
 
-Status UserNotFound() {
-  return Status::NotFound("没有这个账号。", "No such account.", "id");
-}
 
 }  // namespace
 

@@ -33,6 +33,10 @@ struct UserPatch {
   std::optional<bool> enabled = {};
 };
 
+// The 404 of an account id that does not exist; the API gives the same
+// answer for an account outside the caller's sight.
+Status UserNotFound();
+
 class UserService {
  public:
   // `on_change` is called after every change to an account or its grants

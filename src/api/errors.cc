@@ -14,6 +14,8 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUnsupportedMediaType: return 415;
     case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kUriTooLong: return 414;
+    case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kCsrfFailed: return 403;

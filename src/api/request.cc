@@ -3,8 +3,16 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cstdint>
 
 namespace jiceng::api {
+namespace {
+
+// No request body of ours nests more than a few levels; deeper is refused.
+constexpr int kMaxJsonDepth = 32;
+struct TooDeep {};
+
+}  // namespace
 
 const std::string& ApiRequest::Param(std::string_view name) const {
   auto it = path_params.find(name);
@@ -62,14 +70,42 @@ Result<JsonBody> JsonBody::Parse(const ApiRequest& req, bool allow_empty) {
     return Status::Error(ErrorCode::kMalformedRequest, "请求体为空：请发送一个 JSON 对象。",
                          "The request body is empty: send a JSON object.");
   }
+  // Every exception nlohmann::json raises on user input becomes a 400 here,
+  // the one place a body is parsed: syntax and UTF-8 errors (parse_error), a
+  // number too large for a double such as 1e400 (out_of_range 406), and
+  // nesting deeper than any of our bodies needs (stopped by the callback
+  // before it can exhaust the stack on dump or destruction).
+  std::string field;  // the top-level field being read, for the error
+  auto callback = [&field](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::key && depth == 1 && parsed.is_string()) field = parsed.get<std::string>();
+    if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth) {
+      throw TooDeep{};
+    }
+    return true;
+  };
   nlohmann::json parsed;
   try {
-    parsed = nlohmann::json::parse(req.body);
+    parsed = nlohmann::json::parse(req.body, callback);
+  } catch (const TooDeep&) {
+    const std::string depth = std::to_string(kMaxJsonDepth);
+    return Status::Error(ErrorCode::kMalformedRequest, "请求体嵌套太深：最多 " + depth + " 层。",
+                         "The request body is nested too deeply: at most " + depth + " levels.", "body");
+  } catch (const nlohmann::json::out_of_range&) {
+    // 406: a number that does not fit a double.
+    const std::string f = field.empty() ? "body" : field;
+    return Status::InvalidArgument(f, "字段 " + f + " 的数值超出范围，请填写一个正常大小的数。",
+                                   "Field " + f + " holds a number out of range; give a number of ordinary size.");
   } catch (const nlohmann::json::parse_error& e) {
     const std::string at = std::to_string(e.byte);
     return Status::Error(ErrorCode::kMalformedRequest,
-                         "请求体不是有效的 JSON（第 " + at + " 个字节附近出错）。",
-                         "The request body is not valid JSON (error near byte " + at + ").");
+                         "请求体不是有效的 JSON（第 " + at + " 个字节附近出错）。请检查格式，文本须为 UTF-8。",
+                         "The request body is not valid JSON (error near byte " + at +
+                             "). Check its syntax; text must be UTF-8.",
+                         "body");
+  } catch (const nlohmann::json::exception&) {
+    return Status::Error(ErrorCode::kMalformedRequest, "请求体不是有效的 JSON。请检查格式。",
+                         "The request body is not valid JSON. Check its syntax.", "body");
   }
   if (!parsed.is_object()) {
     return Status::Error(ErrorCode::kMalformedRequest, "请求体应为 JSON 对象（{...}）。",
@@ -99,6 +135,11 @@ Result<std::optional<std::int64_t>> JsonBody::OptionalInt(std::string_view field
   if (!it->is_number_integer()) {
     return Status::InvalidArgument(std::string(field), "字段 " + std::string(field) + " 应为整数。",
                                    "Field " + std::string(field) + " must be a whole number.");
+  }
+  // Above 2^63 - 1 the number is stored unsigned and would wrap on get<int64_t>.
+  if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    return Status::InvalidArgument(std::string(field), "字段 " + std::string(field) + " 的数值超出范围。",
+                                   "Field " + std::string(field) + " is out of range.");
   }
   return std::optional<std::int64_t>(it->get<std::int64_t>());
 }

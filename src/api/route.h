@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,26 @@ struct Target {
   };
   Kind kind = Kind::kNone;
   std::uint64_t unit = 0;
+  // Set when the target is a record named by id (a member, an account ...):
+  // the 404 a missing id gets. A caller who may not even read the record's
+  // unit gets this same 404 instead of a 403, so that ids cannot be probed;
+  // one who may read it but not do this gets the 403.
+  std::optional<Status> miss = {};
+  // Other units where the record is seen as well (a transfer: both sides).
+  std::vector<std::uint64_t> also_seen_at = {};
+  // The permission to see the record; empty: the ".read" of the route's
+  // permission's domain (members.write -> members.read).
+  std::string read_permission = {};
 
   static Target None() { return {}; }
   static Target Nation() { return {Kind::kNation, 0}; }
   static Target Unit(std::uint64_t code) { return {Kind::kUnit, code}; }
+  // A record at `code` (std::nullopt: a nationwide record), hidden as `miss`.
+  static Target Record(std::optional<std::uint64_t> code, Status miss) {
+    Target t = code ? Unit(*code) : Nation();
+    t.miss = std::move(miss);
+    return t;
+  }
 };
 
 using TargetFn = std::function<Result<Target>(const ApiRequest&)>;

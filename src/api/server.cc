@@ -19,6 +19,7 @@
 
 #include "api/errors.h"
 #include "api/first_paint.h"
+#include "api/http_gate.h"
 #include "audit/audit_log.h"
 #include "audit/write_audit.h"
 #include "common/text.h"
@@ -28,14 +29,18 @@ namespace {
 
 using router_t = restinio::router::express_router_t<>;
 
+// Every connection reads through the gate (http_gate.h), which answers what
+// RESTinio's parser would refuse without a word.
 struct Traits : public restinio::default_traits_t {
   using request_handler_t = router_t;
+  using stream_socket_t = GateSocket;
 };
 
-// RESTinio's own hard limits: past them it closes the connection. JSON
-// bodies have a smaller, friendlier limit (413) in Dispatch(), and so do
-// file uploads (Route::upload, kMaxUploadBytes); the hard limit sits just
-// above the upload limit so that an oversized upload gets its 413.
+// RESTinio's own hard limits: past them it closes the connection without an
+// answer, so they sit above the gate's (GateLimits), which answer first: 414,
+// 431, and 413 for a Content-Length over kMaxUploadBytes. JSON bodies have a
+// smaller limit (413) in BuildRequest(). Only a chunked body can reach the
+// hard body limit, as the gate checks Content-Length alone.
 constexpr std::size_t kHardBodyLimit = kMaxUploadBytes + 1024 * 1024;
 
 const std::pair<const char*, const char*> kSecurityHeaders[] = {
@@ -107,6 +112,8 @@ const char* ReasonPhrase(int status) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
@@ -122,6 +129,44 @@ restinio::http_status_line_t StatusLine(int status) {
 }
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+using QueryMap = std::map<std::string, std::string, std::less<>>;
+
+// Parses a query string as browsers and curl send it: everything RFC 3986
+// allows unescaped in a query (unreserved, sub-delims, ":", "@", "/", "?",
+// as in where=stage:full or from=2026-01-01T00:00:00Z), raw UTF-8, "+" as a space,
+// pairs split at "&". A bad % escape, or a value that is not UTF-8 once
+// decoded, is a 400 naming the query or the parameter.
+struct QueryTraits : restinio::parse_query_traits::relaxed {
+  // Raw UTF-8 as curl sends what was typed (checked as UTF-8 below).
+  static bool ordinary_char(char c) noexcept {
+    return static_cast<unsigned char>(c) >= 0x80 || restinio::utils::relaxed_unescape_traits::ordinary_char(c);
+  }
+};
+
+Result<QueryMap> ParseQuery(std::string_view text) {
+  auto parsed = restinio::try_parse_query<QueryTraits>(text);
+  if (!parsed) {
+    if (parsed.error().description().find("UTF-8") != std::string::npos) {
+      return Status::InvalidArgument("query", "查询参数中有 % 转义后不是有效 UTF-8 文本的部分。",
+                                     "The query string holds %-escapes that do not decode to valid UTF-8 text.");
+    }
+    return Status::InvalidArgument("query",
+                                   "查询参数格式不正确：% 后应跟两位十六进制数（如 %20），字面的 % 请写成 %25。",
+                                   "The query string is malformed: % must be followed by two hex digits "
+                                   "(e.g. %20); write a literal % as %25.");
+  }
+  QueryMap out;
+  for (const auto& [name, value] : *parsed) {
+    std::string key(name);
+    if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
+      const std::string shown = IsValidUtf8(key) ? key : "query";
+      return Status::InvalidArgument(shown, "查询参数 " + shown + " 不是有效的 UTF-8 文本。",
+                                     "Query parameter " + shown + " is not valid UTF-8 text.");
+    }
+    out.emplace(std::move(key), std::string(value));
+  }
+  return out;
+}
 
 void SendJson(const restinio::request_handle_t& req, int status, const nlohmann::json& body,
               const Headers& headers = {}, std::optional<std::string> raw_body = std::nullopt,
@@ -203,6 +248,9 @@ class Server {
     // SIGPIPE, whose default action ends the whole process; ignored, it is a write error that
     // closes that one connection.
     std::signal(SIGPIPE, SIG_IGN);
+    GateLimits gate;
+    gate.max_body_bytes = kMaxUploadBytes;
+    SetGateLimits(gate);
     using server_t = restinio::http_server_t<Traits>;
     server_t server{
         restinio::own_io_context(),
@@ -215,10 +263,10 @@ class Server {
               .handle_request_timeout(std::chrono::seconds(30))
               .max_pipelined_requests(16)
               .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                            .max_url_size(8 * 1024)
-                                            .max_field_name_size(1024)
-                                            .max_field_value_size(8 * 1024)
-                                            .max_field_count(100)
+                                            .max_url_size(16 * 1024)
+                                            .max_field_name_size(2 * 1024)
+                                            .max_field_value_size(16 * 1024)
+                                            .max_field_count(200)
                                             .max_body_size(kHardBodyLimit));
         }};
     std::exception_ptr failure;
@@ -275,6 +323,13 @@ class Server {
     return restinio::http_method_head();
   }
 
+  // The permission to see a record that `permission` acts on: the ".read" of
+  // its domain (members.write -> members.read), or itself if there is none.
+  static std::string ReadPermissionFor(const std::string& permission, const accounts::RoleRegistry& roles) {
+    const std::string read = permission.substr(0, permission.find('.')) + ".read";
+    return roles.FindPermission(read) != nullptr ? read : permission;
+  }
+
   static Lang LangFromRequest(const restinio::request_t& req) {
     return LangFromAcceptLanguage(
         req.header().get_field_or(restinio::http_field::accept_language, ""));
@@ -300,23 +355,36 @@ class Server {
     api.user_agent = req->header().get_field_or(restinio::http_field::user_agent, "");
     accounts::Principal principal;
     std::optional<std::uint64_t> target_unit;
-    Result<Reply> reply = BuildRequest(*req, params, route, api);
-    if (reply.ok()) reply = Guard(*req, route, api, principal, target_unit);
     const bool audited = (route.method != "GET" && route.method != "HEAD") || route.audit_read;
     // Every write transaction the handler commits carries its own audit entry
     // (audit/write_audit.h); the entry after the fact below is for requests
     // that committed none, and for failures after a commit.
-    // (The unit is looked up now: not from inside a write transaction.)
-    const std::optional<std::int64_t> audit_unit = reply.ok() ? AuditUnitOf(target_unit) : std::nullopt;
+    std::optional<std::int64_t> audit_unit;
     audit::WriteAudit write_audit([&] { return AuditEntryOf(route, api, audit_unit); });
-    if (reply.ok()) {
-      std::optional<db::ScopedCommitHook> in_transaction;
-      if (audited) in_transaction.emplace(write_audit);
-      try {
+    // Whatever throws on the way (a handler, a target resolver, a JSON
+    // accessor) still gets a response, an access-log line and an audit
+    // entry: RESTinio would otherwise drop the connection without a word.
+    Result<Reply> reply = Reply{};
+    try {
+      reply = BuildRequest(*req, params, route, api);
+      if (reply.ok()) reply = Guard(*req, route, api, principal, target_unit);
+      if (reply.ok()) {
+        // The unit is looked up now: not from inside a write transaction.
+        audit_unit = AuditUnitOf(target_unit);
+        std::optional<db::ScopedCommitHook> in_transaction;
+        if (audited) in_transaction.emplace(write_audit);
         reply = route.handler(api);
-      } catch (const std::exception& e) {
-        reply = Status::Internal(std::string("handler threw: ") + e.what());
       }
+    } catch (const nlohmann::json::exception& e) {
+      // Reading user JSON the wrong way (a type or range error): the request's fault.
+      spdlog::warn("{} {}: JSON error: {}", route.method, api.path, e.what());
+      reply = Status::Error(ErrorCode::kMalformedRequest, "请求体中有字段的类型或取值不对，请检查后重试。",
+                            "A field of the request body has the wrong type or value; check it and retry.",
+                            "body");
+    } catch (const std::exception& e) {
+      reply = Status::Internal(std::string("handler threw: ") + e.what());
+    } catch (...) {
+      reply = Status::Internal("handler threw a non-standard exception");
     }
     int status;
     nlohmann::json body;
@@ -405,7 +473,19 @@ class Server {
         allowed = access.Allows(principal, route.permission, target.unit);
         break;
     }
-    if (!allowed) return accounts::PermissionDenied(access.roles(), route.permission);
+    if (!allowed) {
+      // A record the caller cannot read at all answers exactly as a missing one.
+      if (target.miss) {
+        const std::string read = target.read_permission.empty()
+                                     ? ReadPermissionFor(route.permission, access.roles())
+                                     : target.read_permission;
+        bool seen = access.Allows(principal, read,
+                                  target.kind == Target::Kind::kUnit ? std::optional(target.unit) : std::nullopt);
+        for (std::uint64_t unit : target.also_seen_at) seen = seen || access.Allows(principal, read, unit);
+        if (!seen) return *target.miss;
+      }
+      return accounts::PermissionDenied(access.roles(), route.permission);
+    }
     return Reply{};
   }
 
@@ -466,15 +546,7 @@ class Server {
       const std::string name = pattern.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
       if (params.has(name)) api.path_params.emplace(name, std::string(params[name]));
     }
-    auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
-        req.header().query());
-    if (!query) {
-      return Status::InvalidArgument("query", "查询参数格式不正确（可能有未编码的 % 或 &）。",
-                                     "The query string is malformed (an unencoded % or &?).");
-    }
-    for (const auto& [name, value] : *query) {
-      api.query.emplace(std::string(name), std::string(value));
-    }
+    JICENG_ASSIGN_OR_RETURN(api.query, ParseQuery(req.header().query()));
     api.body = req.body();
     api.content_type = req.header().get_field_or(restinio::http_field::content_type, "");
     if (route.upload) {
@@ -513,6 +585,7 @@ class Server {
   restinio::request_handling_status_t NotMatched(const restinio::request_handle_t& req) {
     const auto start = std::chrono::steady_clock::now();
     const std::string path(req->header().path());
+    if (path.starts_with(GateRejectPath())) return GateRefusal(req, path.substr(GateRejectPath().size()), start);
     const bool is_get = req->header().method() == restinio::http_method_get() ||
                         req->header().method() == restinio::http_method_head();
     // Hidden files and folders (.vite/manifest.json ...) are never served.
@@ -523,6 +596,44 @@ class Server {
     Status st = Status::NotFound("没有这个地址：" + path + "。API 都在 /api/v1 之下。",
                                  "No such path: " + path + ". The API lives under /api/v1.");
     Finish(req, start, 404, ErrorBody(st, LangFromRequest(*req)));
+    return restinio::request_accepted();
+  }
+
+  // Answers a request the gate refused (http_gate.h): the stand-in names the
+  // status; the request itself never reached RESTinio. Connection: close.
+  restinio::request_handling_status_t GateRefusal(const restinio::request_handle_t& req, const std::string& code,
+                                                  std::chrono::steady_clock::time_point start) {
+    Status st = Status::Error(ErrorCode::kMalformedRequest,
+                              "请求不是有效的 HTTP 请求（请求行、请求头或 Content-Length 有误）。",
+                              "The request is not valid HTTP (its request line, a header or Content-Length is wrong).");
+    if (code == "405") {
+      st = Status::Error(ErrorCode::kMethodNotAllowed, "不支持这个 HTTP 方法；请用 GET、POST、PUT、PATCH 或 DELETE。",
+                         "This HTTP method is not supported; use GET, POST, PUT, PATCH or DELETE.");
+    } else if (code == "413") {
+      const std::string mb = std::to_string(kMaxUploadBytes / (1024 * 1024));
+      const std::string kb = std::to_string(kMaxJsonBodyBytes / 1024);
+      st = Status::Error(ErrorCode::kPayloadTooLarge,
+                         "请求体太大：上传的文件最多 " + mb + " MB，JSON 请求最多 " + kb + " KB。请把文件分成几个。",
+                         "The request body is too large: a file upload may be at most " + mb + " MB, JSON at most " +
+                             kb + " KB. Split the file into several files.");
+    } else if (code == "414") {
+      st = Status::Error(ErrorCode::kUriTooLong, "地址太长：最多 8 KB。请缩短查询参数。",
+                         "The URL is too long: at most 8 KB. Shorten the query.");
+    } else if (code == "431") {
+      st = Status::Error(ErrorCode::kHeadersTooLarge,
+                         "请求头太大：最多 100 个字段，每个字段最多 8 KB，合计最多 64 KB。",
+                         "The request headers are too large: at most 100 fields, 8 KB each, 64 KB in all.");
+    }
+    const int status = HttpStatusFor(st.code());
+    auto response = req->create_response(StatusLine(status));
+    for (const auto& [name, value] : kSecurityHeaders) response.append_header(name, value);
+    response.append_header(restinio::http_field::cache_control, "no-store");
+    response.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
+    response.connection_close();
+    response.set_body(ErrorBody(st, LangFromRequest(*req)).dump());
+    response.done();
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    access_log_.Log("-", "(refused before parsing)", status, ms, req->remote_endpoint().address().to_string());
     return restinio::request_accepted();
   }
 
@@ -619,10 +730,10 @@ class Server {
       principal = security_.sessions.AuthenticateSession(session);
     }
     if (!principal.ok()) return std::nullopt;
-    auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(req.header().query());
-    if (!query) return std::nullopt;
-    const std::string q(query->get_param("q").value_or(""));
-    const std::string page(query->get_param("page").value_or(""));
+    auto query = ParseQuery(req.header().query());
+    if (!query.ok()) return std::nullopt;
+    const std::string q = query->contains("q") ? query->at("q") : "";
+    const std::string page = query->contains("page") ? query->at("page") : "";
     const Lang lang = FirstPaintLang(cookies, req.header().get_field_or(restinio::http_field::accept_language, ""));
     std::optional<std::string> fragment;
     try {

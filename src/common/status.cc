@@ -13,6 +13,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
     case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
+    case ErrorCode::kUriTooLong: return "uri_too_long";
+    case ErrorCode::kHeadersTooLarge: return "headers_too_large";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kCsrfFailed: return "csrf_failed";

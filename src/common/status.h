@@ -22,7 +22,9 @@ enum class ErrorCode {
   kFailedPrecondition,    // the operation does not apply to this thing
   kPayloadTooLarge,       // the body or a list is over the limit
   kUnsupportedMediaType,  // the body is not JSON
-  kMethodNotAllowed,      // the path exists but not with this method
+  kMethodNotAllowed,      // the path exists but not with this method (or the method is unknown)
+  kUriTooLong,            // the URL is over the limit
+  kHeadersTooLarge,       // too many request headers, or one too large
   kUnauthenticated,       // not signed in, or the session/token is not valid
   kPermissionDenied,      // signed in, but not allowed here (permission or scope)
   kCsrfFailed,            // a state-changing request without the session's CSRF token

@@ -14,6 +14,16 @@
 
 namespace jiceng::members {
 
+Status MemberNotFound(std::int64_t id) {
+  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的党员记录。",
+                          "No member record has id " + std::to_string(id) + ".", "id");
+}
+
+Status TransferNotFound(std::int64_t id) {
+  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的转接申请。",
+                          "No transfer has id " + std::to_string(id) + ".", "id");
+}
+
 using db::Value;
 
 bool IsSituation(std::string_view s) {
@@ -71,11 +81,6 @@ Member ReadMember(const db::Row& row) {
   m.version = row.Int(12);
   m.created_at = row.Text(13);
   return m;
-}
-
-Status MemberNotFound(std::int64_t id) {
-  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的党员记录。",
-                          "No member record has id " + std::to_string(id) + ".", "id");
 }
 
 Status VersionConflict() {
@@ -728,10 +733,7 @@ Result<Transfer> MemberService::GetTransfer(std::int64_t transfer_id) {
     if (row) t = ReadTransfer(*row, rules_.transfer_overdue_days(), clock_.Today());
     return Status::Ok();
   }));
-  if (!t) {
-    return Status::NotFound("没有编号为 " + std::to_string(transfer_id) + " 的转接申请。",
-                            "No transfer has id " + std::to_string(transfer_id) + ".", "id");
-  }
+  if (!t) return TransferNotFound(transfer_id);
   return std::move(*t);
 }
 

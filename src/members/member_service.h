@@ -98,6 +98,11 @@ struct NewMember {
 // kConflict on field "id_number": someone already has this ID number.
 Status DuplicateIdNumber();
 
+// The 404 of a member id or a transfer id that does not exist; the API gives
+// the same answer for a record outside the caller's sight.
+Status MemberNotFound(std::int64_t id);
+Status TransferNotFound(std::int64_t id);
+
 class MemberService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.

@@ -11,6 +11,11 @@
 
 namespace jiceng::orgs {
 
+Status OrgNotFound(std::int64_t id) {
+  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的组织。", "No organization has id " + std::to_string(id) + ".",
+                          "id");
+}
+
 using db::Value;
 
 bool IsOrgKind(std::string_view kind) {
@@ -71,10 +76,6 @@ Organization ReadOrg(const db::Row& row) {
   return o;
 }
 
-Status OrgNotFound(std::int64_t id) {
-  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的组织。", "No organization has id " + std::to_string(id) + ".",
-                          "id");
-}
 
 Status VersionConflict() {
   return Status::Conflict("该组织刚被其他人修改过，请刷新后重试。",

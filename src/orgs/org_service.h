@@ -28,6 +28,10 @@ namespace jiceng::orgs {
 // is a SELECT of member ids with `params` for its placeholders.
 Status FollowMembersProvince(db::Session& s, const std::string& member_ids_sql, const db::Params& params);
 
+// The 404 of an organization id that does not exist; the API gives the same
+// answer for an organization outside the caller's sight.
+Status OrgNotFound(std::int64_t id);
+
 struct OrgInput {
   std::string unit_code = {};
   std::optional<std::int64_t> parent_id = {};

@@ -1284,6 +1284,9 @@ class AuthApi : public ApiSuite<AuthApi> {
     if (r.status >= 400) ExpectNoInternals(r);
     if (anonymous && !allowed) {
       ExpectUnauthenticated(r);
+    } else if (!allowed && r.status == 404) {
+      // A record outside the caller's area answers as a missing one.
+      ExpectError(r, 404, "not_found", "");
     } else if (!allowed) {
       ExpectError(r, 403, "permission_denied", "");
     } else {
@@ -1450,8 +1453,8 @@ TEST_F(AuthApi, TransfersAreDecidedByTheReceivingSideAndCancelledByTheSendingSid
   HttpResponse outgoing = transfer(org, outgoing_member, luding_org_);
   ASSERT_EQ(outgoing.status, 201) << outgoing;
   const std::string out_id = IdOf(outgoing.json["transfer"]);
-  // ... but not for someone else's member.
-  ExpectError(transfer(org, ThrowawayMember(luding_org_), org1_), 403, "permission_denied", "");
+  // ... but not for someone else's member, who answers as a missing one.
+  ExpectError(transfer(org, ThrowawayMember(luding_org_), org1_), 404, "not_found", "id");
 
   // Both are listed for 波密县.
   HttpResponse list = org.Get("/api/v1/transfers?status=pending");
@@ -2050,14 +2053,15 @@ TEST_F(AuthApi, AuditShowsWhoDidWhatWithinTheReadersArea) {
   EXPECT_TRUE(found) << "no users.read entry for the read of user " << phone_user_id_ << reads;
   // A refused read is audited too, as refused (the guard refuses it before
   // the handler names a target: the path says whose record it was).
-  ExpectError(auditor.Get(UserPath(outside_.first)), 403, "permission_denied", "");
+  // (An account outside the area answers as a missing one: ids cannot be probed.)
+  ExpectError(auditor.Get(UserPath(outside_.first)), 404, "not_found", "id");
   HttpResponse refused = http().Get("/api/v1/audit?action=users.read&user=r.auditor&limit=200");
   bool refused_found = false;
   for (const json& e : refused.json["items"]) {
     if (e.value("path", "") == UserPath(outside_.first)) {
       refused_found = true;
-      EXPECT_EQ(e.value("status", 0), 403) << e.dump();
-      EXPECT_EQ(e.value("result", ""), "permission_denied") << e.dump();
+      EXPECT_EQ(e.value("status", 0), 404) << e.dump();
+      EXPECT_EQ(e.value("result", ""), "not_found") << e.dump();
     }
   }
   EXPECT_TRUE(refused_found) << refused;

@@ -227,7 +227,9 @@ TargetFn UserHomeUnit(const AccountDeps& d) {
   return [&d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId("id"));
     JICENG_ASSIGN_OR_RETURN(auto unit, d.users.HomeUnitOf(id));
-    return unit ? Target::Unit(*unit) : Target::Nation();
+    Target target = Target::Record(unit, accounts::UserNotFound());
+    target.read_permission = "users.read";
+    return target;
   };
 }
 

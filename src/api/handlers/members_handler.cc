@@ -711,12 +711,12 @@ void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps) {
   auto member_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->members.UnitOf(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, members::MemberNotFound(id));
   };
   auto org_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, orgs::OrgNotFound(id));
   };
   auto card_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
@@ -754,7 +754,7 @@ void AddOrgRoutes(RouteTable& routes, const MembersDeps& deps) {
   auto org_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, orgs::OrgNotFound(id));
   };
   routes.push_back({"GET", "/api/v1/orgs", [d](const ApiRequest& r) { return ListOrgs(r, *d); }, "orgs.read",
                     UnitFromQuery("under"), "orgs.list"});
@@ -781,28 +781,30 @@ void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps) {
   auto member_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->members.UnitOf(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, members::MemberNotFound(id));
   };
   auto org_in_body = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
     JICENG_ASSIGN_OR_RETURN(auto org, body.OptionalInt("org_id"));
     if (!org) return Status::InvalidArgument("org_id", "请指定所属组织 org_id。", "Give the organization (org_id).");
     JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(*org));
-    return Target::Unit(unit);
+    return Target::Record(unit, orgs::OrgNotFound(*org));
   };
   auto member_in_body = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
     JICENG_ASSIGN_OR_RETURN(auto member, body.OptionalInt("member_id"));
     if (!member) return Status::InvalidArgument("member_id", "请指定党员 member_id。", "Give member_id.");
     JICENG_ASSIGN_OR_RETURN(auto unit, d->members.UnitOf(*member));
-    return Target::Unit(unit);
+    return Target::Record(unit, members::MemberNotFound(*member));
   };
   // The receiving side confirms or rejects; the sending side cancels.
   auto transfer_side = [d](bool receiving) {
     return [d, receiving](const ApiRequest& req) -> Result<Target> {
       JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
       JICENG_ASSIGN_OR_RETURN(auto t, d->members.GetTransfer(id));
-      return Target::Unit(receiving ? t.to_unit : t.from_unit);
+      Target target = Target::Record(receiving ? t.to_unit : t.from_unit, members::TransferNotFound(id));
+      target.also_seen_at = {receiving ? t.from_unit : t.to_unit};
+      return target;
     };
   };
   routes.push_back({"GET", "/api/v1/members", [d](const ApiRequest& r) { return ListMembers(r, *d); }, "members.read",

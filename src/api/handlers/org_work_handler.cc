@@ -260,7 +260,7 @@ TargetFn OrgUnit(const OrgWorkDeps* d) {
   return [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, orgs::OrgNotFound(id));
   };
 }
 
