@@ -223,7 +223,7 @@ Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::
     JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT id, member_id, number, issued_on, status, unit_id FROM "
                                                  "member_cards WHERE id = ?",
                                                  {Value(card_id)}));
-    if (!row) return Status::NotFound("没有这张党员证。", "No such card.", "id");
+    if (!row) return CardNotFound(card_id);
     if (row->Text(4) == "withdrawn") {
       return Status::FailedPrecondition("这张党员证已收回。", "This card has been withdrawn.", "id");
     }
@@ -262,6 +262,8 @@ Result<std::vector<Card>> DuesService::CardsOf(std::int64_t member_id) {
   return out;
 }
 
+Status CardNotFound(std::int64_t) { return Status::NotFound("没有这张党员证。", "No such card.", "id"); }
+
 Result<std::uint64_t> DuesService::UnitOfCard(std::int64_t card_id) {
   std::optional<std::uint64_t> unit;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
@@ -271,7 +273,7 @@ Result<std::uint64_t> DuesService::UnitOfCard(std::int64_t card_id) {
     if (row) unit = std::stoull(row->Text(0));
     return Status::Ok();
   }));
-  if (!unit) return Status::NotFound("没有这张党员证。", "No such card.", "id");
+  if (!unit) return CardNotFound(card_id);
   return *unit;
 }
 

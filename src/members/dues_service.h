@@ -55,6 +55,9 @@ struct CardFigures {
   std::int64_t withdrawn = 0;
 };
 
+// The 404 of an unknown card id (also what an out-of-scope one answers).
+Status CardNotFound(std::int64_t id);
+
 class DuesService {
  public:
   // Every write is published to `changes` (the roll-up engine) in its transaction.

@@ -36,10 +36,6 @@ TeamMembership ReadMembership(const db::Row& row) {
   return {row.Int(0), row.Int(1), row.Text(2), row.Int(3), row.Text(4), row.Text(5), row.OptText(6)};
 }
 
-Status TeamNotFound(std::int64_t id) {
-  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的任务团队。",
-                          "No task team has id " + std::to_string(id) + ".", "id");
-}
 
 Result<std::optional<TaskTeam>> FindTeam(db::Session& s, std::int64_t id) {
   JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string(kTeamSelect) + "WHERE t.id = ?", {Value(id)}));
@@ -58,6 +54,11 @@ Result<std::string> CheckLine(std::string_view raw, std::string_view field, std:
 }
 
 }  // namespace
+
+Status TeamNotFound(std::int64_t id) {
+  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的任务团队。",
+                          "No task team has id " + std::to_string(id) + ".", "id");
+}
 
 Result<TaskTeam> TaskTeamService::Get(std::int64_t team_id) {
   std::optional<TaskTeam> t;

@@ -46,6 +46,9 @@ struct TeamMembership {
   std::optional<std::string> left_on = {};
 };
 
+// The 404 of an unknown task-team id (also what an out-of-scope one answers).
+Status TeamNotFound(std::int64_t id);
+
 class TaskTeamService {
  public:
   TaskTeamService(db::Database& db, const BusinessClock& clock) : db_(db), clock_(clock) {}

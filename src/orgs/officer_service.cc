@@ -57,10 +57,6 @@ Officer ReadOfficer(const db::Row& row) {
   return o;
 }
 
-Status OfficerNotFound(std::int64_t id) {
-  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的任职记录。",
-                          "No officer's term has id " + std::to_string(id) + ".", "id");
-}
 
 Result<std::optional<Officer>> FindOfficer(db::Session& s, std::int64_t id) {
   JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string("SELECT ") + kOfficerColumns +
@@ -79,6 +75,11 @@ Status EndAsReplaced(db::Session& s, std::int64_t id, const std::string& on) {
 }
 
 }  // namespace
+
+Status OfficerNotFound(std::int64_t id) {
+  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的任职记录。",
+                          "No officer's term has id " + std::to_string(id) + ".", "id");
+}
 
 Result<Officer> OfficerService::Get(std::int64_t officer_id) {
   std::optional<Officer> o;

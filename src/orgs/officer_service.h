@@ -51,6 +51,9 @@ struct Appointment {
   std::string term_end = {};    // no earlier than term_start
 };
 
+// The 404 of an unknown officer term id (also what an out-of-scope one answers).
+Status OfficerNotFound(std::int64_t id);
+
 class OfficerService {
  public:
   OfficerService(db::Database& db, const BusinessClock& clock) : db_(db), clock_(clock) {}

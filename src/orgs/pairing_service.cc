@@ -45,10 +45,6 @@ Pairing ReadPairing(const db::Row& row) {
   return p;
 }
 
-Status PairingNotFound(std::int64_t id) {
-  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的结对。", "No pairing has id " + std::to_string(id) + ".",
-                          "id");
-}
 
 Result<std::optional<Pairing>> FindPairing(db::Session& s, std::int64_t id) {
   JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string(kPairingSelect) + "WHERE p.id = ?", {Value(id)}));
@@ -74,6 +70,11 @@ Result<std::string> CheckText(std::string_view raw, std::string_view field, std:
 }
 
 }  // namespace
+
+Status PairingNotFound(std::int64_t id) {
+  return Status::NotFound("没有编号为 " + std::to_string(id) + " 的结对。", "No pairing has id " + std::to_string(id) + ".",
+                          "id");
+}
 
 Result<Pairing> PairingService::Get(std::int64_t id) {
   std::optional<Pairing> p;

@@ -70,6 +70,9 @@ struct ActivityInput {
   std::optional<std::int64_t> participants = {};
 };
 
+// The 404 of an unknown pairing id (also what an out-of-scope one answers).
+Status PairingNotFound(std::int64_t id);
+
 class PairingService {
  public:
   PairingService(db::Database& db, const BusinessClock& clock) : db_(db), clock_(clock) {}

@@ -223,6 +223,35 @@ class HardeningApi : public ApiSuite<HardeningApi> {
                                     {{"member_id", std::stoll(moving)}, {"to_org_id", std::stoll(luding_org2)}});
     if (t.status != 201) return "creating a transfer failed: " + t.body;
     luding_transfer_ = IdOf(t.json["transfer"]);
+    // An officer term, a task team, a card and a pairing in Luding, to probe by id.
+    HttpResponse full = admin.PostJson("/api/v1/members", {{"org_id", std::stoll(luding_org_)},
+                                                           {"name", Unique("加固正式党员")},
+                                                           {"gender", "male"},
+                                                           {"birth_date", "1970-06-06"},
+                                                           {"stage", "full"},
+                                                           {"stage_since", "2000-07-01"},
+                                                           {"situation", "rural_labour"}});
+    if (full.status != 201) return "creating a full member failed: " + full.body;
+    const std::int64_t full_id = full.json["member"]["id"].get<std::int64_t>();
+    HttpResponse officer = admin.PostJson("/api/v1/orgs/" + luding_org_ + "/officers",
+                                          {{"member_id", full_id}, {"position", "secretary"},
+                                           {"term_start", "2021-01-10"}, {"term_end", "2026-01-09"}});
+    if (officer.status != 201) return "appointing an officer failed: " + officer.body;
+    luding_officer_ = IdOf(officer.json["officer"]);
+    HttpResponse team = admin.PostJson("/api/v1/orgs/" + luding_org_ + "/task-teams",
+                                       {{"name", "加固服务团"}, {"purpose", "探测"}, {"starts_on", "2025-02-01"}});
+    if (team.status != 201) return "creating a task team failed: " + team.body;
+    luding_team_ = IdOf(team.json["task_team"]);
+    HttpResponse card = admin.PostJson("/api/v1/members/" + std::to_string(full_id) + "/cards",
+                                       {{"number", Unique("JG")}, {"issued_on", "2025-01-20"}});
+    if (card.status != 201) return "issuing a card failed: " + card.body;
+    luding_card_ = IdOf(card.json["card"]);
+    HttpResponse pairing = admin.PostJson("/api/v1/pairings", {{"org_id", std::stoll(luding_org_)},
+                                                               {"partner_org_id", std::stoll(luding_org2)},
+                                                               {"kind", "adjacent_area"},
+                                                               {"starts_on", "2025-03-01"}});
+    if (pairing.status != 201) return "creating a pairing failed: " + pairing.body;
+    luding_pairing_ = IdOf(pairing.json["pairing"]);
     std::string ignored;
     if (!RoleSession(admin, "township_staff", luding_town, &luding_user_, &why)) return why;
     auto township = RoleSession(admin, "township_staff", kZhamu, &ignored, &why);
@@ -238,7 +267,7 @@ class HardeningApi : public ApiSuite<HardeningApi> {
   static inline std::string prepare_error_;
   static inline int counter_ = 0;
   static inline std::string village_, luding_village_, org_, luding_org_, member_, luding_member_,
-      luding_transfer_, luding_user_;
+      luding_transfer_, luding_user_, luding_officer_, luding_team_, luding_card_, luding_pairing_;
   static inline Headers township_, cadre_, team_;
 };
 
@@ -460,6 +489,12 @@ TEST_F(HardeningApi, RecordsOutsideTheAreaAnswerExactlyAsMissingOnes) {
       {"POST", "/api/v1/transfers/", "/cancel", luding_transfer_},
       {"GET", "/api/v1/users/", "", luding_user_},
       {"PATCH", "/api/v1/users/", "", luding_user_},
+      {"POST", "/api/v1/officers/", "/end", luding_officer_},
+      {"POST", "/api/v1/task-teams/", "/end", luding_team_},
+      {"GET", "/api/v1/task-teams/", "/members", luding_team_},
+      {"POST", "/api/v1/cards/", "/review", luding_card_},
+      {"POST", "/api/v1/pairings/", "/end", luding_pairing_},
+      {"GET", "/api/v1/pairings/", "/activities", luding_pairing_},
   };
   for (const Headers* who : {&township_, &cadre_}) {
     Http client(port(), *who);

@@ -721,7 +721,7 @@ void AddMemberLifeRoutes(RouteTable& routes, const MembersDeps& deps) {
   auto card_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->dues.UnitOfCard(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, members::CardNotFound(id));
   };
   routes.push_back({"PUT", "/api/v1/members/:id/dues-standard", [d](const ApiRequest& r) { return SetDuesStandard(r, *d); },
                     "members.write", member_unit, "dues.standard.set"});

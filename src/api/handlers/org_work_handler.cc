@@ -265,16 +265,23 @@ TargetFn OrgUnit(const OrgWorkDeps* d) {
 }
 
 // Of the two sides' units, the first one the caller holds `permission` on
-// (the first side when neither, which the guard then refuses).
+// (the first side when neither, which the guard then refuses). With `miss`
+// (a pairing named by id), a caller who can see neither side gets the 404 of
+// a missing pairing.
 TargetFn EitherSide(const OrgWorkDeps* d, std::string permission,
-                    std::function<Result<std::pair<std::uint64_t, std::uint64_t>>(const ApiRequest&)> sides) {
-  return [d, permission, sides](const ApiRequest& req) -> Result<Target> {
+                    std::function<Result<std::pair<std::uint64_t, std::uint64_t>>(const ApiRequest&)> sides,
+                    std::function<Result<Status>(const ApiRequest&)> miss = {}) {
+  return [d, permission, sides, miss](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto units, sides(req));
-    if (req.principal != nullptr && !d->access.Allows(*req.principal, permission, units.first) &&
-        d->access.Allows(*req.principal, permission, units.second)) {
-      return Target::Unit(units.second);
+    const bool second = req.principal != nullptr && !d->access.Allows(*req.principal, permission, units.first) &&
+                        d->access.Allows(*req.principal, permission, units.second);
+    Target target = Target::Unit(second ? units.second : units.first);
+    if (miss) {
+      JICENG_ASSIGN_OR_RETURN(auto not_found, miss(req));
+      target.miss = std::move(not_found);
+      target.also_seen_at = {second ? units.first : units.second};
     }
-    return Target::Unit(units.first);
+    return target;
   };
 }
 
@@ -285,7 +292,7 @@ void AddOfficerRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
   auto officer_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->officers.UnitOf(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, orgs::OfficerNotFound(id));
   };
   // The list names people: audited like other reads of members.
   routes.push_back({"GET", "/api/v1/orgs/:id/officers", [d](const ApiRequest& r) { return ListOfficers(r, *d); },
@@ -301,6 +308,10 @@ void AddPairingRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
   auto pairing_sides = [d](const ApiRequest& req) -> Result<std::pair<std::uint64_t, std::uint64_t>> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     return d->pairings.UnitsOf(id);
+  };
+  auto pairing_miss = [](const ApiRequest& req) -> Result<Status> {
+    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
+    return orgs::PairingNotFound(id);
   };
   auto body_sides = [d](const ApiRequest& req) -> Result<std::pair<std::uint64_t, std::uint64_t>> {
     JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
@@ -322,11 +333,11 @@ void AddPairingRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
   routes.push_back({"POST", "/api/v1/pairings", [d](const ApiRequest& r) { return CreatePairing(r, *d); }, "orgs.write",
                     EitherSide(d, "orgs.write", body_sides), "orgs.pairings.create"});
   routes.push_back({"POST", "/api/v1/pairings/:id/end", [d](const ApiRequest& r) { return EndPairing(r, *d); },
-                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides), "orgs.pairings.end"});
+                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, pairing_miss), "orgs.pairings.end"});
   routes.push_back({"GET", "/api/v1/pairings/:id/activities", [d](const ApiRequest& r) { return ListActivities(r, *d); },
-                    "orgs.read", EitherSide(d, "orgs.read", pairing_sides), "orgs.pairings.activities.list"});
+                    "orgs.read", EitherSide(d, "orgs.read", pairing_sides, pairing_miss), "orgs.pairings.activities.list"});
   routes.push_back({"POST", "/api/v1/pairings/:id/activities", [d](const ApiRequest& r) { return AddActivity(r, *d); },
-                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides), "orgs.pairings.activities.add"});
+                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, pairing_miss), "orgs.pairings.activities.add"});
 }
 
 void AddTaskTeamRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
@@ -334,7 +345,7 @@ void AddTaskTeamRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
   auto team_unit = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     JICENG_ASSIGN_OR_RETURN(auto unit, d->teams.UnitOf(id));
-    return Target::Unit(unit);
+    return Target::Record(unit, members::TeamNotFound(id));
   };
   routes.push_back({"GET", "/api/v1/orgs/:id/task-teams", [d](const ApiRequest& r) { return ListTeams(r, *d); },
                     "orgs.read", OrgUnit(d), "teams.list"});
