@@ -27,6 +27,7 @@ JICENG_APT_PACKAGES=(
   libyaml-cpp-dev libopencc-dev libopencc-data libicu-dev libcsv-dev libcurl4-openssl-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev wrk
+  nginx openssl
 )
 
 # The real administrative division list (行政区划), pinned.

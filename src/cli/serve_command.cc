@@ -22,6 +22,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     std::int64_t max_seconds = 12 * 60 * 60;
     std::int64_t change_log_retention_seconds = 7 * 24 * 60 * 60;
     std::int64_t change_log_prune_seconds = 60 * 60;
+    std::string trusted_proxies;
+    bool secure_cookies = false;
+    std::string metrics_allow = api::kDefaultMetricsAllow;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "启动 HTTP 服务 / serve the API and web UI over HTTP");
@@ -46,8 +49,30 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--change-log-prune-seconds", opts->change_log_prune_seconds,
                   "多久清理一次变更日志（秒）/ seconds between prunings of change_log")
       ->check(CLI::Range(1, 24 * 3600))->capture_default_str();
+  cmd->add_option("--trusted-proxy", opts->trusted_proxies,
+                  "受信任的反向代理地址或网段，逗号分隔；只有来自它们的请求可用 X-Forwarded-For/-Proto 说明客户端地址和 "
+                  "HTTPS / reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and "
+                  "X-Forwarded-Proto are believed, e.g. 127.0.0.1");
+  cmd->add_flag("--secure-cookies", opts->secure_cookies,
+                "会话 Cookie 总是带 Secure（浏览器只经 HTTPS 访问时）/ always mark the session cookie Secure (when "
+                "browsers reach the server over HTTPS only)");
+  cmd->add_option("--metrics-allow", opts->metrics_allow,
+                  "可读取 /metrics 的客户端地址或网段，逗号分隔 / clients (addresses or networks, comma-separated) "
+                  "that may read /metrics")
+      ->capture_default_str();
   cmd->callback([opts, &exit_code] {
     api::ServerOptions server;
+    auto trusted = api::AddressSet::Parse(opts->trusted_proxies, "trusted-proxy");
+    auto metrics_allow = api::AddressSet::Parse(opts->metrics_allow, "metrics-allow");
+    for (const Status& st : {trusted.status(), metrics_allow.status()}) {
+      if (!st.ok()) {
+        PrintError(st);
+        exit_code = 2;
+        return;
+      }
+    }
+    server.trusted_proxies = *trusted;
+    server.secure_cookies = opts->secure_cookies;
     server.threads = opts->threads;
     server.web_dir = opts->web;
     server.access_log = opts->access_log;
@@ -66,6 +91,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       return;
     }
     App& a = **app;
+    a.metrics_deps->allow = *metrics_allow;
+    server.metrics = a.request_metrics.get();
+    if (!server.trusted_proxies.empty()) {
+      spdlog::info("受信任的代理 / trusted proxies: {}", server.trusted_proxies.ToString());
+    }
     for (const auto& use : a.engine->MemoryUsage()) {
       spdlog::info("指标 {}: {} 条记录, {} 个序列, {:.1f} MiB / indicator {}: {} records, {} series", use.indicator,
                    use.records, use.series, use.bytes / 1048576.0, use.indicator, use.records, use.series);

@@ -46,6 +46,12 @@ class JobStore {
   // Jobs left running by a process that stopped go back to the queue (a
   // commit is one transaction, so running it again is safe). Returns how many.
   Result<std::int64_t> RequeueRunning();
+  // How many jobs are queued and running now (GET /metrics).
+  struct Counts {
+    std::int64_t queued = 0;
+    std::int64_t running = 0;
+  };
+  Result<Counts> CountLive();
 
   // The job's uploaded file (a commit: its dry run's), or its result file.
   Result<std::string> UploadOf(const Job& job);
