@@ -29,6 +29,7 @@ JICENG_APT_PACKAGES=(
   libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev wrk
+  nginx openssl
 )
 
 # The real administrative division list (行政区划), pinned.

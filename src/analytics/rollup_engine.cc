@@ -641,6 +641,16 @@ RollupEngine::AsOf RollupEngine::as_of() const {
   return as_of_;
 }
 
+Result<std::int64_t> RollupEngine::LatestChange() const {
+  std::int64_t latest = 0;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto position, LogPosition(s));
+    latest = position.first;
+    return Status::Ok();
+  }));
+  return latest;
+}
+
 Status RollupEngine::Changed(db::Session& session, std::string_view table, std::int64_t id) {
   if (!by_table_.contains(std::string(table)) && !followers_.contains(std::string(table))) return Status::Ok();
   std::int64_t change = 0;

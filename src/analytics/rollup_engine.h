@@ -148,6 +148,9 @@ class RollupEngine final : public ChangeSink {
     std::string at = {};
   };
   AsOf as_of() const;
+  // The highest change_log id in the database now (GET /metrics: how far
+  // as_of() lags behind what has been written).
+  Result<std::int64_t> LatestChange() const;
 
   struct Usage {
     std::string indicator = {};

@@ -26,8 +26,16 @@ struct ApiRequest {
   std::string body = {};
   std::string content_type = {};
   Lang lang = Lang::kZh;
+  // The client's address: the TCP peer's, or — when the peer is a trusted
+  // proxy (--trusted-proxy) — the one its X-Forwarded-For names
+  // (api/client_address.h). Sign-in lockout, sessions and the audit log use it.
   std::string ip = {};
   std::string user_agent = {};
+  // The browser's connection is HTTPS: --secure-cookies, or a trusted proxy
+  // said X-Forwarded-Proto: https. Cookies set in the answer are Secure.
+  bool https = false;
+  // Forwarding headers came from a peer that is not a trusted proxy.
+  bool untrusted_forwarding = false;
   // The signed-in caller; nullptr on public routes when nobody is signed in.
   const accounts::Principal* principal = nullptr;
 

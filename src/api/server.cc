@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sodium.h>
+#include <strings.h>
 
 #include <charconv>
 #include <chrono>
@@ -187,6 +188,20 @@ void SendJson(const restinio::request_handle_t& req, int status, const nlohmann:
   response.done();
 }
 
+// The forwarding headers a proxy may have added (api/client_address.h).
+ForwardingHeaders ForwardingHeadersOf(const restinio::request_t& req) {
+  ForwardingHeaders fwd;
+  req.header().for_each_field([&](const restinio::http_header_field_t& f) {
+    const char* name = f.name().c_str();
+    std::string* into = strcasecmp(name, "X-Forwarded-For") == 0     ? &fwd.forwarded_for
+                        : strcasecmp(name, "X-Forwarded-Proto") == 0 ? &fwd.forwarded_proto
+                                                                      : nullptr;
+    if (into != nullptr) *into += (into->empty() ? "" : ",") + f.value();
+    if (into != nullptr || strcasecmp(name, "X-Real-IP") == 0 || strcasecmp(name, "Forwarded") == 0) fwd.any = true;
+  });
+  return fwd;
+}
+
 const char* ContentTypeFor(const std::filesystem::path& file) {
   static const std::map<std::string, const char*> kTypes = {
       {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
@@ -227,7 +242,7 @@ class Server {
         others.add(MethodId(m));
         allow += (allow.empty() ? "" : ", ") + m;
       }
-      router->add_handler(std::move(others), pattern, [this, allow](auto req, auto) {
+      router->add_handler(std::move(others), pattern, [this, allow, route_pattern = pattern](auto req, auto) {
         const auto start = std::chrono::steady_clock::now();
         const Lang lang = LangFromRequest(*req);
         Status st = Status::Error(ErrorCode::kMethodNotAllowed,
@@ -235,7 +250,7 @@ class Server {
                                       " 方法；可用：" + allow + "。",
                                   "Method " + std::string(req->header().method().c_str()) +
                                       " is not allowed here; use " + allow + ".");
-        Finish(req, start, 405, ErrorBody(st, lang), {{"Allow", allow}});
+        Finish(req, route_pattern, start, 405, ErrorBody(st, lang), {{"Allow", allow}});
         return restinio::request_accepted();
       });
     }
@@ -335,14 +350,29 @@ class Server {
         req.header().get_field_or(restinio::http_field::accept_language, ""));
   }
 
-  void Finish(const restinio::request_handle_t& req, std::chrono::steady_clock::time_point start,
-              int status, const nlohmann::json& body, const Headers& headers = {},
-              std::optional<std::string> raw_body = std::nullopt, const std::string& raw_type = {}) {
-    SendJson(req, status, body, headers, std::move(raw_body), raw_type);
+  // Who sent `req`: forwarding headers are believed from trusted proxies only.
+  ClientOrigin Origin(const restinio::request_t& req) const {
+    return ResolveClient(req.remote_endpoint().address().to_string(), ForwardingHeadersOf(req),
+                         options_.trusted_proxies);
+  }
+
+  // The access-log line and the metrics (`route`: the pattern) of an answered request.
+  void Record(const restinio::request_handle_t& req, std::string_view route, int status,
+              std::chrono::steady_clock::time_point start) {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    access_log_.Log(req->header().method().c_str(), req->header().path(), status, ms,
-                    req->remote_endpoint().address().to_string());
+    access_log_.Log(req->header().method().c_str(), req->header().path(), status, ms, Origin(*req).address);
+    if (options_.metrics != nullptr) {
+      options_.metrics->Observe(req->header().method().c_str(), route, status, ms / 1000);
+    }
+  }
+
+  void Finish(const restinio::request_handle_t& req, std::string_view route,
+              std::chrono::steady_clock::time_point start, int status, const nlohmann::json& body,
+              const Headers& headers = {}, std::optional<std::string> raw_body = std::nullopt,
+              const std::string& raw_type = {}) {
+    SendJson(req, status, body, headers, std::move(raw_body), raw_type);
+    Record(req, route, status, start);
   }
 
   restinio::request_handling_status_t Dispatch(const restinio::request_handle_t& req,
@@ -351,7 +381,10 @@ class Server {
     const auto start = std::chrono::steady_clock::now();
     ApiRequest api;
     api.lang = LangFromRequest(*req);
-    api.ip = req->remote_endpoint().address().to_string();
+    const ClientOrigin origin = Origin(*req);
+    api.ip = origin.address;
+    api.https = options_.secure_cookies || origin.https;
+    api.untrusted_forwarding = origin.untrusted_forwarding;
     api.user_agent = req->header().get_field_or(restinio::http_field::user_agent, "");
     accounts::Principal principal;
     std::optional<std::uint64_t> target_unit;
@@ -408,7 +441,7 @@ class Server {
     if (audited && (write_audit.committed_entries() == 0 || status >= 400)) {
       Audit(route, api, target_unit, status, body);
     }
-    Finish(req, start, status, body, headers, std::move(raw_body), raw_type);
+    Finish(req, route.pattern, start, status, body, headers, std::move(raw_body), raw_type);
     return restinio::request_accepted();
   }
 
@@ -595,7 +628,7 @@ class Server {
     }
     Status st = Status::NotFound("没有这个地址：" + path + "。API 都在 /api/v1 之下。",
                                  "No such path: " + path + ". The API lives under /api/v1.");
-    Finish(req, start, 404, ErrorBody(st, LangFromRequest(*req)));
+    Finish(req, kUnmatchedRoute, start, 404, ErrorBody(st, LangFromRequest(*req)));
     return restinio::request_accepted();
   }
 
@@ -634,6 +667,7 @@ class Server {
     response.done();
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     access_log_.Log("-", "(refused before parsing)", status, ms, req->remote_endpoint().address().to_string());
+    if (options_.metrics != nullptr) options_.metrics->Observe("-", "(refused before parsing)", status, ms / 1000);
     return restinio::request_accepted();
   }
 
@@ -672,10 +706,7 @@ class Server {
           response.set_body(std::move(*html));
         }
         response.done();
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        access_log_.Log(req->header().method().c_str(), path, 200, ms,
-                        req->remote_endpoint().address().to_string());
+        Record(req, kStaticRoute, 200, start);
         return true;
       }
     }
@@ -707,10 +738,7 @@ class Server {
       return false;
     }
     response.done();
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    access_log_.Log(req->header().method().c_str(), path, 200, ms,
-                    req->remote_endpoint().address().to_string());
+    Record(req, kStaticRoute, 200, start);
     return true;
   }
 

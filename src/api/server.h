@@ -13,6 +13,8 @@
 
 #include "accounts/access_control.h"
 #include "accounts/session_service.h"
+#include "api/client_address.h"
+#include "api/metrics.h"
 #include "api/route.h"
 #include "common/status.h"
 #include "db/database.h"
@@ -30,6 +32,14 @@ struct ServerOptions {
   std::size_t threads = 2;
   std::filesystem::path web_dir = {};  // empty: no UI is served
   std::string access_log = "-";   // "-" stdout, "off", or a file path
+  // Peers whose X-Forwarded-For and X-Forwarded-Proto are believed
+  // (--trusted-proxy; api/client_address.h). Empty: nobody's.
+  AddressSet trusted_proxies = {};
+  // Session cookies are always Secure (--secure-cookies), not only when a
+  // trusted proxy says the browser came over HTTPS.
+  bool secure_cookies = false;
+  // Where every answered request is counted (GET /metrics); nullptr: nowhere.
+  RequestMetrics* metrics = nullptr;
 };
 
 // What the server needs to authenticate, authorize and audit every request.

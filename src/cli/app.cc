@@ -97,6 +97,11 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->jobs_deps =
       std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);
+  app->request_metrics = std::make_unique<api::RequestMetrics>();
+  app->metrics_deps = std::make_unique<api::MetricsDeps>(
+      api::MetricsDeps{*app->request_metrics, *app->db, *app->engine, *app->job_store});
+  JICENG_ASSIGN_OR_RETURN(app->metrics_deps->allow, api::AddressSet::Parse(api::kDefaultMetricsAllow, "metrics-allow"));
+  api::AddMetricsRoutes(app->routes, *app->metrics_deps);
   return app;
 }
 

@@ -14,6 +14,7 @@
 #include "api/handlers/figures_handler.h"
 #include "api/handlers/imports_handler.h"
 #include "api/handlers/jobs_handler.h"
+#include "api/handlers/metrics_handler.h"
 #include "api/handlers/members_handler.h"
 #include "api/handlers/org_work_handler.h"
 #include "members/member_service.h"
@@ -60,6 +61,10 @@ struct App {
   std::unique_ptr<jobs::JobStore> job_store = {};
   std::unique_ptr<jobs::JobRunner> job_runner = {};
   std::unique_ptr<api::JobsDeps> jobs_deps = {};
+  // GET /metrics: the server counts requests into `request_metrics`; `serve`
+  // sets metrics_deps->allow from --metrics-allow.
+  std::unique_ptr<api::RequestMetrics> request_metrics = {};
+  std::unique_ptr<api::MetricsDeps> metrics_deps = {};
   api::RouteTable routes = {};
 };
 

@@ -28,6 +28,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     std::string clock_file;
     std::uint64_t xlsx_max_unpacked_mib = io::XlsxLimits{}.max_unpacked_bytes / (1024 * 1024);
     std::uint64_t xlsx_max_ratio = io::XlsxLimits{}.max_ratio;
+    std::string trusted_proxies;
+    bool secure_cookies = false;
+    std::string metrics_allow = api::kDefaultMetricsAllow;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "启动 HTTP 服务 / serve the API and web UI over HTTP");
@@ -77,8 +80,30 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "导入的 .xlsx 中每个部件的最大压缩比（超过 1 MiB 后检查）/ the highest compression ratio of a part of "
                   "an imported .xlsx (checked past its first MiB)")
       ->check(CLI::Range(1, 1'000'000))->capture_default_str();
+  cmd->add_option("--trusted-proxy", opts->trusted_proxies,
+                  "受信任的反向代理地址或网段，逗号分隔；只有来自它们的请求可用 X-Forwarded-For/-Proto 说明客户端地址和 "
+                  "HTTPS / reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and "
+                  "X-Forwarded-Proto are believed, e.g. 127.0.0.1");
+  cmd->add_flag("--secure-cookies", opts->secure_cookies,
+                "会话 Cookie 总是带 Secure（浏览器只经 HTTPS 访问时）/ always mark the session cookie Secure (when "
+                "browsers reach the server over HTTPS only)");
+  cmd->add_option("--metrics-allow", opts->metrics_allow,
+                  "可读取 /metrics 的客户端地址或网段，逗号分隔 / clients (addresses or networks, comma-separated) "
+                  "that may read /metrics")
+      ->capture_default_str();
   cmd->callback([opts, &exit_code] {
     api::ServerOptions server;
+    auto trusted = api::AddressSet::Parse(opts->trusted_proxies, "trusted-proxy");
+    auto metrics_allow = api::AddressSet::Parse(opts->metrics_allow, "metrics-allow");
+    for (const Status& st : {trusted.status(), metrics_allow.status()}) {
+      if (!st.ok()) {
+        PrintError(st);
+        exit_code = 2;
+        return;
+      }
+    }
+    server.trusted_proxies = *trusted;
+    server.secure_cookies = opts->secure_cookies;
     server.threads = opts->threads;
     server.web_dir = opts->web;
     server.access_log = opts->access_log;
@@ -119,6 +144,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       return;
     }
     App& a = **app;
+    a.metrics_deps->allow = *metrics_allow;
+    server.metrics = a.request_metrics.get();
+    if (!server.trusted_proxies.empty()) {
+      spdlog::info("受信任的代理 / trusted proxies: {}", server.trusted_proxies.ToString());
+    }
     for (const auto& use : a.engine->MemoryUsage()) {
       spdlog::info("指标 {}: {} 条记录, {} 个序列, {:.1f} MiB / indicator {}: {} records, {} series", use.indicator,
                    use.records, use.series, use.bytes / 1048576.0, use.indicator, use.records, use.series);

@@ -212,6 +212,16 @@ class Database {
   virtual Status Write(const SessionFn& fn) = 0;
   // Runs `fn` on a read-only snapshot; may run concurrently with a writer.
   virtual Status Read(const SessionFn& fn) = 0;
+
+  // The connection pool right now (GET /metrics): connections in use by a
+  // Write or Read, connections open (in use or idle, the writer included),
+  // and how many idle readers are kept at most.
+  struct PoolStats {
+    std::size_t in_use = 0;
+    std::size_t open = 0;
+    std::size_t max_idle_readers = 0;
+  };
+  virtual PoolStats Pool() = 0;
 };
 
 }  // namespace jiceng::db

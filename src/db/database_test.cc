@@ -489,6 +489,33 @@ TEST_P(DatabaseTest, AdvanceIdPastMaxAfterRowsArriveWithTheirIds) {
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
+// The pool figures GET /metrics shows: a connection in use while a Read or
+// Write runs, none after; the writer and the idle readers stay open.
+TEST_P(DatabaseTest, PoolCountsConnectionsInUseAndOpen) {
+  ASSERT_TRUE(Script("CREATE TABLE t (x INTEGER)").ok());
+  Database::PoolStats inside_read, inside_write, inside_both;
+  ASSERT_TRUE(db_->Read([&](Session&) {
+                    inside_read = db_->Pool();
+                    // A write while the read holds its reader: two in use.
+                    return db_->Write([&](Session& w) -> Status {
+                      inside_both = db_->Pool();
+                      return w.Exec("INSERT INTO t (x) VALUES (1)").status();
+                    });
+                  }).ok());
+  ASSERT_TRUE(db_->Write([&](Session&) {
+                    inside_write = db_->Pool();
+                    return Status::Ok();
+                  }).ok());
+  const Database::PoolStats after = db_->Pool();
+  EXPECT_EQ(inside_read.in_use, 1u);
+  EXPECT_EQ(inside_both.in_use, 2u);
+  EXPECT_EQ(inside_write.in_use, 1u);
+  EXPECT_EQ(after.in_use, 0u);
+  EXPECT_GE(inside_both.open, 2u);  // the writer and the reader
+  EXPECT_GE(after.open, 2u);        // the reader went back to the pool, idle
+  EXPECT_GT(after.max_idle_readers, 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::ValuesIn(testing::kEngines),
                          [](const auto& info) { return std::string(info.param); });
 

@@ -311,6 +311,18 @@ Result<std::int64_t> JobStore::PruneFinished(std::chrono::system_clock::time_poi
   return deleted;
 }
 
+Result<JobStore::Counts> JobStore::CountLive() {
+  Counts counts;
+  JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) {
+    return s.Query("SELECT status, COUNT(*) FROM jobs WHERE status IN ('queued', 'running') GROUP BY status", {},
+                   [&](const db::Row& r) {
+                     (r.Text(0) == "queued" ? counts.queued : counts.running) = r.Int(1);
+                     return Status::Ok();
+                   });
+  }));
+  return counts;
+}
+
 Result<std::string> JobStore::FileOf(std::int64_t job_id, std::string_view role) {
   std::optional<std::string> text;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {

@@ -78,6 +78,12 @@ class JobStore {
   // `before`, with their files; a dry run stays while a kept commit refers to
   // it. Returns how many jobs were deleted.
   Result<std::int64_t> PruneFinished(std::chrono::system_clock::time_point before);
+  // How many jobs are queued and running now (GET /metrics).
+  struct Counts {
+    std::int64_t queued = 0;
+    std::int64_t running = 0;
+  };
+  Result<Counts> CountLive();
 
   // The job's uploaded file (a commit: its dry run's), or its result file.
   Result<std::string> UploadOf(const Job& job);

@@ -634,6 +634,10 @@ class AuthApi : public ApiSuite<AuthApi> {
                              {}};
     rules["GET /readyz"] = {[](const RoleUser&) { return MatrixRequest{"/readyz", {}, {}, 200}; },
                             {}};
+    // Public, but only to --metrics-allow addresses (loopback by default:
+    // the matrix's requests come from there).
+    rules["GET /metrics"] = {[](const RoleUser&) { return MatrixRequest{"/metrics", {}, {}, 200}; },
+                             {}};
     // An empty body: the handler's own validation answers (400), which
     // shows the guard let the request through without creating sessions
     // or counting failed sign-ins.

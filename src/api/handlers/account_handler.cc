@@ -69,10 +69,11 @@ nlohmann::json PermissionsOf(const AccountDeps& d, const std::vector<Grant>& gra
 
 Reply NoContent() { return Reply{204, nullptr, {}}; }
 
+// Secure when the browser came over HTTPS (ApiRequest::https), so that it
+// never sends the cookie over plain HTTP.
 std::string SessionCookie(const ApiRequest& req, const std::string& token, std::int64_t max_age_seconds) {
-  (void)req;
-  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age_seconds);
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
+         (req.https ? "; Secure" : "") + "; Max-Age=" + std::to_string(max_age_seconds);
 }
 
 nlohmann::json SessionBody(const ApiRequest& req, const AccountDeps& d, const User& user, const std::string& csrf,
@@ -126,7 +127,7 @@ Result<Reply> CurrentSession(const ApiRequest& req, const AccountDeps& d) {
 Result<Reply> Logout(const ApiRequest& req, const AccountDeps& d) {
   JICENG_RETURN_IF_ERROR(d.sessions.Logout(*req.principal));
   Reply reply = NoContent();
-  reply.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  reply.headers.emplace_back("Set-Cookie", SessionCookie(req, "", 0));
   return reply;
 }
 

@@ -827,7 +827,20 @@ Status PostgresDatabase::Write(const SessionFn& fn) {
   if (writer_ == nullptr) {
     JICENG_ASSIGN_OR_RETURN(writer_, Connect());
   }
-  return RunWithReconnect(&writer_, kBeginWrite, WithCommitHook(fn));
+  writing_ = true;
+  Status st = RunWithReconnect(&writer_, kBeginWrite, WithCommitHook(fn));
+  writing_ = false;
+  return st;
+}
+
+Database::PoolStats PostgresDatabase::Pool() {
+  PoolStats stats;
+  stats.in_use = readers_in_use_.load() + (writing_.load() ? 1 : 0);
+  std::lock_guard lock(pool_mutex_);
+  // The writer counts as open: it is reopened on the next write when lost.
+  stats.open = 1 + readers_in_use_.load() + readers_.size();
+  stats.max_idle_readers = kMaxIdleReaders;
+  return stats;
 }
 
 PGconn* PostgresDatabase::TakeReader() {
@@ -857,7 +870,9 @@ Status PostgresDatabase::Read(const SessionFn& fn) {
   if (conn == nullptr) {
     JICENG_ASSIGN_OR_RETURN(conn, Connect());
   }
+  ++readers_in_use_;
   Status st = RunWithReconnect(&conn, kBeginRead, fn);
+  --readers_in_use_;
   ReturnReader(conn);
   return st;
 }

@@ -22,6 +22,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,7 @@ class PostgresDatabase final : public Database {
   std::string location() const override { return location_; }
   Status Write(const SessionFn& fn) override;
   Status Read(const SessionFn& fn) override;
+  PoolStats Pool() override;
 
  private:
   PostgresDatabase(std::string url, std::string location)
@@ -64,6 +66,8 @@ class PostgresDatabase final : public Database {
   PGconn* writer_ = nullptr;      // GUARDED_BY(write_mutex_)
   std::mutex pool_mutex_;
   std::vector<PGconn*> readers_;  // GUARDED_BY(pool_mutex_): idle readers
+  std::atomic<std::size_t> readers_in_use_{0};
+  std::atomic<bool> writing_{false};
 };
 
 // Rewrites the `?` placeholders of portable SQL into PostgreSQL's $1, $2, ...

@@ -387,7 +387,19 @@ Result<sqlite3*> SqliteDatabase::Connect(bool read_only) {
 
 Status SqliteDatabase::Write(const SessionFn& fn) {
   std::lock_guard lock(write_mutex_);
-  return RunTransaction(writer_, "BEGIN IMMEDIATE", WithCommitHook(fn));
+  writing_ = true;
+  Status st = RunTransaction(writer_, "BEGIN IMMEDIATE", WithCommitHook(fn));
+  writing_ = false;
+  return st;
+}
+
+Database::PoolStats SqliteDatabase::Pool() {
+  PoolStats stats;
+  stats.in_use = readers_in_use_.load() + (writing_.load() ? 1 : 0);
+  std::lock_guard lock(pool_mutex_);
+  stats.open = 1 + readers_in_use_.load() + readers_.size();
+  stats.max_idle_readers = kMaxIdleReaders;
+  return stats;
 }
 
 sqlite3* SqliteDatabase::TakeReader() {
@@ -459,7 +471,9 @@ Status SqliteDatabase::Read(const SessionFn& fn) {
   if (conn == nullptr) {
     JICENG_ASSIGN_OR_RETURN(conn, Connect(/*read_only=*/true));
   }
+  ++readers_in_use_;
   Status st = RunTransaction(conn, "BEGIN", fn);
+  --readers_in_use_;
   ReturnReader(conn);
   return st;
 }

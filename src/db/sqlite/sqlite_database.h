@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,7 @@ class SqliteDatabase final : public Database {
   std::string location() const override { return path_; }
   Status Write(const SessionFn& fn) override;
   Status Read(const SessionFn& fn) override;
+  PoolStats Pool() override;
 
   // Writes a consistent snapshot of the whole database into a new file at
   // `path` with SQLite's online backup API, in one read transaction: writers
@@ -43,6 +45,8 @@ class SqliteDatabase final : public Database {
   sqlite3* writer_ = nullptr;      // GUARDED_BY(write_mutex_)
   std::mutex pool_mutex_;
   std::vector<sqlite3*> readers_;  // GUARDED_BY(pool_mutex_): idle readers
+  std::atomic<std::size_t> readers_in_use_{0};
+  std::atomic<bool> writing_{false};
 };
 
 // Maps a failed SQLite call to a Status: constraint violations become
