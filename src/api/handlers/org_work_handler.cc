@@ -266,19 +266,19 @@ TargetFn OrgUnit(const OrgWorkDeps* d) {
 
 // Of the two sides' units, the first one the caller holds `permission` on
 // (the first side when neither, which the guard then refuses). With `miss`
-// (a pairing named by id), a caller who can see neither side gets the 404 of
-// a missing pairing.
+// (a record named by the path's :id, e.g. a pairing), a caller who can see
+// neither side gets the 404 of a missing record.
 TargetFn EitherSide(const OrgWorkDeps* d, std::string permission,
                     std::function<Result<std::pair<std::uint64_t, std::uint64_t>>(const ApiRequest&)> sides,
-                    std::function<Result<Status>(const ApiRequest&)> miss = {}) {
+                    Status (*miss)(std::int64_t) = nullptr) {
   return [d, permission, sides, miss](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto units, sides(req));
     const bool second = req.principal != nullptr && !d->access.Allows(*req.principal, permission, units.first) &&
                         d->access.Allows(*req.principal, permission, units.second);
     Target target = Target::Unit(second ? units.second : units.first);
-    if (miss) {
-      JICENG_ASSIGN_OR_RETURN(auto not_found, miss(req));
-      target.miss = std::move(not_found);
+    if (miss != nullptr) {
+      JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
+      target.miss = miss(id);
       target.also_seen_at = {second ? units.first : units.second};
     }
     return target;
@@ -309,10 +309,6 @@ void AddPairingRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
     return d->pairings.UnitsOf(id);
   };
-  auto pairing_miss = [](const ApiRequest& req) -> Result<Status> {
-    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-    return orgs::PairingNotFound(id);
-  };
   auto body_sides = [d](const ApiRequest& req) -> Result<std::pair<std::uint64_t, std::uint64_t>> {
     JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
     JICENG_ASSIGN_OR_RETURN(auto org, RequiredId(body, "org_id", "本方组织", "the organization"));
@@ -333,11 +329,11 @@ void AddPairingRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
   routes.push_back({"POST", "/api/v1/pairings", [d](const ApiRequest& r) { return CreatePairing(r, *d); }, "orgs.write",
                     EitherSide(d, "orgs.write", body_sides), "orgs.pairings.create"});
   routes.push_back({"POST", "/api/v1/pairings/:id/end", [d](const ApiRequest& r) { return EndPairing(r, *d); },
-                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, pairing_miss), "orgs.pairings.end"});
+                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, &orgs::PairingNotFound), "orgs.pairings.end"});
   routes.push_back({"GET", "/api/v1/pairings/:id/activities", [d](const ApiRequest& r) { return ListActivities(r, *d); },
-                    "orgs.read", EitherSide(d, "orgs.read", pairing_sides, pairing_miss), "orgs.pairings.activities.list"});
+                    "orgs.read", EitherSide(d, "orgs.read", pairing_sides, &orgs::PairingNotFound), "orgs.pairings.activities.list"});
   routes.push_back({"POST", "/api/v1/pairings/:id/activities", [d](const ApiRequest& r) { return AddActivity(r, *d); },
-                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, pairing_miss), "orgs.pairings.activities.add"});
+                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, &orgs::PairingNotFound), "orgs.pairings.activities.add"});
 }
 
 void AddTaskTeamRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
