@@ -238,10 +238,10 @@ class HardeningApi : public ApiSuite<HardeningApi> {
                                            {"term_start", "2021-01-10"}, {"term_end", "2026-01-09"}});
     if (officer.status != 201) return "appointing an officer failed: " + officer.body;
     luding_officer_ = IdOf(officer.json["officer"]);
-    HttpResponse team = admin.PostJson("/api/v1/orgs/" + luding_org_ + "/task-teams",
+    HttpResponse task_team = admin.PostJson("/api/v1/orgs/" + luding_org_ + "/task-teams",
                                        {{"name", "加固服务团"}, {"purpose", "探测"}, {"starts_on", "2025-02-01"}});
-    if (team.status != 201) return "creating a task team failed: " + team.body;
-    luding_team_ = IdOf(team.json["task_team"]);
+    if (task_team.status != 201) return "creating a task team failed: " + task_team.body;
+    luding_team_ = IdOf(task_team.json["task_team"]);
     HttpResponse card = admin.PostJson("/api/v1/members/" + std::to_string(full_id) + "/cards",
                                        {{"number", Unique("JG")}, {"issued_on", "2025-01-20"}});
     if (card.status != 201) return "issuing a card failed: " + card.body;
