@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "analytics/rollup_engine.h"
+#include "common/clock.h"
 #include "db/migrations/migrations.h"
 #include "hierarchy/division_import.h"
 #include "hierarchy/hierarchy_service.h"
@@ -68,9 +69,9 @@ double Median(std::vector<double> v) {
 // N members in N distinct villages drawn from the whole country, each with
 // its own branch, in one write transaction.
 void AddSparseMembers(db::Database& db, hierarchy::HierarchyService& hierarchy, members::MemberService& members,
-                      int n) {
+                      int n, const BusinessClock& clock) {
   analytics::NoChangeSink changes;
-  orgs::OrgService orgs(db, hierarchy, changes);
+  orgs::OrgService orgs(db, hierarchy, changes, clock);
   const auto& tree = hierarchy.tree();
   std::vector<std::uint64_t> villages;
   const auto provinces = tree.Children(0, 0, 100, false);
@@ -148,10 +149,11 @@ int main(int argc, char** argv) {
   std::printf("hierarchy loaded: %zu units, %.0f ms\n", hierarchy->tree().size(), Ms(t));
   auto rules = Check(members::MembershipRules::LoadDefault());
   analytics::NoChangeSink no_changes;
-  members::MemberService members(*db, *hierarchy, rules, no_changes);
+  const auto clock = Check(SystemBusinessClock::Create());
+  members::MemberService members(*db, *hierarchy, rules, no_changes, *clock);
   if (!existing) {
     t = Clock::now();
-    AddSparseMembers(*db, *hierarchy, members, n_members);
+    AddSparseMembers(*db, *hierarchy, members, n_members, *clock);
     if (Status a = db->Write([](db::Session& s) { return s.ExecScript("ANALYZE"); }); !a.ok()) Die(a);
     std::printf("%d members in %d villages over the country: %.0f ms\n", n_members, n_members, Ms(t));
   }
