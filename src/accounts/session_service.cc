@@ -112,6 +112,9 @@ Result<LoginResult> SessionService::Login(const std::string& raw_username, const
   }
   const std::string now = UtcIso(clock_.Now());
   if (!verified) {
+    // Bookkeeping for the lockout, not a change of its own: the refused
+    // request's audit entry (401) records the attempt, once.
+    db::ScopedCommitHook no_entry(nullptr);
     JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) {
       return AccountStore::RecordAttempt(s, username, ip, now, false);
     }));
