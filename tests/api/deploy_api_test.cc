@@ -54,7 +54,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -421,15 +420,15 @@ std::string CurrentSessionIp(int port, const Session& s) {
 // answer is handed over, so the next scrape may come a moment before them.)
 Scrape ScrapeUntil(const std::function<HttpResponse()>& scrape, const std::function<bool(const Scrape&)>& done,
                    std::chrono::seconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = Clock::now() + timeout;
   Scrape s;
-  do {
-    HttpResponse r = scrape();
-    EXPECT_EQ(r.status, 200) << r;
-    s = ParseExposition(r.body);
-    if (done(s)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (Clock::now() < deadline);
+  Eventually(
+      [&] {
+        HttpResponse r = scrape();
+        EXPECT_EQ(r.status, 200) << r;
+        s = ParseExposition(r.body);
+        return done(s);
+      },
+      timeout);
   return s;
 }
 
@@ -739,17 +738,19 @@ class Nginx {
       ::_exit(127);
     }
     // Ready when the HTTPS port answers a health check through to jiceng.
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return "nginx exited at start (status " + std::to_string(status) + "):\n" + Logs();
-      }
-      HttpResponse r = Fetch(Https("127.0.0.1"), "GET", "/healthz");
-      if (r.status == 200) return "";
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    int status = 0;
+    bool exited = false;
+    const bool up = Eventually(
+        [&] {
+          if (::waitpid(pid_, &status, WNOHANG) == pid_) return exited = true;
+          return Fetch(Https("127.0.0.1"), "GET", "/healthz").status == 200;
+        },
+        std::chrono::seconds(30), std::chrono::milliseconds(50));
+    if (exited) {
+      pid_ = -1;
+      return "nginx exited at start (status " + std::to_string(status) + "):\n" + Logs();
     }
+    if (up) return "";
     return "nginx did not answer on its HTTPS port within 30 s:\n" + Logs();
   }
 
@@ -758,14 +759,10 @@ class Nginx {
   bool Stop() {
     if (pid_ <= 0) return true;
     ::kill(pid_, SIGTERM);
-    const auto deadline = Clock::now() + std::chrono::seconds(10);
     int status = 0;
-    while (Clock::now() < deadline) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (Eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, std::chrono::seconds(10))) {
+      pid_ = -1;
+      return true;
     }
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
