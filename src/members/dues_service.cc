@@ -57,30 +57,44 @@ Card ReadCard(const db::Row& row) {
 }  // namespace
 
 Status DuesService::SetStandard(std::int64_t member_id, std::int64_t monthly_fen, const std::string& from_month) {
+  return db_.Write([&](db::Session& s) { return SetStandardIn(s, member_id, monthly_fen, from_month); });
+}
+
+Status DuesService::SetStandardIn(db::Session& s, std::int64_t member_id, std::int64_t monthly_fen,
+                                  const std::string& from_month) {
   if (monthly_fen < 0 || monthly_fen > 100'000'000) {
     return Status::InvalidArgument("monthly_fen", "月交纳标准应为 0 到 100 万元之间的整数（单位：分）。",
                                    "monthly_fen must be a whole number of fen from 0 to 1,000,000 yuan.");
   }
   JICENG_RETURN_IF_ERROR(CheckMonth(from_month, "from_month"));
-  return db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
-    (void)unit;
-    // The standard for a month is replaced, not duplicated.
-    JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM dues_standards WHERE member_id = ? AND from_month = ?",
-                                  {Value(member_id), Value(from_month)}).status());
-    JICENG_RETURN_IF_ERROR(
-        s.Exec("INSERT INTO dues_standards (member_id, province_code, monthly_fen, from_month, created_at) "
-               "VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?)",
-               {Value(member_id), Value(member_id), Value(monthly_fen), Value(from_month), Value(NowUtcIso())})
-            .status());
-    // The arrears indicators count members; the replaced standard's row is
-    // gone, so publish the member itself.
-    return changes_.Changed(s, "members", member_id);
-  });
+  JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
+  (void)unit;
+  // The standard for a month is replaced, not duplicated.
+  JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM dues_standards WHERE member_id = ? AND from_month = ?",
+                                {Value(member_id), Value(from_month)}).status());
+  JICENG_RETURN_IF_ERROR(
+      s.Exec("INSERT INTO dues_standards (member_id, province_code, monthly_fen, from_month, created_at) "
+             "VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?)",
+             {Value(member_id), Value(member_id), Value(monthly_fen), Value(from_month), Value(NowUtcIso())})
+          .status());
+  // The arrears indicators count members; the replaced standard's row is
+  // gone, so publish the member itself.
+  return changes_.Changed(s, "members", member_id);
 }
 
 Status DuesService::RecordPayment(std::int64_t member_id, const std::string& month, std::int64_t amount_fen,
                                   const std::string& paid_on, std::optional<std::int64_t> by_user) {
+  Status st = db_.Write(
+      [&](db::Session& s) { return RecordPaymentIn(s, member_id, month, amount_fen, paid_on, by_user); });
+  if (st.code() == ErrorCode::kConflict) {
+    return Status::Conflict(month + " 的党费已登记过。", "Dues for " + month + " are already recorded.", "month");
+  }
+  return st;
+}
+
+Status DuesService::RecordPaymentIn(db::Session& s, std::int64_t member_id, const std::string& month,
+                                    std::int64_t amount_fen, const std::string& paid_on,
+                                    std::optional<std::int64_t> by_user) {
   JICENG_RETURN_IF_ERROR(CheckMonth(month, "month"));
   if (amount_fen <= 0 || amount_fen > 100'000'000) {
     return Status::InvalidArgument("amount_fen", "金额应为正整数（单位：分），如 ¥12.50 写作 1250。",
@@ -91,21 +105,15 @@ Status DuesService::RecordPayment(std::int64_t member_id, const std::string& mon
     return Status::InvalidArgument("paid_on", "交纳日期应为不晚于今天的日期，如 2026-11-05。",
                                    "paid_on must be a date no later than today, e.g. 2026-11-05.");
   }
-  Status st = db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
-    JICENG_ASSIGN_OR_RETURN(
-        auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, province_code, unit_id, month, amount_fen, "
-                                     "paid_on, recorded_by, created_at) VALUES (?, (SELECT province_code FROM members "
-                                     "WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
-                                     {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen),
-                                      Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr),
-                                      Value(NowUtcIso())}));
-    return changes_.Changed(s, "dues_payments", id);
-  });
-  if (st.code() == ErrorCode::kConflict) {
-    return Status::Conflict(month + " 的党费已登记过。", "Dues for " + month + " are already recorded.", "month");
-  }
-  return st;
+  JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
+  JICENG_ASSIGN_OR_RETURN(
+      auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, province_code, unit_id, month, amount_fen, "
+                                   "paid_on, recorded_by, created_at) VALUES (?, (SELECT province_code FROM members "
+                                   "WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                   {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen),
+                                    Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr),
+                                    Value(NowUtcIso())}));
+  return changes_.Changed(s, "dues_payments", id);
 }
 
 Result<std::vector<DuesMonth>> DuesService::MemberYear(std::int64_t member_id, int year) {
@@ -175,6 +183,21 @@ Result<std::vector<DuesSummary>> DuesService::OrgYear(std::int64_t org_id, int y
 }
 
 Result<Card> DuesService::IssueCard(std::int64_t member_id, const std::string& raw_number, const std::string& issued_on) {
+  std::optional<Card> card;
+  Status st = db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(card, IssueCardIn(s, member_id, raw_number, issued_on));
+    return Status::Ok();
+  });
+  if (st.code() == ErrorCode::kConflict) {
+    const std::string number = Trim(raw_number);
+    return Status::Conflict("党员证编号 " + number + " 已被使用。", "Card number " + number + " is already used.", "number");
+  }
+  JICENG_RETURN_IF_ERROR(st);
+  return std::move(*card);
+}
+
+Result<Card> DuesService::IssueCardIn(db::Session& s, std::int64_t member_id, const std::string& raw_number,
+                                      const std::string& issued_on) {
   const std::string number = Trim(raw_number);
   if (number.empty() || number.size() > 40 || HasControlChars(number)) {
     return Status::InvalidArgument("number", "请填写党员证编号（最多 40 个字符）。", "Give the card number (at most 40 characters).");
@@ -183,63 +206,29 @@ Result<Card> DuesService::IssueCard(std::int64_t member_id, const std::string& r
   if (!on || *on > clock_.Today()) {
     return Status::InvalidArgument("issued_on", "发证日期应为不晚于今天的日期。", "issued_on must be a date no later than today.");
   }
-  std::int64_t id = 0;
-  Status st = db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
-    JICENG_ASSIGN_OR_RETURN(auto valid, s.QueryOne("SELECT COUNT(*) FROM member_cards WHERE member_id = ? AND "
-                                                   "status = 'valid'",
-                                                   {Value(member_id)}));
-    if (valid->Int(0) > 0) {
-      return Status::FailedPrecondition("该党员已有有效的党员证；换发前请先在年度审核中收回旧证。",
-                                        "This member holds a valid card; withdraw it in a review before issuing a new one.",
-                                        "member_id");
-    }
-    JICENG_ASSIGN_OR_RETURN(id, s.InsertReturningId("INSERT INTO member_cards (member_id, province_code, unit_id, "
-                                                    "number, issued_on, status, created_at) VALUES (?, (SELECT "
-                                                    "province_code FROM members WHERE id = ?), ?, ?, ?, 'valid', ?) "
-                                                    "RETURNING id",
-                                                    {Value(member_id), Value(member_id), Value(unit), Value(number),
-                                                     Value(FormatDate(*on)), Value(NowUtcIso())}));
-    return changes_.Changed(s, "member_cards", id);
-  });
-  if (st.code() == ErrorCode::kConflict) {
-    return Status::Conflict("党员证编号 " + number + " 已被使用。", "Card number " + number + " is already used.", "number");
+  JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
+  JICENG_ASSIGN_OR_RETURN(auto valid, s.QueryOne("SELECT COUNT(*) FROM member_cards WHERE member_id = ? AND "
+                                                 "status = 'valid'",
+                                                 {Value(member_id)}));
+  if (valid->Int(0) > 0) {
+    return Status::FailedPrecondition("该党员已有有效的党员证；换发前请先在年度审核中收回旧证。",
+                                      "This member holds a valid card; withdraw it in a review before issuing a new one.",
+                                      "member_id");
   }
-  JICENG_RETURN_IF_ERROR(st);
+  JICENG_ASSIGN_OR_RETURN(auto id, s.InsertReturningId("INSERT INTO member_cards (member_id, province_code, unit_id, "
+                                                       "number, issued_on, status, created_at) VALUES (?, (SELECT "
+                                                       "province_code FROM members WHERE id = ?), ?, ?, ?, 'valid', ?) "
+                                                       "RETURNING id",
+                                                       {Value(member_id), Value(member_id), Value(unit), Value(number),
+                                                        Value(FormatDate(*on)), Value(NowUtcIso())}));
+  JICENG_RETURN_IF_ERROR(changes_.Changed(s, "member_cards", id));
   return Card{id, member_id, number, FormatDate(*on), "valid"};
 }
 
 Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::string& result, const std::string& note) {
-  JICENG_RETURN_IF_ERROR(CheckResult(result));
-  const int this_year = static_cast<int>(std::chrono::year_month_day(clock_.Today()).year());
-  if (year < 2000 || year > this_year) {
-    return Status::InvalidArgument("year", "审核年度应在 2000 年到今年之间。", "year must be from 2000 to this year.");
-  }
-  if (Utf8Length(note) > 200 || HasControlChars(note)) {
-    return Status::InvalidArgument("note", "备注最多 200 字，不能换行。", "The note has at most 200 characters, on one line.");
-  }
   std::optional<Card> card;
   Status st = db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT id, member_id, number, issued_on, status, unit_id FROM "
-                                                 "member_cards WHERE id = ?",
-                                                 {Value(card_id)}));
-    if (!row) return CardNotFound(card_id);
-    if (row->Text(4) == "withdrawn") {
-      return Status::FailedPrecondition("这张党员证已收回。", "This card has been withdrawn.", "id");
-    }
-    JICENG_ASSIGN_OR_RETURN(
-        auto review, s.InsertReturningId("INSERT INTO card_reviews (card_id, province_code, unit_id, year, result, "
-                                         "reviewed_on, note, created_at) VALUES (?, (SELECT province_code FROM "
-                                         "member_cards WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
-                                         {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
-                                          Value(result), Value(FormatDate(clock_.Today())), Value(Trim(note)),
-                                          Value(NowUtcIso())}));
-    JICENG_RETURN_IF_ERROR(
-        s.Exec("UPDATE member_cards SET status = ? WHERE id = ?", {Value(result), Value(card_id)}).status());
-    JICENG_RETURN_IF_ERROR(changes_.Changed(s, "card_reviews", review));
-    JICENG_RETURN_IF_ERROR(changes_.Changed(s, "member_cards", card_id));
-    card = ReadCard(*row);
-    card->status = result;
+    JICENG_ASSIGN_OR_RETURN(card, ReviewCardIn(s, card_id, year, result, note));
     return Status::Ok();
   });
   if (st.code() == ErrorCode::kConflict) {
@@ -248,6 +237,39 @@ Result<Card> DuesService::ReviewCard(std::int64_t card_id, int year, const std::
   }
   JICENG_RETURN_IF_ERROR(st);
   return std::move(*card);
+}
+
+Result<Card> DuesService::ReviewCardIn(db::Session& s, std::int64_t card_id, int year, const std::string& result,
+                                       const std::string& note) {
+  JICENG_RETURN_IF_ERROR(CheckResult(result));
+  const int this_year = static_cast<int>(std::chrono::year_month_day(clock_.Today()).year());
+  if (year < 2000 || year > this_year) {
+    return Status::InvalidArgument("year", "审核年度应在 2000 年到今年之间。", "year must be from 2000 to this year.");
+  }
+  if (Utf8Length(note) > 200 || HasControlChars(note)) {
+    return Status::InvalidArgument("note", "备注最多 200 字，不能换行。", "The note has at most 200 characters, on one line.");
+  }
+  JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT id, member_id, number, issued_on, status, unit_id FROM "
+                                               "member_cards WHERE id = ?",
+                                               {Value(card_id)}));
+  if (!row) return CardNotFound(card_id);
+  if (row->Text(4) == "withdrawn") {
+    return Status::FailedPrecondition("这张党员证已收回。", "This card has been withdrawn.", "id");
+  }
+  JICENG_ASSIGN_OR_RETURN(
+      auto review, s.InsertReturningId("INSERT INTO card_reviews (card_id, province_code, unit_id, year, result, "
+                                       "reviewed_on, note, created_at) VALUES (?, (SELECT province_code FROM "
+                                       "member_cards WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+                                       {Value(card_id), Value(card_id), Value(row->Int(5)), Value(std::int64_t{year}),
+                                        Value(result), Value(FormatDate(clock_.Today())), Value(Trim(note)),
+                                        Value(NowUtcIso())}));
+  JICENG_RETURN_IF_ERROR(
+      s.Exec("UPDATE member_cards SET status = ? WHERE id = ?", {Value(result), Value(card_id)}).status());
+  JICENG_RETURN_IF_ERROR(changes_.Changed(s, "card_reviews", review));
+  JICENG_RETURN_IF_ERROR(changes_.Changed(s, "member_cards", card_id));
+  Card card = ReadCard(*row);
+  card.status = result;
+  return card;
 }
 
 Result<std::vector<Card>> DuesService::CardsOf(std::int64_t member_id) {

@@ -81,6 +81,20 @@ class DuesService {
   // Cards in a unit's subtree, and their reviews in `year`.
   Result<CardFigures> CardFiguresOf(std::uint64_t unit_code, int year);
 
+  // SetStandard, RecordPayment, IssueCard and ReviewCard inside `s`'s write
+  // transaction, for callers that make many at once (jiceng demo): the same
+  // checks and the same publishing; a failure ends the transaction (a taken
+  // month or card number is the engine's kConflict, without the messages the
+  // single calls give it).
+  Status SetStandardIn(db::Session& s, std::int64_t member_id, std::int64_t monthly_fen,
+                       const std::string& from_month);
+  Status RecordPaymentIn(db::Session& s, std::int64_t member_id, const std::string& month, std::int64_t amount_fen,
+                         const std::string& paid_on, std::optional<std::int64_t> by_user);
+  Result<Card> IssueCardIn(db::Session& s, std::int64_t member_id, const std::string& number,
+                           const std::string& issued_on);
+  Result<Card> ReviewCardIn(db::Session& s, std::int64_t card_id, int year, const std::string& result,
+                            const std::string& note);
+
  private:
   db::Database& db_;
   const BusinessClock& clock_;

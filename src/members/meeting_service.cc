@@ -52,6 +52,18 @@ Status CheckYear(int year, Date today) {
 Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& kind, const std::string& held_on,
                                        const std::string& raw_topic, const std::vector<Attendance>& attendance,
                                        std::optional<std::int64_t> by_user) {
+  std::optional<Meeting> m;
+  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(m, RecordIn(s, org_id, kind, held_on, raw_topic, attendance, by_user));
+    return Status::Ok();
+  }));
+  return std::move(*m);
+}
+
+Result<Meeting> MeetingService::RecordIn(db::Session& s, std::int64_t org_id, const std::string& kind,
+                                         const std::string& held_on, const std::string& raw_topic,
+                                         const std::vector<Attendance>& attendance,
+                                         std::optional<std::int64_t> by_user) {
   const MeetingKind* mk = nullptr;
   std::string known;
   for (const MeetingKind& k : rules_.meetings()) {
@@ -82,29 +94,27 @@ Result<Meeting> MeetingService::Record(std::int64_t org_id, const std::string& k
     }
   }
   Meeting m{0, org_id, kind, FormatDate(*on), topic, attendance};
-  JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto unit, ActiveOrgUnitId(s, org_id));
-    JICENG_ASSIGN_OR_RETURN(m.id, s.InsertReturningId("INSERT INTO meetings (org_id, province_code, unit_id, kind, "
-                                                      "held_on, topic, recorded_by, created_at) VALUES (?, (SELECT "
-                                                      "province_code FROM organizations WHERE id = ?), ?, ?, ?, ?, ?, ?) "
-                                                      "RETURNING id",
-                                                      {Value(org_id), Value(org_id), Value(unit), Value(kind),
-                                                       Value(m.held_on), Value(topic), by_user ? Value(*by_user) : Value(nullptr),
-                                                       Value(NowUtcIso())}));
-    for (const Attendance& a : attendance) {
-      JICENG_ASSIGN_OR_RETURN(auto member, s.QueryOne("SELECT org_id FROM members WHERE id = ?", {Value(a.member_id)}));
-      if (!member || member->Int(0) != org_id) {
-        return Status::InvalidArgument("attendance", "出席名单中的党员 " + std::to_string(a.member_id) + " 不属于该组织。",
-                                       "Member " + std::to_string(a.member_id) + " in the attendance list is not in "
-                                       "this organization.");
-      }
-      JICENG_RETURN_IF_ERROR(s.Exec("INSERT INTO meeting_attendance (meeting_id, province_code, member_id, status) "
-                                    "VALUES (?, (SELECT province_code FROM meetings WHERE id = ?), ?, ?)",
-                                    {Value(m.id), Value(m.id), Value(a.member_id), Value(a.status)})
-                                 .status());
+  JICENG_ASSIGN_OR_RETURN(auto unit, ActiveOrgUnitId(s, org_id));
+  JICENG_ASSIGN_OR_RETURN(m.id, s.InsertReturningId("INSERT INTO meetings (org_id, province_code, unit_id, kind, "
+                                                    "held_on, topic, recorded_by, created_at) VALUES (?, (SELECT "
+                                                    "province_code FROM organizations WHERE id = ?), ?, ?, ?, ?, ?, ?) "
+                                                    "RETURNING id",
+                                                    {Value(org_id), Value(org_id), Value(unit), Value(kind),
+                                                     Value(m.held_on), Value(topic), by_user ? Value(*by_user) : Value(nullptr),
+                                                     Value(NowUtcIso())}));
+  for (const Attendance& a : attendance) {
+    JICENG_ASSIGN_OR_RETURN(auto member, s.QueryOne("SELECT org_id FROM members WHERE id = ?", {Value(a.member_id)}));
+    if (!member || member->Int(0) != org_id) {
+      return Status::InvalidArgument("attendance", "出席名单中的党员 " + std::to_string(a.member_id) + " 不属于该组织。",
+                                     "Member " + std::to_string(a.member_id) + " in the attendance list is not in "
+                                     "this organization.");
     }
-    return changes_.Changed(s, "meetings", m.id);
-  }));
+    JICENG_RETURN_IF_ERROR(s.Exec("INSERT INTO meeting_attendance (meeting_id, province_code, member_id, status) "
+                                  "VALUES (?, (SELECT province_code FROM meetings WHERE id = ?), ?, ?)",
+                                  {Value(m.id), Value(m.id), Value(a.member_id), Value(a.status)})
+                               .status());
+  }
+  JICENG_RETURN_IF_ERROR(changes_.Changed(s, "meetings", m.id));
   return m;
 }
 

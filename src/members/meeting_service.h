@@ -66,6 +66,12 @@ class MeetingService {
   Result<Meeting> Record(std::int64_t org_id, const std::string& kind, const std::string& held_on,
                          const std::string& topic, const std::vector<Attendance>& attendance,
                          std::optional<std::int64_t> by_user);
+  // Record() inside `s`'s write transaction, for callers that record many
+  // at once (jiceng demo): the same checks and publishing; a failure ends
+  // the transaction.
+  Result<Meeting> RecordIn(db::Session& s, std::int64_t org_id, const std::string& kind, const std::string& held_on,
+                           const std::string& topic, const std::vector<Attendance>& attendance,
+                           std::optional<std::int64_t> by_user);
   Result<std::vector<Meeting>> ListForOrg(std::int64_t org_id, int year);
   // Periods of `year` up to today, for every meeting kind.
   Result<std::vector<ComplianceRow>> Compliance(std::int64_t org_id, int year);
