@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "accounts/password.h"
@@ -42,7 +43,11 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "demo", "添加演示数据（需先导入区划）；可重复运行 / add demo data (after import-divisions); safe to rerun");
   cmd->add_option("--db", *db_path, kDbOptionHelp)->capture_default_str();
-  cmd->callback([db_path, &exit_code] {
+  auto clock_file = std::make_shared<std::string>();
+  cmd->add_option("--clock-file", *clock_file,
+                  "仅供测试：演示数据的“今天”取自该文件中的 UTC 时刻 / tests only: take \"today\" from the UTC instant "
+                  "in FILE (as jiceng serve --clock-file)");
+  cmd->callback([db_path, clock_file, &exit_code] {
     auto db = OpenDatabase(*db_path);
     if (!db.ok()) {
       PrintError(db.status());
@@ -94,7 +99,20 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
 
     // Accounts, each with a generated password shown once.
     in_transaction.reset();  // loading (and migrating) is not the demo's data
-    auto app = LoadApp(*db_path, accounts::SessionSettings{}, /*with_figures=*/false);
+    // The business clock: every date of the demo counts back from its today.
+    Result<std::unique_ptr<BusinessClock>> clock = BusinessClockFromEnvironment();
+    if (!clock_file->empty()) {
+      const char* zone = std::getenv(kTimeZoneEnv);
+      auto file = FileClock::Create(*clock_file, zone && *zone ? zone : kDefaultTimeZone);
+      clock = file.ok() ? Result<std::unique_ptr<BusinessClock>>(std::move(file).value())
+                        : Result<std::unique_ptr<BusinessClock>>(file.status());
+    }
+    if (!clock.ok()) {
+      PrintError(clock.status());
+      exit_code = 1;
+      return;
+    }
+    auto app = LoadApp(*db_path, accounts::SessionSettings{}, /*with_figures=*/false, std::move(clock).value());
     if (!app.ok()) {
       PrintError(app.status());
       exit_code = 1;

@@ -307,15 +307,21 @@ Status WriteTownship(App& app, db::Session& s, Township& t, Date today, int& car
       year_month from = this_month - std::chrono::months(11);
       if (joined > from) from = joined;
       JICENG_RETURN_IF_ERROR(app.dues->SetStandardIn(s, p.id, p.fen, MonthText(from)));
+      // Most pay early in the month, at the branch's first meeting; a quarter of
+      // the farmers pay a quarter at a time, in its first month; the members in
+      // arrears stopped paying some months ago.
       const year_month last_paid = this_month - std::chrono::months(p.arrears_months);
-      for (year_month m = from; m <= this_month && (p.arrears_months == 0 || m < last_paid); m += std::chrono::months(1)) {
-        // Paid within the month, or (by quarter) in the quarter's first month.
-        Date paid_on = DayOf(m, r.Between(3, 26));
+      const unsigned quarter_end = (static_cast<unsigned>(this_month.month()) + 2) / 3 * 3;
+      const year_month until = p.pays_by_quarter && p.arrears_months == 0
+                                    ? this_month.year() / std::chrono::month(quarter_end)
+                                    : this_month;
+      for (year_month m = from; m <= until && (p.arrears_months == 0 || m < last_paid); m += std::chrono::months(1)) {
+        Date paid_on = DayOf(m, r.Between(1, 6));
         if (p.pays_by_quarter) {
           const unsigned q0 = (static_cast<unsigned>(m.month()) - 1) / 3 * 3 + 1;
           year_month first = m.year() / std::chrono::month(q0);
           if (first < from) first = from;
-          paid_on = DayOf(first, 10 + static_cast<int>(static_cast<unsigned>(first.month()) % 7));
+          paid_on = DayOf(first, 3);
         }
         if (paid_on > today) break;
         JICENG_RETURN_IF_ERROR(app.dues->RecordPaymentIn(s, p.id, MonthText(m), p.fen, Fmt(paid_on), std::nullopt));
@@ -443,7 +449,6 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
     return Status::FailedPrecondition("数据库中没有波密县的乡镇：请先运行 jiceng import-divisions。",
                                       "Bomi county has no townships in the database: run `jiceng import-divisions` first.");
   }
-  int groups_with_branches = 0;  // villages whose general branch sits over its villager groups
   for (Township& t : townships) {
     Rng r = RngFor("orgs/" + t.unit.code);
     const std::string town = t.unit.name;
@@ -499,7 +504,6 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
                                         Place::kVillage, r.Between(24, 34))
                                      .status());
         }
-        ++groups_with_branches;
         continue;
       }
       JICENG_RETURN_IF_ERROR(
@@ -537,7 +541,6 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
                                  .status());
     }
   }
-  (void)groups_with_branches;
 
   // The people of every branch; about one branch in seven lets its meetings slip.
   for (Township& t : townships) {
