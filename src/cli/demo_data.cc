@@ -85,8 +85,12 @@ Name TibetanName(Rng& r) {
   std::string first = r.Pick(kTibetanFirst);
   std::string second = female ? r.Pick(kTibetanFemale) : r.Pick(kTibetanMale);
   if (second == first) second = female ? "卓玛" : "多吉";
-  // A few go by one name of two syllables.
-  if (r.Percent(4)) return {second, female ? "female" : "male"};
+  // A few go by one name of two syllables (never one of the anchors' names below).
+  static constexpr std::array<std::string_view, 10> kTaken = {"次仁", "扎西", "卓玛", "格桑", "央金",
+                                                              "旦增", "拉姆", "多吉", "德吉", "平措"};
+  if (r.Percent(4) && std::find(kTaken.begin(), kTaken.end(), second) == kTaken.end()) {
+    return {second, female ? "female" : "male"};
+  }
   return {first + second, female ? "female" : "male"};
 }
 
@@ -151,10 +155,11 @@ std::string ShortName(const std::string& unit_name) {
 
 bool Paying(const Person& p) { return p.in.stage == "full" || p.in.stage == "probationary"; }
 
-// The old demo's ten people, first in the first branch of the community, kept
-// by name and stage for the web tests and the README's walkthrough: 次仁 owes
-// the last months' dues, 拉姆 has been an activist for under a year, 旦增 for
-// over one.
+// The old demo's ten people, kept by name and stage for the web tests and the
+// README's walkthrough, first in the organs' branch of the first town (whose
+// members every list of Bomi shows first: it sits at the town itself): 次仁
+// owes the last months' dues, 拉姆 has been an activist for under a year,
+// 旦增 for over one. Generated names never equal theirs.
 struct Anchor {
   const char* name;
   const char* gender;
@@ -164,14 +169,14 @@ struct Anchor {
   int age;
 };
 constexpr std::array<Anchor, 10> kAnchors = {{
-    {"次仁", "male", "full", 5990, "rural_labour", 58},
-    {"扎西", "female", "full", 4200, "in_service", 44},
-    {"卓玛", "male", "full", 2700, "rural_labour", 39},
-    {"格桑", "female", "probationary", 160, "rural_labour", 31},
-    {"央金", "male", "candidate", 260, "migrant", 27},
-    {"旦增", "female", "activist", 580, "rural_labour", 29},
-    {"拉姆", "male", "activist", 240, "in_service", 26},
-    {"多吉", "female", "applicant", 80, "rural_labour", 23},
+    {"次仁", "male", "full", 5990, "in_service", 58},
+    {"扎西", "male", "full", 4200, "in_service", 44},
+    {"卓玛", "female", "full", 2700, "in_service", 39},
+    {"格桑", "female", "probationary", 160, "in_service", 31},
+    {"央金", "female", "candidate", 260, "in_service", 27},
+    {"旦增", "male", "activist", 580, "in_service", 29},
+    {"拉姆", "female", "activist", 240, "in_service", 26},
+    {"多吉", "male", "applicant", 80, "in_service", 23},
     {"德吉", "male", "full", 9100, "elderly_infirm", 76},
     {"平措", "female", "full", 6560, "elderly_infirm", 81},
 }};
@@ -298,6 +303,7 @@ Status WriteTownship(App& app, db::Session& s, Township& t, Date today, int& car
     for (std::size_t i = 0; i < ids.size(); ++i) b.people[i].id = ids[i];
 
     Rng r = RngFor("dues/" + b.name);
+    std::vector<members::DuesPayment> payments;
     for (Person& p : b.people) {
       if (!Paying(p)) continue;
       // The standard from the first month of the year shown, or from the month
@@ -324,8 +330,7 @@ Status WriteTownship(App& app, db::Session& s, Township& t, Date today, int& car
           paid_on = DayOf(first, 3);
         }
         if (paid_on > today) break;
-        JICENG_RETURN_IF_ERROR(app.dues->RecordPaymentIn(s, p.id, MonthText(m), p.fen, Fmt(paid_on), std::nullopt));
-        ++n.payments;
+        payments.push_back({p.id, MonthText(m), p.fen, Fmt(paid_on)});
       }
       // Cards for full members (most of them, issued in the last few years), and
       // this year's review under way.
@@ -345,6 +350,9 @@ Status WriteTownship(App& app, db::Session& s, Township& t, Date today, int& car
         }
       }
     }
+
+    JICENG_RETURN_IF_ERROR(app.dues->RecordPaymentsIn(s, payments, std::nullopt));
+    n.payments += static_cast<int>(payments.size());
 
     // A year of organizational life: the twelve months up to this one.
     Rng mr = RngFor("meetings/" + b.name);
@@ -550,7 +558,13 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
       for (int i = 0; i < b.size; ++i) b.people.push_back(MakePerson(r, b.place, today));
     }
   }
-  // The first branch of the first town that is not its organs' (the community's).
+  // The anchors go first into the first town's organs' branch; the first
+  // branch of its community keeps up with its meetings and has the history
+  // of officers, the first pairing and the first task team.
+  Branch& organs = townships[0].branches[0];
+  for (std::size_t i = 0; i < kAnchors.size(); ++i) {
+    organs.people.insert(organs.people.begin() + static_cast<std::ptrdiff_t>(i), AnchorPerson(kAnchors[i], today));
+  }
   Branch* first_ptr = &townships[0].branches[0];
   for (Branch& b : townships[0].branches) {
     if (b.place != Place::kOrgans) {
@@ -560,9 +574,6 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
   }
   Branch& first = *first_ptr;
   first.behind = false;
-  for (std::size_t i = 0; i < kAnchors.size(); ++i) {
-    first.people.insert(first.people.begin() + static_cast<std::ptrdiff_t>(i), AnchorPerson(kAnchors[i], today));
-  }
 
   // Members, dues, cards and meetings: one transaction per township.
   Counters counters;

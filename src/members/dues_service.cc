@@ -95,25 +95,55 @@ Status DuesService::RecordPayment(std::int64_t member_id, const std::string& mon
 Status DuesService::RecordPaymentIn(db::Session& s, std::int64_t member_id, const std::string& month,
                                     std::int64_t amount_fen, const std::string& paid_on,
                                     std::optional<std::int64_t> by_user) {
-  JICENG_RETURN_IF_ERROR(CheckMonth(month, "month"));
-  if (amount_fen <= 0 || amount_fen > 100'000'000) {
-    return Status::InvalidArgument("amount_fen", "金额应为正整数（单位：分），如 ¥12.50 写作 1250。",
-                                   "amount_fen must be a positive whole number of fen: ¥12.50 is 1250.");
+  const DuesPayment one{member_id, month, amount_fen, paid_on};
+  return RecordPaymentsIn(s, std::span<const DuesPayment>(&one, 1), by_user);
+}
+
+Status DuesService::RecordPaymentsIn(db::Session& s, std::span<const DuesPayment> payments,
+                                     std::optional<std::int64_t> by_user) {
+  if (payments.empty()) return Status::Ok();
+  const std::string now = NowUtcIso();
+  // Each member's unit and province, read once.
+  std::map<std::int64_t, std::pair<std::int64_t, std::string>> members;
+  std::vector<db::Params> rows;
+  rows.reserve(payments.size());
+  for (const DuesPayment& p : payments) {
+    JICENG_RETURN_IF_ERROR(CheckMonth(p.month, "month"));
+    if (p.amount_fen <= 0 || p.amount_fen > 100'000'000) {
+      return Status::InvalidArgument("amount_fen", "金额应为正整数（单位：分），如 ¥12.50 写作 1250。",
+                                     "amount_fen must be a positive whole number of fen: ¥12.50 is 1250.");
+    }
+    auto paid = ParseDate(p.paid_on);
+    if (!paid || *paid > clock_.Today()) {
+      return Status::InvalidArgument("paid_on", "交纳日期应为不晚于今天的日期，如 2026-11-05。",
+                                     "paid_on must be a date no later than today, e.g. 2026-11-05.");
+    }
+    auto it = members.find(p.member_id);
+    if (it == members.end()) {
+      JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT unit_id, province_code FROM members WHERE id = ?",
+                                                   {Value(p.member_id)}));
+      if (!row) return NoMember(p.member_id);
+      it = members.emplace(p.member_id, std::make_pair(row->Int(0), row->Text(1))).first;
+    }
+    rows.push_back({Value(p.member_id), Value(it->second.second), Value(it->second.first), Value(p.month),
+                    Value(p.amount_fen), Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr),
+                    Value(now)});
   }
-  auto paid = ParseDate(paid_on);
-  if (!paid || *paid > clock_.Today()) {
-    return Status::InvalidArgument("paid_on", "交纳日期应为不晚于今天的日期，如 2026-11-05。",
-                                   "paid_on must be a date no later than today, e.g. 2026-11-05.");
-  }
-  JICENG_ASSIGN_OR_RETURN(auto unit, MemberUnit(s, member_id));
-  JICENG_ASSIGN_OR_RETURN(
-      auto id, s.InsertReturningId("INSERT INTO dues_payments (member_id, province_code, unit_id, month, amount_fen, "
-                                   "paid_on, recorded_by, created_at) VALUES (?, (SELECT province_code FROM members "
-                                   "WHERE id = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
-                                   {Value(member_id), Value(member_id), Value(unit), Value(month), Value(amount_fen),
-                                    Value(FormatDate(*paid)), by_user ? Value(*by_user) : Value(nullptr),
-                                    Value(NowUtcIso())}));
-  return changes_.Changed(s, "dues_payments", id);
+  // One bulk insert (COPY on PostgreSQL). Writers are serialized and ids are
+  // assigned in row order, so the new payments are the rows after the highest
+  // id before it.
+  static const std::vector<std::string> kColumns = {"member_id",  "province_code", "unit_id",     "month",
+                                                    "amount_fen", "paid_on",       "recorded_by", "created_at"};
+  JICENG_ASSIGN_OR_RETURN(auto highest, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM dues_payments"));
+  JICENG_RETURN_IF_ERROR(s.BulkInsert("dues_payments", kColumns, rows).status());
+  std::vector<std::int64_t> ids;
+  ids.reserve(rows.size());
+  JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM dues_payments WHERE id > ? ORDER BY id",
+                                 {Value(highest ? highest->Int(0) : 0)}, [&](const db::Row& r) {
+                                   ids.push_back(r.Int(0));
+                                   return Status::Ok();
+                                 }));
+  return changes_.ChangedMany(s, "dues_payments", ids);
 }
 
 Result<std::vector<DuesMonth>> DuesService::MemberYear(std::int64_t member_id, int year) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct DuesMonth {
   std::int64_t paid_fen = 0;
   std::optional<std::string> paid_on = {};
   std::int64_t arrears_fen() const { return due_fen > paid_fen ? due_fen - paid_fen : 0; }
+};
+
+// One month's payment of one member (RecordPaymentsIn).
+struct DuesPayment {
+  std::int64_t member_id = 0;
+  std::string month = {};  // YYYY-MM
+  std::int64_t amount_fen = 0;
+  std::string paid_on = {};
 };
 
 struct DuesSummary {
@@ -90,6 +99,8 @@ class DuesService {
                        const std::string& from_month);
   Status RecordPaymentIn(db::Session& s, std::int64_t member_id, const std::string& month, std::int64_t amount_fen,
                          const std::string& paid_on, std::optional<std::int64_t> by_user);
+  // Many payments at once (one bulk insert), with RecordPayment's checks.
+  Status RecordPaymentsIn(db::Session& s, std::span<const DuesPayment> payments, std::optional<std::int64_t> by_user);
   Result<Card> IssueCardIn(db::Session& s, std::int64_t member_id, const std::string& number,
                            const std::string& issued_on);
   Result<Card> ReviewCardIn(db::Session& s, std::int64_t card_id, int year, const std::string& result,
