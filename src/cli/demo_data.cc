@@ -483,9 +483,6 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
       }
       return id;
     };
-    // The township's organs.
-    JICENG_RETURN_IF_ERROR(
-        branch(t.unit, std::nullopt, "branch", town + "机关党支部", Place::kOrgans, r.Between(14, 26)).status());
     const std::vector<hierarchy::UnitView> villages = children(t.unit.code);
     for (std::size_t v = 0; v < villages.size(); ++v) {
       const hierarchy::UnitView& village = villages[v];
@@ -517,6 +514,10 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
       JICENG_RETURN_IF_ERROR(
           branch(village, std::nullopt, "branch", name + "党支部", Place::kVillage, r.Between(16, 46)).status());
     }
+    // The township's organs (made after the villages' branches, so that the
+    // first town's community branch is organization 4, as in the old demo).
+    JICENG_RETURN_IF_ERROR(
+        branch(t.unit, std::nullopt, "branch", town + "机关党支部", Place::kOrgans, r.Between(14, 26)).status());
     // Two-new organizations (两新组织): the tea farm of the first rural township
     // has its own branch; the first town's self-employed share a joint branch;
     // a tourism company of the fifth township has none yet.
@@ -561,7 +562,11 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
   // The anchors go first into the first town's organs' branch; the first
   // branch of its community keeps up with its meetings and has the history
   // of officers, the first pairing and the first task team.
-  Branch& organs = townships[0].branches[0];
+  Branch* organs_ptr = &townships[0].branches[0];
+  for (Branch& b : townships[0].branches) {
+    if (b.place == Place::kOrgans) organs_ptr = &b;
+  }
+  Branch& organs = *organs_ptr;
   for (std::size_t i = 0; i < kAnchors.size(); ++i) {
     organs.people.insert(organs.people.begin() + static_cast<std::ptrdiff_t>(i), AnchorPerson(kAnchors[i], today));
   }
