@@ -457,6 +457,8 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
     return Status::FailedPrecondition("数据库中没有波密县的乡镇：请先运行 jiceng import-divisions。",
                                       "Bomi county has no townships in the database: run `jiceng import-divisions` first.");
   }
+  // The township in place `i` of the county's list (some get more than a committee and branches).
+  auto is = [&](const Township& t, std::size_t i) { return i < townships.size() && &t == &townships[i]; };
   for (Township& t : townships) {
     Rng r = RngFor("orgs/" + t.unit.code);
     const std::string town = t.unit.name;
@@ -501,7 +503,7 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
       // Two large villages of the second township: a general branch with a
       // branch in each of its first two villager groups (一个村民小组建立一个党支部).
       const std::vector<hierarchy::UnitView> groups = children(village.code);
-      if (&t == &townships[1] && v < 2 && groups.size() >= 2) {
+      if (is(t, 1) && v < 2 && groups.size() >= 2) {
         JICENG_ASSIGN_OR_RETURN(auto general,
                                 branch(village, std::nullopt, "general_branch", name + "党总支", Place::kVillage, 0));
         for (std::size_t g = 0; g < 2; ++g) {
@@ -521,13 +523,13 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
     // Two-new organizations (两新组织): the tea farm of the first rural township
     // has its own branch; the first town's self-employed share a joint branch;
     // a tourism company of the fifth township has none yet.
-    if (&t == &townships[3] && !villages.empty()) {
+    if (is(t, 3) && !villages.empty()) {
       JICENG_ASSIGN_OR_RETURN(auto farm, app.orgs->RegisterTwoNew(villages[0].code, town + "茶场", "enterprise",
                                                                   Fmt(YearsBefore(today, 6, 40))));
       JICENG_RETURN_IF_ERROR(
           branch(villages[0], std::nullopt, "branch", town + "茶场党支部", Place::kEnterprise, 13, farm.id).status());
     }
-    if (&t == &townships[0]) {
+    if (is(t, 0)) {
       JICENG_ASSIGN_OR_RETURN(auto assoc, app.orgs->RegisterTwoNew(t.unit.code, town + "个体劳动者协会", "social",
                                                                    Fmt(YearsBefore(today, 4, 100))));
       JICENG_RETURN_IF_ERROR(branch(t.unit, std::nullopt, "joint_branch", town + "个体工商户联合党支部",
@@ -543,7 +545,7 @@ Result<DemoPartyFigures> AddDemoParty(App& app) {
       seasonal.established_on = std::min(Fmt(today), std::to_string(season) + "-04-25");
       JICENG_RETURN_IF_ERROR(CreateOrg(app, seasonal, out.organizations).status());
     }
-    if (&t == &townships[4] && villages.size() > 1) {
+    if (is(t, 4) && villages.size() > 1) {
       JICENG_RETURN_IF_ERROR(app.orgs
                                  ->RegisterTwoNew(villages[1].code, town + "旅游开发有限公司", "enterprise",
                                                   Fmt(YearsBefore(today, 1, 50)))
