@@ -80,7 +80,8 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddAuditRoutes(app->routes, *app->account_deps);
   api::AddOrgRoutes(app->routes, *app->members_deps);
   api::AddMemberRoutes(app->routes, *app->members_deps);
-  api::AddMemberLifeRoutes(app->routes, *app->members_deps);
+  api::AddDuesRoutes(app->routes, *app->members_deps);
+  api::AddMeetingRoutes(app->routes, *app->members_deps);
   app->figures_deps =
       std::make_unique<api::FiguresDeps>(api::FiguresDeps{*app->engine, *app->hierarchy, *app->access, business});
   api::AddFigureRoutes(app->routes, *app->figures_deps);

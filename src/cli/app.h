@@ -15,7 +15,7 @@
 #include "api/handlers/imports_handler.h"
 #include "api/handlers/jobs_handler.h"
 #include "api/handlers/metrics_handler.h"
-#include "api/handlers/members_handler.h"
+#include "api/handlers/party_handlers.h"
 #include "api/handlers/org_work_handler.h"
 #include "members/member_service.h"
 #include "members/membership_rules.h"

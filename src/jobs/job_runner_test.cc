@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
+#include "hierarchy/testing/seed_units.h"
 #include "imports/member_import.h"
 
 namespace jiceng::jobs {
@@ -43,30 +43,14 @@ const std::string kFixed = kHeader + kGood +
                            "李四,女,1990-02-28,,,中共泸桥镇委员会,预备党员,2025-01-01,在职\n"
                            "赵六,男,1990-01-01,,,中共泸桥镇委员会,正式党员,2015-07-01,在职\n";
 
-class JobRunnerTest : public ::testing::TestWithParam<const char*> {
+class JobRunnerTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto t = db::testing::TestDatabase::Create(GetParam(),
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
-    const char* rows[][2] = {{"51", "四川省"}, {"5133", "甘孜藏族自治州"}, {"513322", "泸定县"}, {"513322100", "泸桥镇"}};
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
-      Value parent = nullptr;
-      for (auto& r : rows) {
-        const std::string code = r[0];
-        JICENG_ASSIGN_OR_RETURN(
-            auto id, s.InsertReturningId(
-                         "INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, "
-                         "updated_at) VALUES (?, ?, ?, ?, '51', 'division', 'x', 'x') RETURNING id",
-                         {Value(code), Value(std::string(r[1])),
-                          Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent}));
-        parent = Value(id);
-      }
+      // 四川省 > 甘孜藏族自治州 > 泸定县 > 泸桥镇.
+      JICENG_RETURN_IF_ERROR(hierarchy::testing::SeedUnits(s, hierarchy::testing::LudingAndBomi().first(4)).status());
       JICENG_ASSIGN_OR_RETURN(user_, s.InsertReturningId(
                                          "INSERT INTO users (username, display_name, password_hash, created_at, "
                                          "updated_at, password_changed_at) VALUES ('job', 'job', 'x', 'x', 'x', 'x') "
@@ -89,8 +73,6 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     members_.reset();
     orgs_.reset();
     hierarchy_.reset();
-    db_.reset();
-    test_db_.reset();
   }
 
   Job Start(const std::string& file, bool dry_run, std::optional<std::int64_t> source = std::nullopt) {
@@ -135,10 +117,8 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     return n;
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
   // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
   std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
-  std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<members::MembershipRules> rules_;
   CountingSink changes_;

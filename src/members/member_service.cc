@@ -520,10 +520,8 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
         slice = std::min<std::size_t>(slice * 2, 4096);
         std::unordered_map<std::int64_t, std::size_t> place;
         db::Params params = filter_params;
-        std::string marks;
         for (std::size_t i = 0; i < units.size(); ++i) {
           place.emplace(units[i], i);
-          marks += i ? ", ?" : "?";
           params.emplace_back(units[i]);
         }
         // One unit's members are in id order already: read only as many as the page still needs.
@@ -534,7 +532,7 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
         }
         std::vector<std::pair<std::size_t, std::int64_t>> found;  // (unit's place, member id)
         JICENG_RETURN_IF_ERROR(s.Query("SELECT m.id, m.unit_id FROM members m WHERE " + filters + " AND m.unit_id IN (" +
-                                           marks + ")" + tail,
+                                           db::Placeholders(units.size()) + ")" + tail,
                                        params, [&](const db::Row& row) {
                                          found.emplace_back(place.at(row.Int(1)), row.Int(0));
                                          return Status::Ok();
@@ -554,22 +552,14 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     std::unordered_map<std::int64_t, std::size_t> order;
     for (std::size_t i = 0; i < ids.size(); ++i) order.emplace(ids[i], i);
     out.first.resize(ids.size());
-    constexpr std::size_t kChunk = 1000;
-    for (std::size_t from = 0; from < ids.size(); from += kChunk) {
-      db::Params params;
-      std::string marks;
-      for (std::size_t i = from; i < ids.size() && i < from + kChunk; ++i) {
-        marks += i > from ? ", ?" : "?";
-        params.emplace_back(ids[i]);
-      }
-      JICENG_RETURN_IF_ERROR(s.Query(std::string("SELECT ") + kColumns +
-                                         " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id IN (" + marks + ")",
-                                     params, [&](const db::Row& row) {
-                                       Member m = ReadMember(row);
-                                       out.first[order.at(m.id)] = std::move(m);
-                                       return Status::Ok();
-                                     }));
-    }
+    return db::QueryIn(s, std::string("SELECT ") + kColumns + " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id",
+                       ids,
+                       [&](const db::Row& row) {
+                         Member m = ReadMember(row);
+                         out.first[order.at(m.id)] = std::move(m);
+                         return Status::Ok();
+                       },
+                       1000);
     return Status::Ok();
   }));
   return out;

@@ -246,20 +246,10 @@ Result<std::int64_t> OrgService::InsertOrg(db::Session& s, const CheckedOrg& c) 
 Result<std::map<std::int64_t, std::string>> OrgService::NamesOf(const std::vector<std::int64_t>& ids) {
   std::map<std::int64_t, std::string> names;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    constexpr std::size_t kChunk = 500;
-    for (std::size_t i = 0; i < ids.size(); i += kChunk) {
-      db::Params p;
-      std::string marks;
-      for (std::size_t j = i; j < ids.size() && j < i + kChunk; ++j) {
-        marks += marks.empty() ? "?" : ", ?";
-        p.emplace_back(ids[j]);
-      }
-      JICENG_RETURN_IF_ERROR(s.Query("SELECT id, name FROM organizations WHERE id IN (" + marks + ")", p,
-                                     [&](const db::Row& row) {
-                                       names[row.Int(0)] = row.Text(1);
-                                       return Status::Ok();
-                                     }));
-    }
+    return db::QueryIn(s, "SELECT id, name FROM organizations WHERE id", ids, [&](const db::Row& row) {
+      names[row.Int(0)] = row.Text(1);
+      return Status::Ok();
+    });
     return Status::Ok();
   }));
   return names;
@@ -569,16 +559,14 @@ Result<std::vector<Organization>> OrgService::Split(std::int64_t id, const std::
           s.Exec("UPDATE organizations SET split_from_id = ? WHERE id = ?", {Value(id), Value(part_id)}).status());
       if (!parts[i].member_ids.empty()) {
         db::Params p = {Value(part_id), Value(checked[i].unit_id), Value(checked[i].unit_code.substr(0, 2)), Value(now)};
-        std::string marks;
         for (std::int64_t m : parts[i].member_ids) {
-          marks += marks.empty() ? "?" : ", ?";
           p.emplace_back(m);
           JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day, m));
         }
         JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", parts[i].member_ids));
         JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, province_code = ?, "
                                       "version = version + 1, updated_at = ? WHERE id IN (" +
-                                          marks + ")",
+                                          db::Placeholders(parts[i].member_ids.size()) + ")",
                                       p)
                                    .status());
         JICENG_RETURN_IF_ERROR(FollowMembersProvince(s, "SELECT id FROM members WHERE org_id = ?", {Value(part_id)}));
