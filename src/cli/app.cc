@@ -6,6 +6,7 @@
 #include "api/handlers/health_handler.h"
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
+#include "imports/list_jobs.h"
 
 namespace jiceng::cli {
 
@@ -93,10 +94,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   // Jobs: the runner's thread is started by `serve` only.
   // Leases and retention run on the business clock too, so that tests can move them.
   app->job_store = std::make_unique<jobs::JobStore>(*app->db, [&business] { return business.Now(); });
-  app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->members, *app->orgs,
-                                                      app->hierarchy->tree(), business, xlsx_limits);
-  app->jobs_deps =
-      std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
+  // The kinds of job, each registered by its domain.
+  app->job_kinds = std::make_unique<jobs::JobKinds>();
+  JICENG_RETURN_IF_ERROR(imports::RegisterListJobs(*app->job_kinds, *app->db, *app->members, *app->orgs,
+                                                   app->hierarchy->tree(), business, xlsx_limits));
+  app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->job_kinds);
+  app->jobs_deps = std::make_unique<api::JobsDeps>(
+      api::JobsDeps{*app->job_store, *app->job_runner, *app->job_kinds, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);
   app->request_metrics = std::make_unique<api::RequestMetrics>();
   app->metrics_deps = std::make_unique<api::MetricsDeps>(

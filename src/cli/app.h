@@ -59,6 +59,7 @@ struct App {
   // Declared after the services it uses, so it is destroyed (its thread
   // stopped) before them.
   std::unique_ptr<jobs::JobStore> job_store = {};
+  std::unique_ptr<jobs::JobKinds> job_kinds = {};
   std::unique_ptr<jobs::JobRunner> job_runner = {};
   std::unique_ptr<api::JobsDeps> jobs_deps = {};
   // GET /metrics: the server counts requests into `request_metrics`; `serve`
