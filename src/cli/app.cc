@@ -51,9 +51,14 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->hierarchy->PublishTo(&changes);
   hierarchy::HierarchyService* units = app->hierarchy.get();
   app->engine->FollowTable("units", [units](std::span<const std::int64_t> ids) { return units->Refresh(ids); });
-  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business);
+  // What an organization's end or a member's departure closes: each domain registers its hook.
+  app->org_endings = std::make_unique<orgs::OrgEndings>();
+  orgs::RegisterOfficerEndings(*app->org_endings);
+  orgs::RegisterPairingEndings(*app->org_endings);
+  members::RegisterTaskTeamEndings(*app->org_endings);
+  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business, app->org_endings.get());
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes,
-                                                         business);
+                                                         business, app->org_endings.get());
   if (with_figures) {
     std::vector<std::string> stages;
     for (const auto& stage : app->membership_rules->stages()) stages.push_back(stage.id);

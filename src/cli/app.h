@@ -44,6 +44,7 @@ struct App {
   std::unique_ptr<api::AccountDeps> account_deps = {};
   std::unique_ptr<analytics::RollupEngine> engine = {};
   std::unique_ptr<members::MembershipRules> membership_rules = {};
+  std::unique_ptr<orgs::OrgEndings> org_endings = {};
   std::unique_ptr<orgs::OrgService> orgs = {};
   std::unique_ptr<members::RosterCounts> roster_counts = {};
   std::unique_ptr<members::MemberService> members = {};
