@@ -6,6 +6,7 @@
 #include "api/handlers/health_handler.h"
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
+#include "imports/list_jobs.h"
 
 namespace jiceng::cli {
 
@@ -50,9 +51,14 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->hierarchy->PublishTo(&changes);
   hierarchy::HierarchyService* units = app->hierarchy.get();
   app->engine->FollowTable("units", [units](std::span<const std::int64_t> ids) { return units->Refresh(ids); });
-  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business);
+  // What an organization's end or a member's departure closes: each domain registers its hook.
+  app->org_endings = std::make_unique<orgs::OrgEndings>();
+  orgs::RegisterOfficerEndings(*app->org_endings);
+  orgs::RegisterPairingEndings(*app->org_endings);
+  members::RegisterTaskTeamEndings(*app->org_endings);
+  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business, app->org_endings.get());
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes,
-                                                         business);
+                                                         business, app->org_endings.get());
   if (with_figures) {
     std::vector<std::string> stages;
     for (const auto& stage : app->membership_rules->stages()) stages.push_back(stage.id);
@@ -93,10 +99,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   // Jobs: the runner's thread is started by `serve` only.
   // Leases and retention run on the business clock too, so that tests can move them.
   app->job_store = std::make_unique<jobs::JobStore>(*app->db, [&business] { return business.Now(); });
-  app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->members, *app->orgs,
-                                                      app->hierarchy->tree(), business, xlsx_limits);
-  app->jobs_deps =
-      std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
+  // The kinds of job, each registered by its domain.
+  app->job_kinds = std::make_unique<jobs::JobKinds>();
+  JICENG_RETURN_IF_ERROR(imports::RegisterListJobs(*app->job_kinds, *app->db, *app->members, *app->orgs,
+                                                   app->hierarchy->tree(), business, xlsx_limits));
+  app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->job_kinds);
+  app->jobs_deps = std::make_unique<api::JobsDeps>(
+      api::JobsDeps{*app->job_store, *app->job_runner, *app->job_kinds, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);
   app->request_metrics = std::make_unique<api::RequestMetrics>();
   app->metrics_deps = std::make_unique<api::MetricsDeps>(

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "db/testing/migrated_database_test.h"
 #include "hierarchy/testing/seed_units.h"
+#include "imports/list_jobs.h"
 #include "imports/member_import.h"
 
 namespace jiceng::jobs {
@@ -65,7 +66,8 @@ class JobRunnerTest : public db::testing::MigratedDatabaseTest {
     auto org = orgs_->Create({"513322100", std::nullopt, "committee", "中共泸桥镇委员会"});
     ASSERT_TRUE(org.ok()) << org.status().ToString();
     store_ = std::make_unique<JobStore>(*db_, Clock(), "server-a");
-    runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree(), *clock_);
+    ASSERT_TRUE(imports::RegisterListJobs(kinds_, *db_, *members_, *orgs_, hierarchy_->tree(), *clock_).ok());
+    runner_ = std::make_unique<JobRunner>(*db_, *store_, kinds_);
   }
   void TearDown() override {
     runner_.reset();
@@ -77,9 +79,9 @@ class JobRunnerTest : public db::testing::MigratedDatabaseTest {
 
   Job Start(const std::string& file, bool dry_run, std::optional<std::int64_t> source = std::nullopt) {
     NewJob n;
-    n.kind = std::string(kImportMembers);
+    n.kind = std::string(imports::kImportMembersJob);
     n.user_id = user_;
-    n.params = ScopeParams(imports::ImportScope{true, {}});
+    n.params = imports::ScopeParams(imports::ImportScope{true, {}});
     n.file_name = "党员.csv";
     n.dry_run = dry_run;
     n.source_job_id = source;
@@ -125,6 +127,7 @@ class JobRunnerTest : public db::testing::MigratedDatabaseTest {
   std::unique_ptr<orgs::OrgService> orgs_;
   std::unique_ptr<members::MemberService> members_;
   std::unique_ptr<JobStore> store_;
+  JobKinds kinds_;
   std::unique_ptr<JobRunner> runner_;
   std::int64_t user_ = 0;
   std::chrono::system_clock::time_point now_ = *ParseUtcIso("2026-11-23T08:00:00Z");
@@ -202,7 +205,7 @@ TEST_P(JobRunnerTest, AJobLeftRunningByAStoppedServerIsTakenOverOnlyOnceItsLease
   // Server B, starting meanwhile, leaves it alone while the lease holds
   // (before leases, every server re-queued every running job at start).
   JobStore other(*db_, Clock(), "server-b");
-  JobRunner runner_b(*db_, other, *members_, *orgs_, hierarchy_->tree(), *clock_);
+  JobRunner runner_b(*db_, other, kinds_);
   now_ += std::chrono::seconds(59);
   EXPECT_EQ(*runner_b.RunPending(), 0u);
   EXPECT_EQ(store_->Get(commit.id)->status, kRunning);
@@ -264,11 +267,11 @@ TEST_P(JobRunnerTest, JobsThatEndedBeforeTheRetentionArePrunedWithTheirFiles) {
   ASSERT_TRUE(*store_->Cancel(cancelled.id));
   Job kept_dry = RunOne(Start(kFixed, true));
   NewJob e;
-  e.kind = std::string(kExportMembers);
+  e.kind = std::string(imports::kExportMembersJob);
   e.user_id = user_;
   members::MemberFilter everyone;
   everyone.unit_prefixes = {"513322"};
-  e.params = MemberFilterParams(everyone);
+  e.params = imports::MemberFilterParams(everyone);
   e.format = "csv";
   Job exported = RunOne(*store_->Create(e));
   ASSERT_EQ(exported.status, kSucceeded);
@@ -295,6 +298,46 @@ TEST_P(JobRunnerTest, JobsThatEndedBeforeTheRetentionArePrunedWithTheirFiles) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM job_files"), files_before - 3);
 }
 
+// A domain adds a kind of job by registering it: the runner runs it, with
+// its upload, and stores its outcome. A job of a kind nobody registered (a
+// newer version's) fails with a message saying so; a kind is registered once.
+TEST_P(JobRunnerTest, RegisteredKindsRunAndAnUnknownKindFailsSayingSo) {
+  std::string seen;
+  ASSERT_TRUE(kinds_.Add({"count_lines", true, "members.write", "",
+                          [&seen](const JobRun& r) -> Result<JobStore::Outcome> {
+                            seen = r.upload;
+                            r.progress(1, 1);
+                            JobStore::Outcome out;
+                            out.status = std::string(kSucceeded);
+                            out.report = nlohmann::json{{"lines", 2}};
+                            return out;
+                          }})
+                  .ok());
+  EXPECT_FALSE(kinds_.Add({"count_lines", false, "", "", [](const JobRun&) -> Result<JobStore::Outcome> {
+                             return JobStore::Outcome{};
+                           }}).ok())
+      << "a kind is registered once";
+  EXPECT_FALSE(kinds_.Add({"nothing_to_run", false, "", "", {}}).ok());
+
+  NewJob n;
+  n.kind = "count_lines";
+  n.user_id = user_;
+  n.dry_run = true;
+  n.upload = "a\nb\n";
+  Job counted = RunOne(*store_->Create(n));
+  EXPECT_EQ(counted.status, kSucceeded);
+  EXPECT_EQ(seen, "a\nb\n");
+  ASSERT_TRUE(counted.report.has_value());
+  EXPECT_EQ(counted.report->value("lines", 0), 2);
+  EXPECT_EQ(counted.progress_done, 1);
+
+  n.kind = "made_by_a_newer_version";
+  Job unknown = RunOne(*store_->Create(n));
+  EXPECT_EQ(unknown.status, kFailed);
+  EXPECT_NE(unknown.error_zh.value_or("").find("made_by_a_newer_version"), std::string::npos);
+  EXPECT_NE(unknown.error_en.value_or("").find("does not know job kind"), std::string::npos);
+}
+
 TEST_P(JobRunnerTest, QueuedJobsCanBeCancelledAndAreNotRun) {
   Job job = Start(kFixed, true);
   auto cancelled = store_->Cancel(job.id);
@@ -310,11 +353,11 @@ TEST_P(JobRunnerTest, AnExportJobsFileReadsBack) {
   ASSERT_EQ(RunOne(Start("", false, dry.id)).status, kSucceeded);
   for (const char* format : {"xlsx", "csv"}) {
     NewJob n;
-    n.kind = std::string(kExportMembers);
+    n.kind = std::string(imports::kExportMembersJob);
     n.user_id = user_;
     members::MemberFilter f;
     f.unit_prefixes = {"513322"};
-    n.params = MemberFilterParams(f);
+    n.params = imports::MemberFilterParams(f);
     n.format = format;
     auto created = store_->Create(n);
     ASSERT_TRUE(created.ok());

@@ -8,7 +8,6 @@
 #include "common/clock.h"
 #include "db/sql_filters.h"
 #include "members/roster_counts.h"
-#include "orgs/org_endings.h"
 #include "orgs/org_service.h"
 #include "common/text.h"
 
@@ -796,7 +795,9 @@ Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool co
       JICENG_RETURN_IF_ERROR(
           orgs::FollowMembersProvince(s, "SELECT id FROM members WHERE id = ?", {Value(t.member_id)}));
       // Offices held in the sending organization end with the move.
-      JICENG_RETURN_IF_ERROR(orgs::EndOfficerTerms(s, t.from_org_id, FormatDate(clock_.Today()), t.member_id));
+      if (endings_ != nullptr) {
+        JICENG_RETURN_IF_ERROR(endings_->MemberLeft(s, {t.from_org_id, t.member_id, FormatDate(clock_.Today())}));
+      }
     } else {
       JICENG_RETURN_IF_ERROR(
           s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",

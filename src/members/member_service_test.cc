@@ -9,6 +9,9 @@
 #include "members/dues_service.h"
 #include "members/meeting_service.h"
 #include "orgs/org_service.h"
+#include "members/task_team_service.h"
+#include "orgs/pairing_service.h"
+#include "orgs/officer_service.h"
 
 namespace jiceng::members {
 namespace {
@@ -30,8 +33,12 @@ class MemberServiceTest : public db::testing::MigratedDatabaseTest {
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
     rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    // The hooks the server registers (cli/app.cc).
+    orgs::RegisterOfficerEndings(endings_);
+    orgs::RegisterPairingEndings(endings_);
+    RegisterTaskTeamEndings(endings_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_, &endings_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_, &endings_);
     county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
     town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
@@ -65,6 +72,7 @@ class MemberServiceTest : public db::testing::MigratedDatabaseTest {
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
   analytics::NoChangeSink changes_;
+  orgs::OrgEndings endings_;
   std::unique_ptr<orgs::OrgService> orgs_;
   std::unique_ptr<MemberService> members_;
   std::int64_t county_ = 0, town_ = 0, village_a_ = 0, village_b_ = 0;

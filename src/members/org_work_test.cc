@@ -31,8 +31,12 @@ class OrgWorkTest : public db::testing::MigratedDatabaseTest {
     ASSERT_TRUE(hierarchy::testing::SeedUnits(*db_, hierarchy::testing::LudingAndBomi()).ok());
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    // The hooks the server registers (cli/app.cc).
+    orgs::RegisterOfficerEndings(endings_);
+    orgs::RegisterPairingEndings(endings_);
+    RegisterTaskTeamEndings(endings_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_, &endings_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_, &endings_);
     officers_ = std::make_unique<orgs::OfficerService>(*db_, *clock_);
     pairings_ = std::make_unique<orgs::PairingService>(*db_, *clock_);
     teams_ = std::make_unique<TaskTeamService>(*db_, *clock_);
@@ -87,6 +91,7 @@ class OrgWorkTest : public db::testing::MigratedDatabaseTest {
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
   analytics::NoChangeSink changes_;
+  orgs::OrgEndings endings_;
   std::unique_ptr<orgs::OrgService> orgs_;
   std::unique_ptr<MemberService> members_;
   std::unique_ptr<orgs::OfficerService> officers_;
@@ -355,6 +360,32 @@ TEST_P(OrgWorkTest, DissolvingEndsRunningTermsPairingsAndTaskTeams) {
   // Bomi's side of the pairing is not a party to anything any more.
   auto bomi_pairings = pairings_->ListForOrg(bomi_, /*include_ended=*/false);
   EXPECT_TRUE(bomi_pairings.ok() && bomi_pairings->empty());
+}
+
+// A domain that must close something when an organization ends registers a
+// hook: it runs in the dissolution's transaction, and its failure undoes it.
+TEST_P(OrgWorkTest, AnOrgEndHookRunsInTheSameTransactionAndItsFailureUndoesTheEnd) {
+  EXPECT_EQ(endings_.OrgEndedHooks(), (std::vector<std::string>{"officers", "pairings", "task_teams"}));
+  EXPECT_EQ(endings_.MemberLeftHooks(), (std::vector<std::string>{"officers"}));
+  const auto empty = Org({"513322100201", town_, "branch", "甲村临时支部"});
+  std::vector<orgs::OrgEnd> seen;
+  bool fail = true;
+  endings_.OnOrgEnded("training", [&](db::Session&, const orgs::OrgEnd& end) -> Status {
+    seen.push_back(end);
+    if (fail) return Status::FailedPrecondition("培训班还没结业。", "A training class has not finished.");
+    return Status::Ok();
+  });
+  auto refused = orgs_->Dissolve(empty, "2025-12-31", std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message_en(), "A training class has not finished.");
+  EXPECT_EQ(orgs_->Get(empty)->status, "active") << "the dissolution rolled back";
+  fail = false;
+  ASSERT_TRUE(orgs_->Dissolve(empty, "2025-12-31", std::nullopt).ok());
+  EXPECT_EQ(orgs_->Get(empty)->status, "dissolved");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].org_id, empty);
+  EXPECT_EQ(seen[1].day, "2025-12-31");
+  EXPECT_FALSE(seen[1].successor.has_value());
 }
 
 TEST_P(OrgWorkTest, MergingEndsTheMergedOfficesAndHandsItsTaskTeamsToTheSuccessor) {

@@ -356,9 +356,7 @@ Result<Organization> OrgService::Dissolve(std::int64_t id, const std::string& on
                                         "This organization still has child organizations; re-parent them first.", "id");
     }
     const std::string day = FormatDate(on);
-    JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day));
-    JICENG_RETURN_IF_ERROR(EndPairings(s, id, day));
-    JICENG_RETURN_IF_ERROR(EndTaskTeams(s, id, day));
+    if (endings_ != nullptr) JICENG_RETURN_IF_ERROR(endings_->OrgEnded(s, {id, day}));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'dissolved', ended_on = ?, version = version + 1, "
                                   "updated_at = ? WHERE id = ?",
                                   {Value(day), Value(NowUtcIso()), Value(id)})
@@ -403,12 +401,10 @@ Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const
                                   "status = 'active'",
                                   {Value(into), Value(now), Value(id)})
                                .status());
-    // The merged organization's officers and pairings end with it; its task
-    // teams carry on under the successor.
+    // What the merged organization leaves open ends with it or moves to the
+    // successor (org_endings.h: officers and pairings end; task teams move).
     const std::string day = FormatDate(on);
-    JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day));
-    JICENG_RETURN_IF_ERROR(EndPairings(s, id, day));
-    JICENG_RETURN_IF_ERROR(MoveTaskTeams(s, id, into, day));
+    if (endings_ != nullptr) JICENG_RETURN_IF_ERROR(endings_->OrgEnded(s, {id, day, into}));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'merged', ended_on = ?, successor_id = ?, "
                                   "version = version + 1, updated_at = ? WHERE id = ?",
                                   {Value(FormatDate(on)), Value(into), Value(now), Value(id)})
@@ -561,7 +557,7 @@ Result<std::vector<Organization>> OrgService::Split(std::int64_t id, const std::
         db::Params p = {Value(part_id), Value(checked[i].unit_id), Value(checked[i].unit_code.substr(0, 2)), Value(now)};
         for (std::int64_t m : parts[i].member_ids) {
           p.emplace_back(m);
-          JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day, m));
+          if (endings_ != nullptr) JICENG_RETURN_IF_ERROR(endings_->MemberLeft(s, {id, m, day}));
         }
         JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", parts[i].member_ids));
         JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, province_code = ?, "

@@ -84,7 +84,7 @@ TEST_P(MigrationsTest, EveryShippedMigrationHasSqlForBothEngines) {
 // each named after its file.
 TEST(ShippedMigrations, RunOneTwoThreeWithTheirFileNames) {
   const auto shipped = ShippedMigrations();
-  ASSERT_GE(shipped.size(), 13u);
+  ASSERT_GE(shipped.size(), 14u);
   std::set<std::string_view> names;
   for (std::size_t i = 0; i < shipped.size(); ++i) {
     EXPECT_EQ(shipped[i].version, static_cast<int>(i) + 1);
@@ -335,6 +335,76 @@ TEST_P(MigrationsTest, Version8GivesEveryPerPlaceRowItsOwnersProvince) {
                       "VALUES (1, 100, '2025-01', 'x')")
                      .ok());
   }
+}
+
+// Version 14 drops the fixed list of job kinds: the jobs of version 13 keep
+// every column, id, file and reference; a kind a domain registers later is
+// stored; new ids continue after the copied ones; the status is still checked.
+TEST_P(MigrationsTest, Version14KeepsEveryJobAndTakesAnyKind) {
+  const auto shipped = ShippedMigrations();
+  ASSERT_GE(shipped.size(), 14u);
+  ASSERT_TRUE(Migrate(*db_, shipped.first(13)).ok());
+  const char* script[] = {
+      "INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at, password_changed_at) "
+      "VALUES (1, 'u', 'u', 'x', 'x', 'x', 'x')",
+      "INSERT INTO jobs (id, kind, user_id, params, file_name, dry_run, status, progress_done, progress_total, "
+      "created_at, finished_at, lease_owner, attempts) VALUES "
+      "(5, 'import_members', 1, '{}', 'a.csv', 1, 'succeeded', 3, 3, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', "
+      "'srv', 1)",
+      "INSERT INTO jobs (id, kind, user_id, params, file_name, dry_run, source_job_id, status, created_at) VALUES "
+      "(9, 'import_members', 1, '{}', 'a.csv', 0, 5, 'queued', '2026-01-01T00:02:00Z')",
+      "INSERT INTO job_files (job_id, role, bytes, content) VALUES (5, 'upload', 3, 'YWJj')",
+  };
+  for (const char* sql : script) {
+    const Status inserted = Exec(sql);
+    ASSERT_TRUE(inserted.ok()) << sql << "\n" << inserted.ToString();
+  }
+  const Status old_kind = Exec(
+      "INSERT INTO jobs (kind, user_id, params, status, created_at) VALUES ('training_roster', 1, '{}', 'queued', 'x')");
+  EXPECT_FALSE(old_kind.ok()) << "version 13 still checks the kind";
+
+  auto report = Migrate(*db_, shipped.first(14));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->applied, std::vector<int>{14});
+
+  ASSERT_TRUE(db_->Read([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto rows, s.QueryAll("SELECT id, kind, file_name, dry_run, source_job_id, status, "
+                                                  "progress_done, lease_owner, attempts, finished_at FROM jobs ORDER BY id"));
+    EXPECT_EQ(rows.size(), 2u);
+    if (rows.size() != 2) return Status::Ok();
+    EXPECT_EQ(rows[0].Int(0), 5);
+    EXPECT_EQ(rows[0].Text(1), "import_members");
+    EXPECT_EQ(rows[0].Int(3), 1);
+    EXPECT_EQ(rows[0].Int(6), 3);
+    EXPECT_EQ(rows[0].Text(7), "srv");
+    EXPECT_EQ(rows[0].Int(8), 1);
+    EXPECT_EQ(rows[0].Text(9), "2026-01-01T00:01:00Z");
+    EXPECT_EQ(rows[1].Int(0), 9);
+    EXPECT_EQ(rows[1].Int(4), 5);
+    EXPECT_EQ(rows[1].Text(5), "queued");
+    JICENG_ASSIGN_OR_RETURN(auto file, s.QueryOne("SELECT content FROM job_files WHERE job_id = 5 AND role = 'upload'"));
+    EXPECT_TRUE(file.has_value());
+    if (file) {
+      EXPECT_EQ(file->Text(0), "YWJj");
+    }
+    return Status::Ok();
+  }).ok());
+
+  std::int64_t next = 0;
+  ASSERT_TRUE(db_->Write([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(next, s.InsertReturningId("INSERT INTO jobs (kind, user_id, params, status, created_at) "
+                                                      "VALUES ('training_roster', 1, '{}', 'queued', 'x') RETURNING id",
+                                                      {}));
+    return Status::Ok();
+  }).ok());
+  EXPECT_GT(next, 9);
+  EXPECT_FALSE(Exec("INSERT INTO jobs (kind, user_id, params, status, created_at) VALUES ('x', 1, '{}', 'lost', 'x')").ok())
+      << "the status is still checked";
+  EXPECT_FALSE(Exec("INSERT INTO job_files (job_id, role, bytes, content) VALUES (404, 'upload', 1, 'x')").ok())
+      << "a file still needs its job";
+  EXPECT_FALSE(Exec("INSERT INTO jobs (kind, user_id, params, status, created_at, source_job_id) "
+                    "VALUES ('x', 1, '{}', 'queued', 'x', 404)").ok())
+      << "a commit still needs its dry run";
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, MigrationsTest, ::testing::ValuesIn(testing::kEngines),
