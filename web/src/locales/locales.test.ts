@@ -88,6 +88,10 @@ describe('message catalogues', () => {
       for (const m of text.matchAll(/\btitle: '([a-zA-Z0-9_.]+)'/g)) {
         if (!known.has(m[1])) missing.push(`${file.slice(root.length)}: ${m[1]}`)
       }
+      // The unit page's tab registrations (units/tabs/*.ts).
+      for (const m of text.matchAll(/\blabelKey: '([a-zA-Z0-9_.]+)'/g)) {
+        if (!known.has(m[1])) missing.push(`${file.slice(root.length)}: ${m[1]}`)
+      }
     }
     expect(missing).toEqual([])
   })
