@@ -6,6 +6,7 @@
 #include "api/handlers/health_handler.h"
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
+#include "cli/publishers.h"
 
 namespace jiceng::cli {
 
@@ -34,6 +35,9 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
   JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
+  // Before reading any figure: every table an indicator reads must have a
+  // service publishing its changes, or the figure would never move.
+  JICENG_RETURN_IF_ERROR(ServicePublishers().CheckCovers(indicators));
   // Rebuilding every figure takes a while on a large database: say how far it got.
   auto progress = [](std::string_view indicator, std::int64_t records) {
     if (records > 0 && records % 1000000 == 0) {

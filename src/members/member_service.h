@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -105,6 +106,9 @@ Status TransferNotFound(std::int64_t id);
 
 class MemberService {
  public:
+  // The tables it publishes to ChangeSink (analytics/publishers.h).
+  static constexpr std::string_view kPublishedTables[] = {"members", "member_stage_events"};
+
   // Every write is published to `changes` (the roll-up engine) in its transaction.
   MemberService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const MembershipRules& rules,
                 analytics::ChangeSink& changes, const BusinessClock& clock)

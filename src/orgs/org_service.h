@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -94,6 +95,10 @@ struct CheckedOrg {
 
 class OrgService {
  public:
+  // The tables it publishes to ChangeSink (analytics/publishers.h): members
+  // move with a merge or a split.
+  static constexpr std::string_view kPublishedTables[] = {"organizations", "two_new_orgs", "members"};
+
   // Every write is published to `changes` (the roll-up engine) in its transaction.
   OrgService(db::Database& db, const hierarchy::HierarchyService& hierarchy, analytics::ChangeSink& changes,
              const BusinessClock& clock)
