@@ -6,6 +6,7 @@
 #include "api/handlers/health_handler.h"
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
+#include "cli/publishers.h"
 #include "imports/list_jobs.h"
 
 namespace jiceng::cli {
@@ -19,6 +20,10 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
     JICENG_ASSIGN_OR_RETURN(clock, BusinessClockFromEnvironment());
   }
   app->clock = std::move(clock);
+  // First of all: every table an indicator reads must have a service
+  // publishing its changes, or its figures would never move.
+  JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
+  JICENG_RETURN_IF_ERROR(ServicePublishers().CheckCovers(indicators));
   const BusinessClock& business = *app->clock;
   JICENG_ASSIGN_OR_RETURN(app->db, OpenDatabase(db_url));
   JICENG_ASSIGN_OR_RETURN(auto roles_file, accounts::RoleRegistry::FindRolesFile());
@@ -34,7 +39,6 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
       api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db});
   JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
-  JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
   // Rebuilding every figure takes a while on a large database: say how far it got.
   auto progress = [](std::string_view indicator, std::int64_t records) {
     if (records > 0 && records % 1000000 == 0) {

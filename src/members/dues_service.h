@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -60,6 +61,10 @@ Status CardNotFound(std::int64_t id);
 
 class DuesService {
  public:
+  // The tables it publishes to ChangeSink (analytics/publishers.h).
+  static constexpr std::string_view kPublishedTables[] = {"dues_standards", "dues_payments", "member_cards",
+                                                          "card_reviews"};
+
   // Every write is published to `changes` (the roll-up engine) in its transaction.
   DuesService(db::Database& db, analytics::ChangeSink& changes, const BusinessClock& clock)
       : db_(db), clock_(clock), changes_(changes) {}

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -106,6 +107,9 @@ Status TransferNotFound(std::int64_t id);
 
 class MemberService {
  public:
+  // The tables it publishes to ChangeSink (analytics/publishers.h).
+  static constexpr std::string_view kPublishedTables[] = {"members", "member_stage_events"};
+
   // Every write is published to `changes` (the roll-up engine) in its
   // transaction. A member transferred out runs the MemberLeft hooks of
   // `endings` (orgs/org_endings.h; none when null); it must outlive the service.

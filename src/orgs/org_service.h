@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -95,6 +96,10 @@ struct CheckedOrg {
 
 class OrgService {
  public:
+  // The tables it publishes to ChangeSink (analytics/publishers.h): members
+  // move with a merge or a split.
+  static constexpr std::string_view kPublishedTables[] = {"organizations", "two_new_orgs", "members"};
+
   // Every write is published to `changes` (the roll-up engine) in its
   // transaction. An organization's end, and members moving out in a split,
   // run the hooks of `endings` (org_endings.h; none when null); it must
