@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "common/clock.h"
+#include "db/sql_filters.h"
 
 namespace jiceng::analytics {
 namespace {
@@ -20,11 +21,6 @@ std::vector<int> OwnColumns(const IndicatorDef& def) {
   return cols;
 }
 
-std::string Placeholders(std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s;
-}
 
 
 // A select the engine can merge with others on the same table into one scan:
@@ -598,7 +594,7 @@ Status RollupEngine::Apply(std::string_view table, std::span<const std::int64_t>
         db::Params params = state.date_params;  // the select's own `?` come first
         params.reserve(params.size() + n);
         for (std::size_t i = 0; i < n; ++i) params.emplace_back(w.records[at + i]);
-        JICENG_RETURN_IF_ERROR(s.Query(state.read_sql + " WHERE q.id IN (" + Placeholders(n) + ")", params,
+        JICENG_RETURN_IF_ERROR(s.Query(state.read_sql + " WHERE q.id IN (" + db::Placeholders(n) + ")", params,
                                        [&](const db::Row& row) -> Status {
                                          Read read;
                                          JICENG_ASSIGN_OR_RETURN(read, ParseRow(state, row));

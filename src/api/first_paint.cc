@@ -23,7 +23,8 @@ constexpr std::size_t kListLimit = 50;
 constexpr std::size_t kSearchPageSize = 20;
 constexpr std::size_t kMaxSearchPage = 10'000;
 
-// One string in both languages; the texts match web/src/locales (zh-CN.json, en.json).
+// One string in both languages; the texts match web/src/locales/{zh-CN,en}/<domain>.json
+// (units.json for this page).
 struct Text {
   const char* zh;
   const char* en;

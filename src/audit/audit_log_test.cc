@@ -3,25 +3,18 @@
 #include <gtest/gtest.h>
 
 #include "accounts/password.h"
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
 
 namespace jiceng::audit {
 namespace {
 
 // Runs on every engine (db/testing/test_database.h).
-class AuditLogTest : public ::testing::TestWithParam<const char*> {
+class AuditLogTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
     accounts::InitCrypto();
-    auto t = db::testing::TestDatabase::Create(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     for (int i = 1; i <= 5; ++i) {
       AuditEntry e;
       e.username = "bomi";
@@ -35,10 +28,6 @@ class AuditLogTest : public ::testing::TestWithParam<const char*> {
       ASSERT_TRUE(AuditLog::Append(*db_, e).ok());
     }
   }
-  void TearDown() override {
-    db_.reset();
-    test_db_.reset();
-  }
   // Tampering as someone with the file (or the table's owner) would: around
   // the append-only triggers.
   void Tamper(const std::string& sql) {
@@ -48,8 +37,6 @@ class AuditLogTest : public ::testing::TestWithParam<const char*> {
                                         "DROP TRIGGER IF EXISTS audit_log_append_only_delete;";
     ASSERT_TRUE(db_->Write([&](db::Session& s) { return s.ExecScript(around_triggers + sql); }).ok());
   }
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
-  std::unique_ptr<db::Database> db_;
 };
 
 TEST_P(AuditLogTest, AnIntactChainVerifies) {

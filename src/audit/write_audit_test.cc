@@ -9,31 +9,18 @@
 #include "accounts/password.h"
 #include "audit/audited_tables.h"
 #include "common/clock.h"
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
 
 namespace jiceng::audit {
 namespace {
 
 // Runs on every engine (db/testing/test_database.h).
-class WriteAuditTest : public ::testing::TestWithParam<const char*> {
+class WriteAuditTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
     accounts::InitCrypto();
-    auto t = db::testing::TestDatabase::Create(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
+    MigratedDatabaseTest::SetUp();
   }
-  void TearDown() override {
-    db_.reset();
-    test_db_.reset();
-  }
-
   static AuditEntry Template() {
     AuditEntry e;
     e.username = "bomi";
@@ -70,8 +57,6 @@ class WriteAuditTest : public ::testing::TestWithParam<const char*> {
     return page.ok() ? page->first : std::vector<AuditEntry>{};
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
-  std::unique_ptr<db::Database> db_;
 };
 
 TEST_P(WriteAuditTest, ACommittedWriteHasExactlyOneEntryNamingWhatItMade) {

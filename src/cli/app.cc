@@ -6,6 +6,8 @@
 #include "api/handlers/health_handler.h"
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
+#include "cli/publishers.h"
+#include "imports/list_jobs.h"
 
 namespace jiceng::cli {
 
@@ -18,6 +20,10 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
     JICENG_ASSIGN_OR_RETURN(clock, BusinessClockFromEnvironment());
   }
   app->clock = std::move(clock);
+  // First of all: every table an indicator reads must have a service
+  // publishing its changes, or its figures would never move.
+  JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
+  JICENG_RETURN_IF_ERROR(ServicePublishers().CheckCovers(indicators));
   const BusinessClock& business = *app->clock;
   JICENG_ASSIGN_OR_RETURN(app->db, OpenDatabase(db_url));
   JICENG_ASSIGN_OR_RETURN(auto roles_file, accounts::RoleRegistry::FindRolesFile());
@@ -33,7 +39,6 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
       api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db});
   JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
-  JICENG_ASSIGN_OR_RETURN(auto indicators, analytics::LoadIndicators());
   // Rebuilding every figure takes a while on a large database: say how far it got.
   auto progress = [](std::string_view indicator, std::int64_t records) {
     if (records > 0 && records % 1000000 == 0) {
@@ -50,9 +55,14 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->hierarchy->PublishTo(&changes);
   hierarchy::HierarchyService* units = app->hierarchy.get();
   app->engine->FollowTable("units", [units](std::span<const std::int64_t> ids) { return units->Refresh(ids); });
-  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business);
+  // What an organization's end or a member's departure closes: each domain registers its hook.
+  app->org_endings = std::make_unique<orgs::OrgEndings>();
+  orgs::RegisterOfficerEndings(*app->org_endings);
+  orgs::RegisterPairingEndings(*app->org_endings);
+  members::RegisterTaskTeamEndings(*app->org_endings);
+  app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business, app->org_endings.get());
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes,
-                                                         business);
+                                                         business, app->org_endings.get());
   if (with_figures) {
     std::vector<std::string> stages;
     for (const auto& stage : app->membership_rules->stages()) stages.push_back(stage.id);
@@ -80,7 +90,8 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddAuditRoutes(app->routes, *app->account_deps);
   api::AddOrgRoutes(app->routes, *app->members_deps);
   api::AddMemberRoutes(app->routes, *app->members_deps);
-  api::AddMemberLifeRoutes(app->routes, *app->members_deps);
+  api::AddDuesRoutes(app->routes, *app->members_deps);
+  api::AddMeetingRoutes(app->routes, *app->members_deps);
   app->figures_deps =
       std::make_unique<api::FiguresDeps>(api::FiguresDeps{*app->engine, *app->hierarchy, *app->access, business});
   api::AddFigureRoutes(app->routes, *app->figures_deps);
@@ -92,10 +103,13 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   // Jobs: the runner's thread is started by `serve` only.
   // Leases and retention run on the business clock too, so that tests can move them.
   app->job_store = std::make_unique<jobs::JobStore>(*app->db, [&business] { return business.Now(); });
-  app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->members, *app->orgs,
-                                                      app->hierarchy->tree(), business, xlsx_limits);
-  app->jobs_deps =
-      std::make_unique<api::JobsDeps>(api::JobsDeps{*app->job_store, *app->job_runner, *app->members_deps});
+  // The kinds of job, each registered by its domain.
+  app->job_kinds = std::make_unique<jobs::JobKinds>();
+  JICENG_RETURN_IF_ERROR(imports::RegisterListJobs(*app->job_kinds, *app->db, *app->members, *app->orgs,
+                                                   app->hierarchy->tree(), business, xlsx_limits));
+  app->job_runner = std::make_unique<jobs::JobRunner>(*app->db, *app->job_store, *app->job_kinds);
+  app->jobs_deps = std::make_unique<api::JobsDeps>(
+      api::JobsDeps{*app->job_store, *app->job_runner, *app->job_kinds, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);
   app->request_metrics = std::make_unique<api::RequestMetrics>();
   app->metrics_deps = std::make_unique<api::MetricsDeps>(

@@ -15,7 +15,7 @@
 #include "api/handlers/imports_handler.h"
 #include "api/handlers/jobs_handler.h"
 #include "api/handlers/metrics_handler.h"
-#include "api/handlers/members_handler.h"
+#include "api/handlers/party_handlers.h"
 #include "api/handlers/org_work_handler.h"
 #include "members/member_service.h"
 #include "members/membership_rules.h"
@@ -44,6 +44,7 @@ struct App {
   std::unique_ptr<api::AccountDeps> account_deps = {};
   std::unique_ptr<analytics::RollupEngine> engine = {};
   std::unique_ptr<members::MembershipRules> membership_rules = {};
+  std::unique_ptr<orgs::OrgEndings> org_endings = {};
   std::unique_ptr<orgs::OrgService> orgs = {};
   std::unique_ptr<members::RosterCounts> roster_counts = {};
   std::unique_ptr<members::MemberService> members = {};
@@ -59,6 +60,7 @@ struct App {
   // Declared after the services it uses, so it is destroyed (its thread
   // stopped) before them.
   std::unique_ptr<jobs::JobStore> job_store = {};
+  std::unique_ptr<jobs::JobKinds> job_kinds = {};
   std::unique_ptr<jobs::JobRunner> job_runner = {};
   std::unique_ptr<api::JobsDeps> jobs_deps = {};
   // GET /metrics: the server counts requests into `request_metrics`; `serve`

@@ -8,6 +8,7 @@
 #include "analytics/rollup_engine.h"
 #include "audit/write_audit.h"
 #include "cli/commands.h"
+#include "cli/publishers.h"
 #include "hierarchy/hierarchy_service.h"
 #include "imports/member_import.h"
 #include "imports/org_import.h"
@@ -71,6 +72,11 @@ void AddOne(CLI::App& app, int& exit_code, const char* name, const char* help, b
     auto indicators = analytics::LoadIndicators();
     if (!indicators.ok()) {
       PrintError(indicators.status());
+      exit_code = 1;
+      return;
+    }
+    if (Status st = ServicePublishers().CheckCovers(*indicators); !st.ok()) {
+      PrintError(st);
       exit_code = 1;
       return;
     }

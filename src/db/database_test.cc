@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <latch>
 #include <limits>
 #include <thread>
 
+#include "db/sql_filters.h"
 #include "db/testing/test_database.h"
 
 namespace jiceng::db {
@@ -170,6 +172,37 @@ TEST_P(DatabaseTest, ValuesRoundTripWithTheirTypes) {
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+// QueryIn reads every key's rows across chunks, binding the leading
+// parameters before each chunk's keys.
+TEST_P(DatabaseTest, QueryInCoversEveryKeyAcrossChunks) {
+  ASSERT_TRUE(Script("CREATE TABLE q (k INTEGER, tag TEXT)").ok());
+  ASSERT_TRUE(db_->Write([&](Session& s) -> Status {
+    for (std::int64_t k = 1; k <= 25; ++k) {
+      JICENG_RETURN_IF_ERROR(
+          s.Exec("INSERT INTO q VALUES (?, ?)", {Value(k), Value(std::string(k % 2 ? "odd" : "even"))}).status());
+    }
+    return Status::Ok();
+  }).ok());
+  std::vector<std::int64_t> keys;
+  for (std::int64_t k = 3; k <= 23; k += 2) keys.push_back(k);  // 11 odd keys: chunks of 4, 4, 3
+  keys.push_back(4);                                          // even: filtered out by the leading parameter
+  keys.push_back(99);                                         // no row
+  std::vector<std::int64_t> found;
+  ASSERT_TRUE(db_->Read([&](Session& s) {
+    return QueryIn(
+        s, "SELECT k FROM q WHERE tag = ? AND k", keys,
+        [&](const Row& row) {
+          found.push_back(row.Int(0));
+          return Status::Ok();
+        },
+        4, {Value(std::string("odd"))});
+  }).ok());
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::int64_t>{3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23}));
+  EXPECT_EQ(Placeholders(3), "?, ?, ?");
+  EXPECT_EQ(Placeholders(0), "");
 }
 
 TEST_P(DatabaseTest, QuestionMarksInLiteralsAndCommentsAreNotPlaceholders) {

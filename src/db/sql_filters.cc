@@ -27,6 +27,13 @@ std::string CodePrefixCondition(std::string_view column, const std::vector<std::
   return sql + ")";
 }
 
+std::string Placeholders(std::size_t n) {
+  std::string marks;
+  marks.reserve(n * 3);
+  for (std::size_t i = 0; i < n; ++i) marks += i ? ", ?" : "?";
+  return marks;
+}
+
 std::string ContainsPattern(std::string_view text) {
   std::string pattern = "%";
   for (char c : text) {

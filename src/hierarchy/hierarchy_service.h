@@ -27,6 +27,10 @@ inline constexpr std::size_t kMaxGroupNameChars = 30;
 
 class HierarchyService {
  public:
+  // The tables it publishes to ChangeSink once PublishTo is called
+  // (analytics/publishers.h).
+  static constexpr std::string_view kPublishedTables[] = {"units"};
+
   // Loads every unit from `db` into memory. `db` must outlive the service.
   static Result<std::unique_ptr<HierarchyService>> Load(db::Database& db);
 

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <thread>
 
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
+#include "hierarchy/testing/seed_units.h"
 
 namespace jiceng::hierarchy {
 namespace {
@@ -14,51 +14,28 @@ namespace {
 using db::Value;
 
 // Runs on every engine (db/testing/test_database.h).
-class HierarchyServiceTest : public ::testing::TestWithParam<const char*> {
+class HierarchyServiceTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto t = db::testing::TestDatabase::Create(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     // A slice of the real list, inserted as the importer would.
-    Status st = db_->Write([](db::Session& s) -> Status {
-      const char* rows[][3] = {{"54", "西藏自治区", ""},         {"5404", "林芝市", "54"},
-                               {"540424", "波密县", "5404"},     {"540424100", "扎木镇", "540424"},
-                               {"540424100201", "达兴村委会", "540424100"},
-                               {"540424100202", "巴卡村委会", "540424100"}};
-      for (auto& r : rows) {
-        Value parent = nullptr;
-        if (*r[2]) {
-          JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT id FROM units WHERE code = ?", {Value(std::string(r[2]))}));
-          parent = Value(p->Int(0));
-        }
-        JICENG_ASSIGN_OR_RETURN(
-            auto n, s.Exec("INSERT INTO units (code, name, level, parent_id, province_code, source, "
-                           "created_at, updated_at) VALUES (?, ?, ?, ?, '54', 'division', 'x', 'x')",
-                           {Value(std::string(r[0])), Value(std::string(r[1])),
-                            Value(std::int64_t{static_cast<int>(LevelOfCode(std::stoull(r[0])))}), parent}));
-        (void)n;
-      }
-      return Status::Ok();
-    });
-    ASSERT_TRUE(st.ok()) << st.ToString();
+    static constexpr testing::SeedUnit kUnits[] = {{"54", "西藏自治区"},
+                                                   {"5404", "林芝市"},
+                                                   {"540424", "波密县"},
+                                                   {"540424100", "扎木镇"},
+                                                   {"540424100201", "达兴村委会"},
+                                                   {"540424100202", "巴卡村委会"}};
+    auto seeded = testing::SeedUnits(*db_, kUnits);
+    ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
     auto service = HierarchyService::Load(*db_);
     ASSERT_TRUE(service.ok());
     service_ = std::move(service).value();
   }
   void TearDown() override {
     service_.reset();
-    db_.reset();
-    test_db_.reset();
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
-  std::unique_ptr<db::Database> db_;
   std::unique_ptr<HierarchyService> service_;
 };
 

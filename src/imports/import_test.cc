@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
+#include "hierarchy/testing/seed_units.h"
 #include "exports/list_export.h"
 #include "imports/org_import.h"
 #include "io/csv/csv_writer.h"
@@ -49,40 +49,12 @@ std::string Dump(const ImportReport& r) {
 // A slice of the hierarchy: Luding county with a town and two villages (and
 // a villager group), Bomi county with a town — inserted as the importer would.
 // Runs on every engine (db/testing/test_database.h).
-class ImportTest : public ::testing::TestWithParam<const char*> {
+class ImportTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto t = db::testing::TestDatabase::Create(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
-    const char* rows[][2] = {{"51", "四川省"},          {"5133", "甘孜藏族自治州"},   {"513322", "泸定县"},
-                             {"513322100", "泸桥镇"},   {"513322100201", "甲村"},    {"513322100202", "乙村"},
-                             {"54", "西藏自治区"},      {"5404", "林芝市"},          {"540424", "波密县"},
-                             {"540424100", "扎木镇"}};
-    ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
-      for (auto& r : rows) {
-        const std::string code = r[0];
-        Value parent = nullptr;
-        if (code.size() > 2) {
-          const std::size_t up = code.size() == 12 ? 9 : code.size() == 9 ? 6 : code.size() - 2;
-          JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT id FROM units WHERE code = ?", {Value(code.substr(0, up))}));
-          parent = Value(p->Int(0));
-        }
-        JICENG_RETURN_IF_ERROR(
-            s.Exec("INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, 'division', 'x', 'x')",
-                   {Value(code), Value(std::string(r[1])),
-                    Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent,
-                    Value(code.substr(0, 2))})
-                .status());
-      }
-      return Status::Ok();
-    }).ok());
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(hierarchy::testing::SeedUnits(*db_, hierarchy::testing::LudingAndBomi()).ok());
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
     rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
@@ -97,8 +69,6 @@ class ImportTest : public ::testing::TestWithParam<const char*> {
     members_.reset();
     orgs_.reset();
     hierarchy_.reset();
-    db_.reset();
-    test_db_.reset();
   }
   std::int64_t Org(orgs::OrgInput in) {
     auto o = orgs_->Create(in);
@@ -133,10 +103,8 @@ class ImportTest : public ::testing::TestWithParam<const char*> {
     return importer.Run(bytes, "党员.csv", scope, dry_run, kNoUser);
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
   // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
   std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
-  std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<members::MembershipRules> rules_;
   analytics::NoChangeSink changes_;

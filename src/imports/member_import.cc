@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "common/text.h"
+#include "db/sql_filters.h"
 
 namespace jiceng::imports {
 namespace {
@@ -236,22 +237,6 @@ class Importer {
     }
   }
 
-  // Runs `sql` + " IN (?, ...)" over `keys` in chunks.
-  template <typename Key>
-  static Status QueryIn(db::Session& s, const std::string& sql, const std::vector<Key>& keys, const db::RowFn& on_row) {
-    constexpr std::size_t kChunk = 500;
-    for (std::size_t i = 0; i < keys.size(); i += kChunk) {
-      db::Params p;
-      std::string marks;
-      for (std::size_t j = i; j < keys.size() && j < i + kChunk; ++j) {
-        marks += marks.empty() ? "?" : ", ?";
-        p.emplace_back(keys[j]);
-      }
-      JICENG_RETURN_IF_ERROR(s.Query(sql + " IN (" + marks + ")", p, on_row));
-    }
-    return Status::Ok();
-  }
-
   Status ResolveOrgs(db::Session& s) {
     std::set<std::int64_t> id_set;
     std::set<std::string> name_set;
@@ -276,12 +261,12 @@ class Importer {
     std::unordered_map<std::int64_t, OrgRow> by_id;
     std::unordered_map<std::string, std::vector<OrgRow>> by_name;
     auto read = [](const db::Row& r) { return OrgRow{r.Int(0), r.Text(1), r.Text(2), r.Int(3), r.Text(4)}; };
-    JICENG_RETURN_IF_ERROR(QueryIn(s, select + "o.id", std::vector<std::int64_t>(id_set.begin(), id_set.end()),
+    JICENG_RETURN_IF_ERROR(db::QueryIn(s, select + "o.id", std::vector<std::int64_t>(id_set.begin(), id_set.end()),
                                    [&](const db::Row& r) {
                                      by_id[r.Int(0)] = read(r);
                                      return Status::Ok();
                                    }));
-    JICENG_RETURN_IF_ERROR(QueryIn(s, select + "o.name", std::vector<std::string>(name_set.begin(), name_set.end()),
+    JICENG_RETURN_IF_ERROR(db::QueryIn(s, select + "o.name", std::vector<std::string>(name_set.begin(), name_set.end()),
                                    [&](const db::Row& r) {
                                      by_name[r.Text(1)].push_back(read(r));
                                      return Status::Ok();
@@ -350,7 +335,7 @@ class Importer {
       if (p.member.id_number && by_number.emplace(*p.member.id_number, &p).second) numbers.push_back(*p.member.id_number);
     }
     const Status taken = members::DuplicateIdNumber();
-    return QueryIn(s, "SELECT id_number FROM members WHERE id_number", numbers, [&](const db::Row& r) {
+    return db::QueryIn(s, "SELECT id_number FROM members WHERE id_number", numbers, [&](const db::Row& r) {
       if (auto it = by_number.find(r.Text(0)); it != by_number.end()) {
         AddError(*it->second, "id_number", "系统中" + taken.message_zh(), "In the database: " + taken.message_en());
       }

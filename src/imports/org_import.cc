@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "db/sql_filters.h"
+
 namespace jiceng::imports {
 namespace {
 
@@ -102,12 +104,12 @@ class Importer {
     std::map<std::int64_t, ExistingOrg> by_id;
     const std::string select =
         "SELECT o.id, o.name, o.status, un.code FROM organizations o JOIN units un ON un.id = o.unit_id WHERE ";
-    JICENG_RETURN_IF_ERROR(QueryIn(s, select + "o.name", std::vector<std::string>(names.begin(), names.end()),
+    JICENG_RETURN_IF_ERROR(db::QueryIn(s, select + "o.name", std::vector<std::string>(names.begin(), names.end()),
                                    [&](const db::Row& r) {
                                      by_name[r.Text(1)].push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3)});
                                      return Status::Ok();
                                    }));
-    JICENG_RETURN_IF_ERROR(QueryIn(s, select + "o.id", std::vector<std::int64_t>(ids.begin(), ids.end()),
+    JICENG_RETURN_IF_ERROR(db::QueryIn(s, select + "o.id", std::vector<std::int64_t>(ids.begin(), ids.end()),
                                    [&](const db::Row& r) {
                                      by_id[r.Int(0)] = {r.Int(0), r.Text(1), r.Text(2), r.Text(3)};
                                      return Status::Ok();
@@ -193,21 +195,6 @@ class Importer {
   }
   void AddError(Pending& p, std::string_view field, std::string zh, std::string en) {
     p.errors.push_back({p.row->row, Column(field), std::string(field), std::move(zh), std::move(en)});
-  }
-
-  template <typename Key>
-  static Status QueryIn(db::Session& s, const std::string& sql, const std::vector<Key>& keys, const db::RowFn& on_row) {
-    constexpr std::size_t kChunk = 500;
-    for (std::size_t i = 0; i < keys.size(); i += kChunk) {
-      db::Params params;
-      std::string marks;
-      for (std::size_t j = i; j < keys.size() && j < i + kChunk; ++j) {
-        marks += marks.empty() ? "?" : ", ?";
-        params.emplace_back(keys[j]);
-      }
-      JICENG_RETURN_IF_ERROR(s.Query(sql + " IN (" + marks + ")", params, on_row));
-    }
-    return Status::Ok();
   }
 
   Pending Check(const SheetRow& row) {

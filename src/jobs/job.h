@@ -1,6 +1,6 @@
-// A long operation (长时间操作) run by the server rather than in a request: an
-// import of members or organizations (dry run or commit) or an export of a
-// list. Its owner can leave and come back: status, progress and result are
+// A long operation (长时间操作) run by the server rather than in a request, of a
+// kind a domain registered (job_kinds.h): an import of members or
+// organizations (dry run or commit), an export of a list, ... Its owner can leave and come back: status, progress and result are
 // stored with the job (table `jobs`, migration 9). Several servers may share
 // one database: a server claims a job with a lease it renews while the job
 // runs, and a job whose lease expired is claimed again (migration 13).
@@ -15,12 +15,6 @@
 
 namespace jiceng::jobs {
 
-// Job::kind values.
-inline constexpr std::string_view kImportMembers = "import_members";
-inline constexpr std::string_view kImportOrgs = "import_orgs";
-inline constexpr std::string_view kExportMembers = "export_members";
-inline constexpr std::string_view kExportOrgs = "export_orgs";
-
 // Job::status values: queued -> running -> succeeded | failed; queued -> cancelled.
 inline constexpr std::string_view kQueued = "queued";
 inline constexpr std::string_view kRunning = "running";
@@ -32,11 +26,9 @@ inline constexpr std::string_view kCancelled = "cancelled";
 // the same size, api::kMaxUploadBytes).
 inline constexpr std::size_t kMaxJobFileBytes = 20 * 1024 * 1024;
 
-inline bool IsImport(std::string_view kind) { return kind == kImportMembers || kind == kImportOrgs; }
-
 struct Job {
   std::int64_t id = 0;
-  std::string kind = {};
+  std::string kind = {};              // a registered JobKind::id
   std::int64_t user_id = 0;           // who started it: the only one who sees it (and system admins)
   std::string unit_code = {};         // the unit it was started for ("" : the caller's whole scope)
   nlohmann::json params = {};         // import: {"nationwide", "unit_prefixes"}; export: the list filter

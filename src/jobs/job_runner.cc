@@ -5,78 +5,8 @@
 #include <optional>
 
 #include "audit/write_audit.h"
-#include "common/clock.h"
-#include "exports/list_export.h"
-#include "imports/member_import.h"
-#include "imports/org_import.h"
 
 namespace jiceng::jobs {
-namespace {
-
-std::optional<std::string> OptString(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_string()) return std::nullopt;
-  return j[key].get<std::string>();
-}
-
-std::vector<std::string> Strings(const nlohmann::json& j, const char* key) {
-  std::vector<std::string> out;
-  if (j.contains(key) && j[key].is_array()) {
-    for (const auto& v : j[key]) {
-      if (v.is_string()) out.push_back(v.get<std::string>());
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-nlohmann::json ScopeParams(const imports::ImportScope& scope) {
-  return {{"nationwide", scope.nationwide}, {"unit_prefixes", scope.unit_prefixes}};
-}
-
-imports::ImportScope ScopeFromParams(const nlohmann::json& p) {
-  imports::ImportScope s;
-  s.nationwide = p.value("nationwide", false);
-  s.unit_prefixes = Strings(p, "unit_prefixes");
-  return s;
-}
-
-nlohmann::json MemberFilterParams(const members::MemberFilter& f) {
-  nlohmann::json j = {{"nationwide", f.nationwide}, {"unit_prefixes", f.unit_prefixes}, {"name", f.name}};
-  if (f.org_id) j["org_id"] = *f.org_id;
-  if (f.stage) j["stage"] = *f.stage;
-  if (f.situation) j["situation"] = *f.situation;
-  if (f.status) j["status"] = *f.status;
-  return j;
-}
-
-members::MemberFilter MemberFilterFromParams(const nlohmann::json& p) {
-  members::MemberFilter f;
-  f.nationwide = p.value("nationwide", false);
-  f.unit_prefixes = Strings(p, "unit_prefixes");
-  f.name = p.value("name", "");
-  if (p.contains("org_id") && p["org_id"].is_number_integer()) f.org_id = p["org_id"].get<std::int64_t>();
-  f.stage = OptString(p, "stage");
-  f.situation = OptString(p, "situation");
-  f.status = OptString(p, "status");
-  return f;
-}
-
-nlohmann::json OrgFilterParams(const orgs::OrgFilter& f) {
-  nlohmann::json j = {{"nationwide", f.nationwide}, {"unit_prefixes", f.unit_prefixes},
-                      {"include_ended", f.include_ended}};
-  if (f.kind) j["kind"] = *f.kind;
-  return j;
-}
-
-orgs::OrgFilter OrgFilterFromParams(const nlohmann::json& p) {
-  orgs::OrgFilter f;
-  f.nationwide = p.value("nationwide", false);
-  f.unit_prefixes = Strings(p, "unit_prefixes");
-  f.include_ended = p.value("include_ended", false);
-  f.kind = OptString(p, "kind");
-  return f;
-}
 
 Result<audit::AuditEntry> JobRunner::JobAuditEntry(const Job& job) {
   audit::AuditEntry e;
@@ -117,15 +47,14 @@ Result<std::size_t> JobRunner::RunPending() {
 
 void JobRunner::Execute(const Job& job) {
   // Progress goes to the database in its own small transactions, between
-  // the rows the importer checks (never inside its write transaction).
-  imports::ProgressFn progress = [&](std::size_t done, std::size_t total) {
+  // the rows the job works through (never inside its write transaction).
+  ProgressFn progress = [&](std::size_t done, std::size_t total) {
     if (Status st = store_.SetProgress(job.id, static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
         !st.ok()) {
       spdlog::warn("job {}: storing progress failed: {}", job.id, st.ToString());
     }
   };
-  Result<JobStore::Outcome> outcome =
-      IsImport(job.kind) ? Import(job, progress) : Export(job, progress);
+  Result<JobStore::Outcome> outcome = Run(job, progress);
   JobStore::Outcome stored;
   if (outcome.ok()) {
     stored = std::move(outcome).value();
@@ -142,68 +71,24 @@ void JobRunner::Execute(const Job& job) {
   }
 }
 
-Result<JobStore::Outcome> JobRunner::Import(const Job& job, const imports::ProgressFn& progress) {
-  JICENG_ASSIGN_OR_RETURN(std::string bytes, store_.UploadOf(job));
-  const imports::ImportScope scope = ScopeFromParams(job.params);
-  imports::ImportReport report;
-  // A commit's rows and their audit entry go in together (audit/write_audit.h),
+Result<JobStore::Outcome> JobRunner::Run(const Job& job, const ProgressFn& progress) {
+  const JobKind* kind = kinds_.Find(job.kind);
+  if (kind == nullptr) return UnknownJobKind(job.kind);
+  std::string upload;
+  if (kind->upload) {
+    JICENG_ASSIGN_OR_RETURN(upload, store_.UploadOf(job));
+  }
+  if (!kind->upload || job.dry_run) return kind->run(JobRun{job, upload, progress});
+  // A job's writes and their audit entry go in together (audit/write_audit.h),
   // as done by the job's owner; progress is bookkeeping, not audited.
-  std::optional<audit::WriteAudit> write_audit;
-  std::optional<db::ScopedCommitHook> in_transaction;
-  imports::ProgressFn quiet_progress = progress;
-  if (!job.dry_run) {
-    JICENG_ASSIGN_OR_RETURN(audit::AuditEntry entry, JobAuditEntry(job));
-    write_audit.emplace([entry] { return entry; });
-    in_transaction.emplace(*write_audit);
-    quiet_progress = [&progress](std::size_t done, std::size_t total) {
-      db::ScopedCommitHook none(nullptr);
-      progress(done, total);
-    };
-  }
-  if (job.kind == kImportMembers) {
-    imports::MemberImporter importer(db_, members_, xlsx_limits_);
-    JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, job.user_id, quiet_progress));
-  } else {
-    imports::OrgImporter importer(db_, orgs_, xlsx_limits_);
-    JICENG_ASSIGN_OR_RETURN(report, importer.Run(bytes, job.file_name, scope, job.dry_run, quiet_progress));
-  }
-  JobStore::Outcome out;
-  out.report = imports::ReportToJson(report);
-  // A dry run succeeds whatever it finds; a commit refused for bad rows fails
-  // with the same message as POST /api/v1/imports/...?dry_run=false.
-  if (!job.dry_run && !report.committed) {
-    const std::string bad = std::to_string(report.rows - report.valid_rows);
-    out.status = std::string(kFailed);
-    out.error = Status::InvalidArgument("file", "文件中有 " + bad + " 行有错误，未导入任何数据。请改正后重新导入。",
-                                        bad + " rows have errors; nothing was imported. Fix them and import again.");
-  } else {
-    out.status = std::string(kSucceeded);
-  }
-  return out;
-}
-
-Result<JobStore::Outcome> JobRunner::Export(const Job& job, const imports::ProgressFn& progress) {
-  io::Table table;
-  std::string ascii, zh;
-  if (job.kind == kExportMembers) {
-    JICENG_ASSIGN_OR_RETURN(table, exports::MembersTable(members_, orgs_, tree_, MemberFilterFromParams(job.params),
-                                                         progress));
-    ascii = "members";
-    zh = "党员名册";
-  } else if (job.kind == kExportOrgs) {
-    JICENG_ASSIGN_OR_RETURN(table, exports::OrgsTable(orgs_, tree_, OrgFilterFromParams(job.params), progress));
-    ascii = "organizations";
-    zh = "党组织";
-  } else {
-    return Status::Internal("unknown job kind " + job.kind);
-  }
-  JICENG_ASSIGN_OR_RETURN(auto file, exports::Render(table, job.format));
-  JobStore::Outcome out;
-  out.status = std::string(kSucceeded);
-  out.result = std::move(file.bytes);
-  out.result_type = file.content_type;
-  out.result_name = zh + "-" + FormatDate(clock_.Today()) + file.extension;
-  return out;
+  JICENG_ASSIGN_OR_RETURN(audit::AuditEntry entry, JobAuditEntry(job));
+  audit::WriteAudit write_audit([entry] { return entry; });
+  db::ScopedCommitHook in_transaction(write_audit);
+  const ProgressFn quiet_progress = [&progress](std::size_t done, std::size_t total) {
+    db::ScopedCommitHook none(nullptr);
+    progress(done, total);
+  };
+  return kind->run(JobRun{job, upload, quiet_progress});
 }
 
 Result<std::int64_t> JobRunner::Prune(std::chrono::seconds retention) {

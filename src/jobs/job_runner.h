@@ -1,8 +1,11 @@
-// Runs jobs (job.h) one at a time on a worker thread of `jiceng serve`: an
-// import dry run or commit through the same importers the synchronous
+// Runs jobs (job.h) one at a time on a worker thread of `jiceng serve`, each
+// through the run function its kind registered (job_kinds.h): the member and
+// organization imports go through the same importers the synchronous
 // endpoints use (so a commit publishes to the roll-up engine exactly as they
-// do), or an export through exports/list_export. Progress is stored every
-// imports::kProgressEvery rows, so a user who comes back sees how far it got.
+// do), the exports through exports/list_export. Progress is stored as the
+// kind reports it, so a user who comes back sees how far it got. The writes
+// of a job that writes (an upload kind, not a dry run) commit with their
+// audit entry, in the name of the job's owner.
 // While a job runs, a heartbeat thread renews its lease (JobStore) every
 // third of the lease, so no other server on the same database takes it over;
 // the worker also prunes jobs that ended longer ago than the retention.
@@ -16,28 +19,15 @@
 #include <thread>
 
 #include "audit/audit_log.h"
-#include "hierarchy/unit_tree.h"
-#include "imports/sheet.h"
+#include "jobs/job_kinds.h"
 #include "jobs/job_store.h"
-#include "members/member_service.h"
-#include "orgs/org_service.h"
 
 namespace jiceng::jobs {
 
-// An import's scope and an export's filter as stored in Job::params.
-nlohmann::json ScopeParams(const imports::ImportScope& scope);
-imports::ImportScope ScopeFromParams(const nlohmann::json& params);
-nlohmann::json MemberFilterParams(const members::MemberFilter& f);
-members::MemberFilter MemberFilterFromParams(const nlohmann::json& params);
-nlohmann::json OrgFilterParams(const orgs::OrgFilter& f);
-orgs::OrgFilter OrgFilterFromParams(const nlohmann::json& params);
-
 class JobRunner {
  public:
-  // An uploaded .xlsx may unpack to no more than `xlsx_limits` allow.
-  JobRunner(db::Database& db, JobStore& store, members::MemberService& members, orgs::OrgService& orgs,
-            const hierarchy::UnitTree& tree, const BusinessClock& clock, const io::XlsxLimits& xlsx_limits = {})
-      : db_(db), clock_(clock), store_(store), members_(members), orgs_(orgs), tree_(tree), xlsx_limits_(xlsx_limits) {}
+  // `kinds` must outlive the runner; a job of a kind it lacks fails (UnknownJobKind).
+  JobRunner(db::Database& db, JobStore& store, const JobKinds& kinds) : db_(db), store_(store), kinds_(kinds) {}
   ~JobRunner() { Stop(); }
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -65,18 +55,13 @@ class JobRunner {
 
  private:
   void Execute(const Job& job);
-  Result<JobStore::Outcome> Import(const Job& job, const imports::ProgressFn& progress);
-  Result<JobStore::Outcome> Export(const Job& job, const imports::ProgressFn& progress);
-  // The audit entry of an import commit's writes, done as the job's owner.
+  Result<JobStore::Outcome> Run(const Job& job, const ProgressFn& progress);
+  // The audit entry of a job's writes, done as the job's owner.
   Result<audit::AuditEntry> JobAuditEntry(const Job& job);
 
   db::Database& db_;
-  const BusinessClock& clock_;
   JobStore& store_;
-  members::MemberService& members_;
-  orgs::OrgService& orgs_;
-  const hierarchy::UnitTree& tree_;
-  const io::XlsxLimits xlsx_limits_;
+  const JobKinds& kinds_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

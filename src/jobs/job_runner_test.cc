@@ -12,8 +12,9 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
+#include "hierarchy/testing/seed_units.h"
+#include "imports/list_jobs.h"
 #include "imports/member_import.h"
 
 namespace jiceng::jobs {
@@ -43,30 +44,14 @@ const std::string kFixed = kHeader + kGood +
                            "李四,女,1990-02-28,,,中共泸桥镇委员会,预备党员,2025-01-01,在职\n"
                            "赵六,男,1990-01-01,,,中共泸桥镇委员会,正式党员,2015-07-01,在职\n";
 
-class JobRunnerTest : public ::testing::TestWithParam<const char*> {
+class JobRunnerTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto t = db::testing::TestDatabase::Create(GetParam(),
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
-    const char* rows[][2] = {{"51", "四川省"}, {"5133", "甘孜藏族自治州"}, {"513322", "泸定县"}, {"513322100", "泸桥镇"}};
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
-      Value parent = nullptr;
-      for (auto& r : rows) {
-        const std::string code = r[0];
-        JICENG_ASSIGN_OR_RETURN(
-            auto id, s.InsertReturningId(
-                         "INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, "
-                         "updated_at) VALUES (?, ?, ?, ?, '51', 'division', 'x', 'x') RETURNING id",
-                         {Value(code), Value(std::string(r[1])),
-                          Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent}));
-        parent = Value(id);
-      }
+      // 四川省 > 甘孜藏族自治州 > 泸定县 > 泸桥镇.
+      JICENG_RETURN_IF_ERROR(hierarchy::testing::SeedUnits(s, hierarchy::testing::LudingAndBomi().first(4)).status());
       JICENG_ASSIGN_OR_RETURN(user_, s.InsertReturningId(
                                          "INSERT INTO users (username, display_name, password_hash, created_at, "
                                          "updated_at, password_changed_at) VALUES ('job', 'job', 'x', 'x', 'x', 'x') "
@@ -81,7 +66,8 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     auto org = orgs_->Create({"513322100", std::nullopt, "committee", "中共泸桥镇委员会"});
     ASSERT_TRUE(org.ok()) << org.status().ToString();
     store_ = std::make_unique<JobStore>(*db_, Clock(), "server-a");
-    runner_ = std::make_unique<JobRunner>(*db_, *store_, *members_, *orgs_, hierarchy_->tree(), *clock_);
+    ASSERT_TRUE(imports::RegisterListJobs(kinds_, *db_, *members_, *orgs_, hierarchy_->tree(), *clock_).ok());
+    runner_ = std::make_unique<JobRunner>(*db_, *store_, kinds_);
   }
   void TearDown() override {
     runner_.reset();
@@ -89,15 +75,13 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     members_.reset();
     orgs_.reset();
     hierarchy_.reset();
-    db_.reset();
-    test_db_.reset();
   }
 
   Job Start(const std::string& file, bool dry_run, std::optional<std::int64_t> source = std::nullopt) {
     NewJob n;
-    n.kind = std::string(kImportMembers);
+    n.kind = std::string(imports::kImportMembersJob);
     n.user_id = user_;
-    n.params = ScopeParams(imports::ImportScope{true, {}});
+    n.params = imports::ScopeParams(imports::ImportScope{true, {}});
     n.file_name = "党员.csv";
     n.dry_run = dry_run;
     n.source_job_id = source;
@@ -135,16 +119,15 @@ class JobRunnerTest : public ::testing::TestWithParam<const char*> {
     return n;
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
   // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
   std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
-  std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<members::MembershipRules> rules_;
   CountingSink changes_;
   std::unique_ptr<orgs::OrgService> orgs_;
   std::unique_ptr<members::MemberService> members_;
   std::unique_ptr<JobStore> store_;
+  JobKinds kinds_;
   std::unique_ptr<JobRunner> runner_;
   std::int64_t user_ = 0;
   std::chrono::system_clock::time_point now_ = *ParseUtcIso("2026-11-23T08:00:00Z");
@@ -222,7 +205,7 @@ TEST_P(JobRunnerTest, AJobLeftRunningByAStoppedServerIsTakenOverOnlyOnceItsLease
   // Server B, starting meanwhile, leaves it alone while the lease holds
   // (before leases, every server re-queued every running job at start).
   JobStore other(*db_, Clock(), "server-b");
-  JobRunner runner_b(*db_, other, *members_, *orgs_, hierarchy_->tree(), *clock_);
+  JobRunner runner_b(*db_, other, kinds_);
   now_ += std::chrono::seconds(59);
   EXPECT_EQ(*runner_b.RunPending(), 0u);
   EXPECT_EQ(store_->Get(commit.id)->status, kRunning);
@@ -284,11 +267,11 @@ TEST_P(JobRunnerTest, JobsThatEndedBeforeTheRetentionArePrunedWithTheirFiles) {
   ASSERT_TRUE(*store_->Cancel(cancelled.id));
   Job kept_dry = RunOne(Start(kFixed, true));
   NewJob e;
-  e.kind = std::string(kExportMembers);
+  e.kind = std::string(imports::kExportMembersJob);
   e.user_id = user_;
   members::MemberFilter everyone;
   everyone.unit_prefixes = {"513322"};
-  e.params = MemberFilterParams(everyone);
+  e.params = imports::MemberFilterParams(everyone);
   e.format = "csv";
   Job exported = RunOne(*store_->Create(e));
   ASSERT_EQ(exported.status, kSucceeded);
@@ -315,6 +298,46 @@ TEST_P(JobRunnerTest, JobsThatEndedBeforeTheRetentionArePrunedWithTheirFiles) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM job_files"), files_before - 3);
 }
 
+// A domain adds a kind of job by registering it: the runner runs it, with
+// its upload, and stores its outcome. A job of a kind nobody registered (a
+// newer version's) fails with a message saying so; a kind is registered once.
+TEST_P(JobRunnerTest, RegisteredKindsRunAndAnUnknownKindFailsSayingSo) {
+  std::string seen;
+  ASSERT_TRUE(kinds_.Add({"count_lines", true, "members.write", "",
+                          [&seen](const JobRun& r) -> Result<JobStore::Outcome> {
+                            seen = r.upload;
+                            r.progress(1, 1);
+                            JobStore::Outcome out;
+                            out.status = std::string(kSucceeded);
+                            out.report = nlohmann::json{{"lines", 2}};
+                            return out;
+                          }})
+                  .ok());
+  EXPECT_FALSE(kinds_.Add({"count_lines", false, "", "", [](const JobRun&) -> Result<JobStore::Outcome> {
+                             return JobStore::Outcome{};
+                           }}).ok())
+      << "a kind is registered once";
+  EXPECT_FALSE(kinds_.Add({"nothing_to_run", false, "", "", {}}).ok());
+
+  NewJob n;
+  n.kind = "count_lines";
+  n.user_id = user_;
+  n.dry_run = true;
+  n.upload = "a\nb\n";
+  Job counted = RunOne(*store_->Create(n));
+  EXPECT_EQ(counted.status, kSucceeded);
+  EXPECT_EQ(seen, "a\nb\n");
+  ASSERT_TRUE(counted.report.has_value());
+  EXPECT_EQ(counted.report->value("lines", 0), 2);
+  EXPECT_EQ(counted.progress_done, 1);
+
+  n.kind = "made_by_a_newer_version";
+  Job unknown = RunOne(*store_->Create(n));
+  EXPECT_EQ(unknown.status, kFailed);
+  EXPECT_NE(unknown.error_zh.value_or("").find("made_by_a_newer_version"), std::string::npos);
+  EXPECT_NE(unknown.error_en.value_or("").find("does not know job kind"), std::string::npos);
+}
+
 TEST_P(JobRunnerTest, QueuedJobsCanBeCancelledAndAreNotRun) {
   Job job = Start(kFixed, true);
   auto cancelled = store_->Cancel(job.id);
@@ -330,11 +353,11 @@ TEST_P(JobRunnerTest, AnExportJobsFileReadsBack) {
   ASSERT_EQ(RunOne(Start("", false, dry.id)).status, kSucceeded);
   for (const char* format : {"xlsx", "csv"}) {
     NewJob n;
-    n.kind = std::string(kExportMembers);
+    n.kind = std::string(imports::kExportMembersJob);
     n.user_id = user_;
     members::MemberFilter f;
     f.unit_prefixes = {"513322"};
-    n.params = MemberFilterParams(f);
+    n.params = imports::MemberFilterParams(f);
     n.format = format;
     auto created = store_->Create(n);
     ASSERT_TRUE(created.ok());

@@ -72,14 +72,16 @@ Status DuesService::SetStandardIn(db::Session& s, std::int64_t member_id, std::i
   // The standard for a month is replaced, not duplicated.
   JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM dues_standards WHERE member_id = ? AND from_month = ?",
                                 {Value(member_id), Value(from_month)}).status());
-  JICENG_RETURN_IF_ERROR(
-      s.Exec("INSERT INTO dues_standards (member_id, province_code, monthly_fen, from_month, created_at) "
-             "VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?)",
-             {Value(member_id), Value(member_id), Value(monthly_fen), Value(from_month), Value(NowUtcIso())})
-          .status());
-  // The arrears indicators count members; the replaced standard's row is
-  // gone, so publish the member itself.
-  return changes_.Changed(s, "members", member_id);
+  JICENG_ASSIGN_OR_RETURN(
+      auto id, s.InsertReturningId("INSERT INTO dues_standards (member_id, province_code, monthly_fen, from_month, "
+                                   "created_at) VALUES (?, (SELECT province_code FROM members WHERE id = ?), ?, ?, ?) "
+                                   "RETURNING id",
+                                   {Value(member_id), Value(member_id), Value(monthly_fen), Value(from_month),
+                                    Value(NowUtcIso())}));
+  // The new row leads the arrears indicators (also: dues_standards) to the
+  // member, whose arrears are read again whole, so the replaced row, gone
+  // now, needs no publishing of its own.
+  return changes_.Changed(s, "dues_standards", id);
 }
 
 Status DuesService::RecordPayment(std::int64_t member_id, const std::string& month, std::int64_t amount_fen,

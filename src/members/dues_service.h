@@ -14,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -69,6 +70,10 @@ Status CardNotFound(std::int64_t id);
 
 class DuesService {
  public:
+  // The tables it publishes to ChangeSink (analytics/publishers.h).
+  static constexpr std::string_view kPublishedTables[] = {"dues_standards", "dues_payments", "member_cards",
+                                                          "card_reviews"};
+
   // Every write is published to `changes` (the roll-up engine) in its transaction.
   DuesService(db::Database& db, analytics::ChangeSink& changes, const BusinessClock& clock)
       : db_(db), clock_(clock), changes_(changes) {}

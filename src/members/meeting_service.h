@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -58,6 +59,9 @@ struct MeetingReview {
 
 class MeetingService {
  public:
+  // The tables it publishes to ChangeSink (analytics/publishers.h).
+  static constexpr std::string_view kPublishedTables[] = {"meetings", "meeting_reviews"};
+
   // Every write is published to `changes` (the roll-up engine) in its transaction.
   MeetingService(db::Database& db, const MembershipRules& rules, analytics::ChangeSink& changes,
                  const BusinessClock& clock)

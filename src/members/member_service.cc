@@ -8,7 +8,6 @@
 #include "common/clock.h"
 #include "db/sql_filters.h"
 #include "members/roster_counts.h"
-#include "orgs/org_endings.h"
 #include "orgs/org_service.h"
 #include "common/text.h"
 
@@ -520,10 +519,8 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
         slice = std::min<std::size_t>(slice * 2, 4096);
         std::unordered_map<std::int64_t, std::size_t> place;
         db::Params params = filter_params;
-        std::string marks;
         for (std::size_t i = 0; i < units.size(); ++i) {
           place.emplace(units[i], i);
-          marks += i ? ", ?" : "?";
           params.emplace_back(units[i]);
         }
         // One unit's members are in id order already: read only as many as the page still needs.
@@ -534,7 +531,7 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
         }
         std::vector<std::pair<std::size_t, std::int64_t>> found;  // (unit's place, member id)
         JICENG_RETURN_IF_ERROR(s.Query("SELECT m.id, m.unit_id FROM members m WHERE " + filters + " AND m.unit_id IN (" +
-                                           marks + ")" + tail,
+                                           db::Placeholders(units.size()) + ")" + tail,
                                        params, [&](const db::Row& row) {
                                          found.emplace_back(place.at(row.Int(1)), row.Int(0));
                                          return Status::Ok();
@@ -554,22 +551,14 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     std::unordered_map<std::int64_t, std::size_t> order;
     for (std::size_t i = 0; i < ids.size(); ++i) order.emplace(ids[i], i);
     out.first.resize(ids.size());
-    constexpr std::size_t kChunk = 1000;
-    for (std::size_t from = 0; from < ids.size(); from += kChunk) {
-      db::Params params;
-      std::string marks;
-      for (std::size_t i = from; i < ids.size() && i < from + kChunk; ++i) {
-        marks += i > from ? ", ?" : "?";
-        params.emplace_back(ids[i]);
-      }
-      JICENG_RETURN_IF_ERROR(s.Query(std::string("SELECT ") + kColumns +
-                                         " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id IN (" + marks + ")",
-                                     params, [&](const db::Row& row) {
-                                       Member m = ReadMember(row);
-                                       out.first[order.at(m.id)] = std::move(m);
-                                       return Status::Ok();
-                                     }));
-    }
+    return db::QueryIn(s, std::string("SELECT ") + kColumns + " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id",
+                       ids,
+                       [&](const db::Row& row) {
+                         Member m = ReadMember(row);
+                         out.first[order.at(m.id)] = std::move(m);
+                         return Status::Ok();
+                       },
+                       1000);
     return Status::Ok();
   }));
   return out;
@@ -806,7 +795,9 @@ Result<Transfer> MemberService::DecideTransfer(std::int64_t transfer_id, bool co
       JICENG_RETURN_IF_ERROR(
           orgs::FollowMembersProvince(s, "SELECT id FROM members WHERE id = ?", {Value(t.member_id)}));
       // Offices held in the sending organization end with the move.
-      JICENG_RETURN_IF_ERROR(orgs::EndOfficerTerms(s, t.from_org_id, FormatDate(clock_.Today()), t.member_id));
+      if (endings_ != nullptr) {
+        JICENG_RETURN_IF_ERROR(endings_->MemberLeft(s, {t.from_org_id, t.member_id, FormatDate(clock_.Today())}));
+      }
     } else {
       JICENG_RETURN_IF_ERROR(
           s.Exec("UPDATE members SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",

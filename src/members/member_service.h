@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -20,6 +21,7 @@
 #include "hierarchy/hierarchy_service.h"
 #include "members/member.h"
 #include "members/membership_rules.h"
+#include "orgs/org_endings.h"
 
 namespace jiceng::members {
 
@@ -105,10 +107,15 @@ Status TransferNotFound(std::int64_t id);
 
 class MemberService {
  public:
-  // Every write is published to `changes` (the roll-up engine) in its transaction.
+  // The tables it publishes to ChangeSink (analytics/publishers.h).
+  static constexpr std::string_view kPublishedTables[] = {"members", "member_stage_events"};
+
+  // Every write is published to `changes` (the roll-up engine) in its
+  // transaction. A member transferred out runs the MemberLeft hooks of
+  // `endings` (orgs/org_endings.h; none when null); it must outlive the service.
   MemberService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const MembershipRules& rules,
-                analytics::ChangeSink& changes, const BusinessClock& clock)
-      : db_(db), clock_(clock), hierarchy_(hierarchy), rules_(rules), changes_(changes) {}
+                analytics::ChangeSink& changes, const BusinessClock& clock, const orgs::OrgEndings* endings = nullptr)
+      : db_(db), clock_(clock), hierarchy_(hierarchy), rules_(rules), changes_(changes), endings_(endings) {}
 
   const MembershipRules& rules() const { return rules_; }
 
@@ -163,6 +170,7 @@ class MemberService {
   const hierarchy::HierarchyService& hierarchy_;
   const MembershipRules& rules_;
   analytics::ChangeSink& changes_;
+  const orgs::OrgEndings* endings_;
   const RosterCounts* roster_counts_ = nullptr;
 };
 

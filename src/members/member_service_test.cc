@@ -4,11 +4,14 @@
 
 #include <algorithm>
 
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
+#include "hierarchy/testing/seed_units.h"
 #include "members/dues_service.h"
 #include "members/meeting_service.h"
 #include "orgs/org_service.h"
+#include "members/task_team_service.h"
+#include "orgs/pairing_service.h"
+#include "orgs/officer_service.h"
 
 namespace jiceng::members {
 namespace {
@@ -21,45 +24,21 @@ const std::optional<std::int64_t> kNoUser;
 // A slice of the hierarchy: Luding county with a town and two villages (and
 // a villager group), Bomi county with a town — inserted as the importer would.
 // Runs on every engine (db/testing/test_database.h).
-class MemberServiceTest : public ::testing::TestWithParam<const char*> {
+class MemberServiceTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto t = db::testing::TestDatabase::Create(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
-    const char* rows[][2] = {{"51", "四川省"},          {"5133", "甘孜藏族自治州"},   {"513322", "泸定县"},
-                             {"513322100", "泸桥镇"},   {"513322100201", "甲村"},    {"513322100202", "乙村"},
-                             {"54", "西藏自治区"},      {"5404", "林芝市"},          {"540424", "波密县"},
-                             {"540424100", "扎木镇"}};
-    ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
-      for (auto& r : rows) {
-        const std::string code = r[0];
-        Value parent = nullptr;
-        if (code.size() > 2) {
-          const std::size_t up = code.size() == 12 ? 9 : code.size() == 9 ? 6 : code.size() - 2;
-          JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT id FROM units WHERE code = ?", {Value(code.substr(0, up))}));
-          parent = Value(p->Int(0));
-        }
-        JICENG_RETURN_IF_ERROR(
-            s.Exec("INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, 'division', 'x', 'x')",
-                   {Value(code), Value(std::string(r[1])),
-                    Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent,
-                    Value(code.substr(0, 2))})
-                .status());
-      }
-      return Status::Ok();
-    }).ok());
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(hierarchy::testing::SeedUnits(*db_, hierarchy::testing::LudingAndBomi()).ok());
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
     rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    // The hooks the server registers (cli/app.cc).
+    orgs::RegisterOfficerEndings(endings_);
+    orgs::RegisterPairingEndings(endings_);
+    RegisterTaskTeamEndings(endings_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_, &endings_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_, &endings_);
     county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
     town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
@@ -69,8 +48,6 @@ class MemberServiceTest : public ::testing::TestWithParam<const char*> {
     members_.reset();
     orgs_.reset();
     hierarchy_.reset();
-    db_.reset();
-    test_db_.reset();
   }
   std::int64_t Org(orgs::OrgInput in) {
     auto o = orgs_->Create(in);
@@ -90,13 +67,12 @@ class MemberServiceTest : public ::testing::TestWithParam<const char*> {
     return in;
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
   // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
   std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
-  std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
   analytics::NoChangeSink changes_;
+  orgs::OrgEndings endings_;
   std::unique_ptr<orgs::OrgService> orgs_;
   std::unique_ptr<MemberService> members_;
   std::int64_t county_ = 0, town_ = 0, village_a_ = 0, village_b_ = 0;

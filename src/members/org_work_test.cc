@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
+#include "hierarchy/testing/seed_units.h"
 #include "members/member_service.h"
 #include "members/task_team_service.h"
 #include "orgs/officer_service.h"
@@ -23,44 +23,20 @@ using orgs::Position;
 const std::optional<std::int64_t> kNoUser;
 
 // Luding county with a town and two villages, Bomi county with a town.
-class OrgWorkTest : public ::testing::TestWithParam<const char*> {
+class OrgWorkTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto t = db::testing::TestDatabase::Create(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    auto db = test_db_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
-    const char* rows[][2] = {{"51", "四川省"},        {"5133", "甘孜藏族自治州"}, {"513322", "泸定县"},
-                             {"513322100", "泸桥镇"}, {"513322100201", "甲村"},  {"513322100202", "乙村"},
-                             {"54", "西藏自治区"},    {"5404", "林芝市"},        {"540424", "波密县"},
-                             {"540424100", "扎木镇"}};
-    ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
-      for (auto& r : rows) {
-        const std::string code = r[0];
-        Value parent = nullptr;
-        if (code.size() > 2) {
-          const std::size_t up = code.size() == 12 ? 9 : code.size() == 9 ? 6 : code.size() - 2;
-          JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT id FROM units WHERE code = ?", {Value(code.substr(0, up))}));
-          parent = Value(p->Int(0));
-        }
-        JICENG_RETURN_IF_ERROR(
-            s.Exec("INSERT INTO units (code, name, level, parent_id, province_code, source, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, 'division', 'x', 'x')",
-                   {Value(code), Value(std::string(r[1])),
-                    Value(std::int64_t{static_cast<int>(hierarchy::LevelOfCode(std::stoull(code)))}), parent,
-                    Value(code.substr(0, 2))})
-                .status());
-      }
-      return Status::Ok();
-    }).ok());
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(hierarchy::testing::SeedUnits(*db_, hierarchy::testing::LudingAndBomi()).ok());
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     rules_ = std::make_unique<MembershipRules>(std::move(MembershipRules::LoadDefault()).value());
-    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    // The hooks the server registers (cli/app.cc).
+    orgs::RegisterOfficerEndings(endings_);
+    orgs::RegisterPairingEndings(endings_);
+    RegisterTaskTeamEndings(endings_);
+    orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_, &endings_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_, &endings_);
     officers_ = std::make_unique<orgs::OfficerService>(*db_, *clock_);
     pairings_ = std::make_unique<orgs::PairingService>(*db_, *clock_);
     teams_ = std::make_unique<TaskTeamService>(*db_, *clock_);
@@ -76,8 +52,6 @@ class OrgWorkTest : public ::testing::TestWithParam<const char*> {
     members_.reset();
     orgs_.reset();
     hierarchy_.reset();
-    db_.reset();
-    test_db_.reset();
   }
   std::int64_t Org(orgs::OrgInput in) {
     auto o = orgs_->Create(in);
@@ -112,13 +86,12 @@ class OrgWorkTest : public ::testing::TestWithParam<const char*> {
     return n;
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
   // Real time in the business time zone (Asia/Shanghai): "today" as the services see it.
   std::unique_ptr<SystemBusinessClock> clock_ = std::move(SystemBusinessClock::Create()).value();
-  std::unique_ptr<db::Database> db_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
   std::unique_ptr<MembershipRules> rules_;
   analytics::NoChangeSink changes_;
+  orgs::OrgEndings endings_;
   std::unique_ptr<orgs::OrgService> orgs_;
   std::unique_ptr<MemberService> members_;
   std::unique_ptr<orgs::OfficerService> officers_;
@@ -387,6 +360,32 @@ TEST_P(OrgWorkTest, DissolvingEndsRunningTermsPairingsAndTaskTeams) {
   // Bomi's side of the pairing is not a party to anything any more.
   auto bomi_pairings = pairings_->ListForOrg(bomi_, /*include_ended=*/false);
   EXPECT_TRUE(bomi_pairings.ok() && bomi_pairings->empty());
+}
+
+// A domain that must close something when an organization ends registers a
+// hook: it runs in the dissolution's transaction, and its failure undoes it.
+TEST_P(OrgWorkTest, AnOrgEndHookRunsInTheSameTransactionAndItsFailureUndoesTheEnd) {
+  EXPECT_EQ(endings_.OrgEndedHooks(), (std::vector<std::string>{"officers", "pairings", "task_teams"}));
+  EXPECT_EQ(endings_.MemberLeftHooks(), (std::vector<std::string>{"officers"}));
+  const auto empty = Org({"513322100201", town_, "branch", "甲村临时支部"});
+  std::vector<orgs::OrgEnd> seen;
+  bool fail = true;
+  endings_.OnOrgEnded("training", [&](db::Session&, const orgs::OrgEnd& end) -> Status {
+    seen.push_back(end);
+    if (fail) return Status::FailedPrecondition("培训班还没结业。", "A training class has not finished.");
+    return Status::Ok();
+  });
+  auto refused = orgs_->Dissolve(empty, "2025-12-31", std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message_en(), "A training class has not finished.");
+  EXPECT_EQ(orgs_->Get(empty)->status, "active") << "the dissolution rolled back";
+  fail = false;
+  ASSERT_TRUE(orgs_->Dissolve(empty, "2025-12-31", std::nullopt).ok());
+  EXPECT_EQ(orgs_->Get(empty)->status, "dissolved");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].org_id, empty);
+  EXPECT_EQ(seen[1].day, "2025-12-31");
+  EXPECT_FALSE(seen[1].successor.has_value());
 }
 
 TEST_P(OrgWorkTest, MergingEndsTheMergedOfficesAndHandsItsTaskTeamsToTheSuccessor) {

@@ -275,4 +275,35 @@ Result<std::vector<TeamMembership>> TaskTeamService::TeamsOf(std::int64_t member
   return out;
 }
 
+Status EndTaskTeams(db::Session& s, std::int64_t org_id, const std::string& day) {
+  const std::string now = NowUtcIso();
+  JICENG_RETURN_IF_ERROR(
+      s.Exec("UPDATE task_team_members SET left_on = CASE WHEN joined_on > ? THEN joined_on ELSE ? END, updated_at = ? "
+             "WHERE left_on IS NULL AND team_id IN (SELECT id FROM task_teams WHERE org_id = ? AND "
+             "(ends_on IS NULL OR ends_on > ?))",
+             {Value(day), Value(day), Value(now), Value(org_id), Value(day)})
+          .status());
+  return s
+      .Exec("UPDATE task_teams SET ends_on = CASE WHEN starts_on > ? THEN starts_on ELSE ? END, updated_at = ? "
+            "WHERE org_id = ? AND (ends_on IS NULL OR ends_on > ?)",
+            {Value(day), Value(day), Value(now), Value(org_id), Value(day)})
+      .status();
+}
+
+Status MoveTaskTeams(db::Session& s, std::int64_t from_org, std::int64_t to_org, const std::string& day) {
+  return s
+      .Exec("UPDATE task_teams SET org_id = ?, unit_id = (SELECT unit_id FROM organizations WHERE id = ?), "
+            "province_code = (SELECT province_code FROM organizations WHERE id = ?), updated_at = ? "
+            "WHERE org_id = ? AND (ends_on IS NULL OR ends_on >= ?)",
+            {Value(to_org), Value(to_org), Value(to_org), Value(NowUtcIso()), Value(from_org), Value(day)})
+      .status();
+}
+
+void RegisterTaskTeamEndings(orgs::OrgEndings& endings) {
+  // A dissolved organization's teams end; a merged one's carry on under its successor.
+  endings.OnOrgEnded("task_teams", [](db::Session& s, const orgs::OrgEnd& end) {
+    return end.successor ? MoveTaskTeams(s, end.org_id, *end.successor, end.day) : EndTaskTeams(s, end.org_id, end.day);
+  });
+}
+
 }  // namespace jiceng::members

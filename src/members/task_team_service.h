@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
+#include "orgs/org_endings.h"
 
 namespace jiceng::members {
 
@@ -82,5 +83,13 @@ class TaskTeamService {
   db::Database& db_;
   const BusinessClock& clock_;
 };
+
+// Ends `org_id`'s running task teams and the stays in them on `day`.
+Status EndTaskTeams(db::Session& s, std::int64_t org_id, const std::string& day);
+// Gives `from_org`'s running task teams to `to_org` (a merger's successor), at its unit.
+Status MoveTaskTeams(db::Session& s, std::int64_t from_org, std::int64_t to_org, const std::string& day);
+
+// An organization's end closes its task teams, or moves them to its successor.
+void RegisterTaskTeamEndings(orgs::OrgEndings& endings);
 
 }  // namespace jiceng::members

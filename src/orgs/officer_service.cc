@@ -242,4 +242,26 @@ Result<Officer> OfficerService::EndTerm(std::int64_t officer_id, const std::stri
   return Get(officer_id);
 }
 
+// The running terms at `org_id` (only `member_id`'s when given) end on `day`.
+Status EndOfficerTerms(db::Session& s, std::int64_t org_id, const std::string& day,
+                       std::optional<std::int64_t> member_id) {
+  db::Params p = {Value(day), Value(day), Value(NowUtcIso()), Value(org_id), Value(day)};
+  std::string sql =
+      "UPDATE org_officers SET ended_on = CASE WHEN term_start > ? THEN term_start ELSE ? END, end_reason = 'ended', "
+      "updated_at = ? WHERE org_id = ? AND ended_on IS NULL AND term_end >= ?";
+  if (member_id) {
+    sql += " AND member_id = ?";
+    p.emplace_back(*member_id);
+  }
+  return s.Exec(sql, p).status();
+}
+
+void RegisterOfficerEndings(OrgEndings& endings) {
+  endings.OnOrgEnded("officers", [](db::Session& s, const OrgEnd& end) { return EndOfficerTerms(s, end.org_id, end.day); });
+  // Offices held in an organization end when the member leaves it.
+  endings.OnMemberLeft("officers", [](db::Session& s, const MemberLeaving& l) {
+    return EndOfficerTerms(s, l.org_id, l.day, l.member_id);
+  });
+}
+
 }  // namespace jiceng::orgs

@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
+#include "orgs/org_endings.h"
 
 namespace jiceng::orgs {
 
@@ -82,5 +83,12 @@ class OfficerService {
   db::Database& db_;
   const BusinessClock& clock_;
 };
+
+// Ends the running terms at `org_id` (only `member_id`'s when given) on `day`.
+Status EndOfficerTerms(db::Session& s, std::int64_t org_id, const std::string& day,
+                       std::optional<std::int64_t> member_id = std::nullopt);
+
+// An organization's end, and a member leaving it, end the terms held there.
+void RegisterOfficerEndings(OrgEndings& endings);
 
 }  // namespace jiceng::orgs

@@ -1,33 +1,62 @@
-// What the end of an organization, or a member leaving it, leaves open is
-// closed on that day, inside the caller's write transaction:
-//   - officer terms (书记、副书记、委员) still running end with reason "ended";
-//   - pairings (结对共建) still running end;
-//   - task teams (一事一团) of the organization end, and so do their members' stays.
+// What the end of an organization, or a member leaving it, closes — as hooks
+// the domains register, run inside the caller's write transaction on that day:
+//   - officer terms (书记、副书记、委员) still running end (RegisterOfficerEndings);
+//   - pairings (结对共建) still running end (RegisterPairingEndings);
+//   - task teams (一事一团) of the organization end with their members' stays, or
+//     move to the successor of a merger (members::RegisterTaskTeamEndings).
 // A record that would only start after the day ends on its own start (it never
-// ran), so every "end ≥ start" rule of the tables holds.
+// ran), so every "end ≥ start" rule of the tables holds. A new domain with
+// records that an organization's end must close registers its own hook (called
+// from cli/app.cc), instead of being added to a list here.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "db/database.h"
 
 namespace jiceng::orgs {
 
-// Ends the running terms at `org_id` (only `member_id`'s when given).
-Status EndOfficerTerms(db::Session& s, std::int64_t org_id, const std::string& day,
-                       std::optional<std::int64_t> member_id = std::nullopt);
+// An organization ending on `day`: dissolved, or merged into `successor`.
+struct OrgEnd {
+  std::int64_t org_id = 0;
+  std::string day;
+  std::optional<std::int64_t> successor = {};
+};
 
-// Ends the running pairings `org_id` is a side of.
-Status EndPairings(db::Session& s, std::int64_t org_id, const std::string& day);
+// A member leaving organization `org_id` on `day` (a transfer out, a split
+// that moves them to a new organization).
+struct MemberLeaving {
+  std::int64_t org_id = 0;
+  std::int64_t member_id = 0;
+  std::string day;
+};
 
-// Ends `org_id`'s running task teams and the stays in them.
-Status EndTaskTeams(db::Session& s, std::int64_t org_id, const std::string& day);
+class OrgEndings {
+ public:
+  using OrgEndedFn = std::function<Status(db::Session&, const OrgEnd&)>;
+  using MemberLeftFn = std::function<Status(db::Session&, const MemberLeaving&)>;
 
-// Gives `from_org`'s running task teams to `to_org` (a merger's successor),
-// at its unit.
-Status MoveTaskTeams(db::Session& s, std::int64_t from_org, std::int64_t to_org, const std::string& day);
+  // `name` says whose hook it is (for errors and the tests).
+  void OnOrgEnded(std::string name, OrgEndedFn fn) { org_ended_.emplace_back(std::move(name), std::move(fn)); }
+  void OnMemberLeft(std::string name, MemberLeftFn fn) { member_left_.emplace_back(std::move(name), std::move(fn)); }
+
+  // Runs every hook in the order registered; the first error stops (and the
+  // caller's transaction rolls back).
+  Status OrgEnded(db::Session& s, const OrgEnd& end) const;
+  Status MemberLeft(db::Session& s, const MemberLeaving& leaving) const;
+
+  std::vector<std::string> OrgEndedHooks() const;
+  std::vector<std::string> MemberLeftHooks() const;
+
+ private:
+  std::vector<std::pair<std::string, OrgEndedFn>> org_ended_;
+  std::vector<std::pair<std::string, MemberLeftFn>> member_left_;
+};
 
 }  // namespace jiceng::orgs

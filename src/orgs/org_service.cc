@@ -246,20 +246,10 @@ Result<std::int64_t> OrgService::InsertOrg(db::Session& s, const CheckedOrg& c) 
 Result<std::map<std::int64_t, std::string>> OrgService::NamesOf(const std::vector<std::int64_t>& ids) {
   std::map<std::int64_t, std::string> names;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    constexpr std::size_t kChunk = 500;
-    for (std::size_t i = 0; i < ids.size(); i += kChunk) {
-      db::Params p;
-      std::string marks;
-      for (std::size_t j = i; j < ids.size() && j < i + kChunk; ++j) {
-        marks += marks.empty() ? "?" : ", ?";
-        p.emplace_back(ids[j]);
-      }
-      JICENG_RETURN_IF_ERROR(s.Query("SELECT id, name FROM organizations WHERE id IN (" + marks + ")", p,
-                                     [&](const db::Row& row) {
-                                       names[row.Int(0)] = row.Text(1);
-                                       return Status::Ok();
-                                     }));
-    }
+    return db::QueryIn(s, "SELECT id, name FROM organizations WHERE id", ids, [&](const db::Row& row) {
+      names[row.Int(0)] = row.Text(1);
+      return Status::Ok();
+    });
     return Status::Ok();
   }));
   return names;
@@ -366,9 +356,7 @@ Result<Organization> OrgService::Dissolve(std::int64_t id, const std::string& on
                                         "This organization still has child organizations; re-parent them first.", "id");
     }
     const std::string day = FormatDate(on);
-    JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day));
-    JICENG_RETURN_IF_ERROR(EndPairings(s, id, day));
-    JICENG_RETURN_IF_ERROR(EndTaskTeams(s, id, day));
+    if (endings_ != nullptr) JICENG_RETURN_IF_ERROR(endings_->OrgEnded(s, {id, day}));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'dissolved', ended_on = ?, version = version + 1, "
                                   "updated_at = ? WHERE id = ?",
                                   {Value(day), Value(NowUtcIso()), Value(id)})
@@ -413,12 +401,10 @@ Result<Organization> OrgService::Merge(std::int64_t id, std::int64_t into, const
                                   "status = 'active'",
                                   {Value(into), Value(now), Value(id)})
                                .status());
-    // The merged organization's officers and pairings end with it; its task
-    // teams carry on under the successor.
+    // What the merged organization leaves open ends with it or moves to the
+    // successor (org_endings.h: officers and pairings end; task teams move).
     const std::string day = FormatDate(on);
-    JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day));
-    JICENG_RETURN_IF_ERROR(EndPairings(s, id, day));
-    JICENG_RETURN_IF_ERROR(MoveTaskTeams(s, id, into, day));
+    if (endings_ != nullptr) JICENG_RETURN_IF_ERROR(endings_->OrgEnded(s, {id, day, into}));
     JICENG_RETURN_IF_ERROR(s.Exec("UPDATE organizations SET status = 'merged', ended_on = ?, successor_id = ?, "
                                   "version = version + 1, updated_at = ? WHERE id = ?",
                                   {Value(FormatDate(on)), Value(into), Value(now), Value(id)})
@@ -569,16 +555,14 @@ Result<std::vector<Organization>> OrgService::Split(std::int64_t id, const std::
           s.Exec("UPDATE organizations SET split_from_id = ? WHERE id = ?", {Value(id), Value(part_id)}).status());
       if (!parts[i].member_ids.empty()) {
         db::Params p = {Value(part_id), Value(checked[i].unit_id), Value(checked[i].unit_code.substr(0, 2)), Value(now)};
-        std::string marks;
         for (std::int64_t m : parts[i].member_ids) {
-          marks += marks.empty() ? "?" : ", ?";
           p.emplace_back(m);
-          JICENG_RETURN_IF_ERROR(EndOfficerTerms(s, id, day, m));
+          if (endings_ != nullptr) JICENG_RETURN_IF_ERROR(endings_->MemberLeft(s, {id, m, day}));
         }
         JICENG_RETURN_IF_ERROR(changes_.ChangedMany(s, "members", parts[i].member_ids));
         JICENG_RETURN_IF_ERROR(s.Exec("UPDATE members SET org_id = ?, unit_id = ?, province_code = ?, "
                                       "version = version + 1, updated_at = ? WHERE id IN (" +
-                                          marks + ")",
+                                          db::Placeholders(parts[i].member_ids.size()) + ")",
                                       p)
                                    .status());
         JICENG_RETURN_IF_ERROR(FollowMembersProvince(s, "SELECT id FROM members WHERE org_id = ?", {Value(part_id)}));

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/change_sink.h"
@@ -16,6 +17,7 @@
 #include "common/result.h"
 #include "db/database.h"
 #include "hierarchy/hierarchy_service.h"
+#include "orgs/org_endings.h"
 #include "orgs/organization.h"
 
 namespace jiceng::orgs {
@@ -94,10 +96,17 @@ struct CheckedOrg {
 
 class OrgService {
  public:
-  // Every write is published to `changes` (the roll-up engine) in its transaction.
+  // The tables it publishes to ChangeSink (analytics/publishers.h): members
+  // move with a merge or a split.
+  static constexpr std::string_view kPublishedTables[] = {"organizations", "two_new_orgs", "members"};
+
+  // Every write is published to `changes` (the roll-up engine) in its
+  // transaction. An organization's end, and members moving out in a split,
+  // run the hooks of `endings` (org_endings.h; none when null); it must
+  // outlive the service.
   OrgService(db::Database& db, const hierarchy::HierarchyService& hierarchy, analytics::ChangeSink& changes,
-             const BusinessClock& clock)
-      : db_(db), clock_(clock), hierarchy_(hierarchy), changes_(changes) {}
+             const BusinessClock& clock, const OrgEndings* endings = nullptr)
+      : db_(db), clock_(clock), hierarchy_(hierarchy), changes_(changes), endings_(endings) {}
 
   Result<Organization> Create(const OrgInput& input);
   // The rules Create() applies before the database (kind, name, unit,
@@ -141,6 +150,7 @@ class OrgService {
   const BusinessClock& clock_;
   const hierarchy::HierarchyService& hierarchy_;
   analytics::ChangeSink& changes_;
+  const OrgEndings* endings_;
 };
 
 // Checks a "YYYY-MM-DD" date that must not lie after `today` (the business

@@ -250,4 +250,16 @@ Result<std::vector<PairingActivity>> PairingService::Activities(std::int64_t pai
   return out;
 }
 
+Status EndPairings(db::Session& s, std::int64_t org_id, const std::string& day) {
+  return s
+      .Exec("UPDATE org_pairings SET ended_on = CASE WHEN starts_on > ? THEN starts_on ELSE ? END, updated_at = ? "
+            "WHERE (org_a_id = ? OR org_b_id = ?) AND ended_on IS NULL AND (ends_on IS NULL OR ends_on >= ?)",
+            {Value(day), Value(day), Value(NowUtcIso()), Value(org_id), Value(org_id), Value(day)})
+      .status();
+}
+
+void RegisterPairingEndings(OrgEndings& endings) {
+  endings.OnOrgEnded("pairings", [](db::Session& s, const OrgEnd& end) { return EndPairings(s, end.org_id, end.day); });
+}
+
 }  // namespace jiceng::orgs

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
+#include "orgs/org_endings.h"
 
 namespace jiceng::orgs {
 
@@ -100,5 +101,11 @@ class PairingService {
   db::Database& db_;
   const BusinessClock& clock_;
 };
+
+// Ends the running pairings `org_id` is a side of on `day`.
+Status EndPairings(db::Session& s, std::int64_t org_id, const std::string& day);
+
+// An organization's end (dissolved or merged) ends its pairings.
+void RegisterPairingEndings(OrgEndings& endings);
 
 }  // namespace jiceng::orgs

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "api_suite.h"
+#include "common/definitions.h"
 #include "db/database.h"
 #include "test_server.h"
 
@@ -174,6 +177,48 @@ TEST_F(ToolsCli, MigrateCopiesASqliteFileIntoTheEngineUnderTest) {
   CommandResult missing = RunJiceng({"migrate", "--from", File("no-such.db"), "--to", target});
   EXPECT_EQ(missing.exit_code, 1) << missing;
   EXPECT_FALSE(std::filesystem::exists(File("no-such.db")));
+}
+
+// `jiceng serve` refuses to start while an indicator reads a table that no
+// service publishes (analytics/publishers.h): the figures would never move.
+// The message names the indicator, its file and line, and the table. (With
+// the shipped definitions alone every other suite's server starts.)
+TEST_F(ToolsCli, ServeRefusesAnIndicatorWhoseTableNoServicePublishes) {
+  namespace fs = std::filesystem;
+  // The shipped definitions, plus an indicator over pairings (no service
+  // publishes org_pairings).
+  auto shipped = FindDefinitionFile("indicators");
+  ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+  const fs::path defs = TestDir() / "unpublished-definitions";
+  fs::remove_all(defs);
+  fs::copy(shipped->parent_path(), defs, fs::copy_options::recursive);
+  {
+    std::ofstream extra(defs / "indicators" / "pairings.yaml");
+    extra << "indicators:\n"
+             "  - id: pairings.active\n"
+             "    title: {zh: 结对, en: Pairings}\n"
+             "    table: org_pairings\n"
+             "    select: SELECT id, unit_id FROM org_pairings WHERE ended_on IS NULL\n";
+  }
+  std::string why;
+  const std::string db = CopyTemplateDb("unpublished", &why);
+  ASSERT_FALSE(db.empty()) << why;
+  // 192.0.2.1 (TEST-NET) is no address of this machine: were the check
+  // missing, serve would stop when binding it (with another message)
+  // instead of serving on.
+  CommandResult r = RunProgram({"/usr/bin/env", "JICENG_DEFINITIONS_DIR=" + defs.string(), BinaryPath(), "serve",
+                                "--db", db, "--listen", "192.0.2.1:8080"},
+                               "", std::chrono::seconds(60));
+  ASSERT_TRUE(r.finished) << r;
+  EXPECT_NE(r.exit_code, 0) << r;
+  const std::string said = r.out + r.err;
+  EXPECT_NE(said.find("indicator pairings.active (definitions/indicators/pairings.yaml:2) reads table org_pairings, "
+                      "which no service publishes"),
+            std::string::npos)
+      << r;
+  EXPECT_NE(said.find("指标 pairings.active（definitions/indicators/pairings.yaml:2）读取的表 org_pairings 没有发布方"),
+            std::string::npos)
+      << r;
 }
 
 }  // namespace

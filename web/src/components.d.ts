@@ -99,6 +99,7 @@ declare module 'vue' {
     UnitBreadcrumb: typeof import('./components/UnitBreadcrumb.vue')['default']
     UnitLevelTag: typeof import('./components/UnitLevelTag.vue')['default']
     UnitOverview: typeof import('./components/UnitOverview.vue')['default']
+    UnitOverviewTab: typeof import('./components/UnitOverviewTab.vue')['default']
     UnitPicker: typeof import('./components/UnitPicker.vue')['default']
     UserFormDialog: typeof import('./components/users/UserFormDialog.vue')['default']
   }

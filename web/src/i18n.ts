@@ -1,10 +1,12 @@
 // UI language: zh-CN first, English second; the choice is remembered in localStorage and in the
 // jiceng_lang cookie, from which the server renders the hierarchy pages' first screen in it.
 // Chinese ships in the entry chunk; English (and Element Plus's English) loads when chosen.
+// Each language's messages are one file per domain under locales/<lang>/ (locales/catalogue.ts).
 import { ref, type Ref } from 'vue'
 import { createI18n } from 'vue-i18n'
 import type { Language } from 'element-plus/es/locale'
-import zhCN from './locales/zh-CN.json'
+import zhCN from './locales/zh-CN'
+import type { Messages } from './locales/catalogue'
 import elementZhCn from 'element-plus/es/locale/lang/zh-cn'
 import type { Lang } from './api/client'
 
@@ -17,7 +19,7 @@ export const LANG_STORAGE_KEY = 'jiceng.lang'
 /** The cookie the server reads (src/api/first_paint.h, kLangCookie). */
 export const LANG_COOKIE = 'jiceng_lang'
 
-export type MessageSchema = typeof zhCN
+export type MessageSchema = Messages
 
 function storage(): Storage | null {
   try {
@@ -59,7 +61,7 @@ export function currentLanguage(): Lang {
 export async function loadLanguage(lang: Lang): Promise<void> {
   if (!i18n.global.availableLocales.includes(lang)) {
     const [messages, element] = await Promise.all([
-      import('./locales/en.json').then((m) => m.default),
+      import('./locales/en').then((m) => m.default),
       import('element-plus/es/locale/lang/en').then((m) => m.default),
     ])
     i18n.global.setLocaleMessage(lang, messages as MessageSchema)

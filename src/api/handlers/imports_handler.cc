@@ -94,11 +94,6 @@ Result<Reply> ExportDues(const ApiRequest& req, const ImportsDeps& d) {
 
 void AddImportExportRoutes(RouteTable& routes, const ImportsDeps& deps) {
   const ImportsDeps* d = &deps;
-  auto org_unit = [d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-    JICENG_ASSIGN_OR_RETURN(auto unit, d->members.orgs.UnitOf(id));
-    return Target::Unit(unit);
-  };
   // Imports: no single unit — each row is checked against the caller's scope.
   Route members{"POST", "/api/v1/imports/members", [d](const ApiRequest& r) { return ImportMembers(r, *d); },
                 "members.write", {}, "imports.members"};
@@ -113,7 +108,7 @@ void AddImportExportRoutes(RouteTable& routes, const ImportsDeps& deps) {
   routes.push_back({"GET", "/api/v1/exports/orgs", [d](const ApiRequest& r) { return ExportOrgs(r, *d); }, "orgs.read",
                     UnitFromQuery("under"), "orgs.export"});
   routes.push_back({"GET", "/api/v1/orgs/:id/dues/export", [d](const ApiRequest& r) { return ExportDues(r, *d); },
-                    "members.read", org_unit, "dues.export", /*audit_read=*/true});
+                    "members.read", OrgFromPath(d->members.orgs), "dues.export", /*audit_read=*/true});
 }
 
 }  // namespace jiceng::api

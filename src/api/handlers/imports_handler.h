@@ -8,7 +8,7 @@
 // error, not a refusal of the file); exports of people are audited as reads.
 #pragma once
 
-#include "api/handlers/members_handler.h"
+#include "api/handlers/party_handlers.h"
 #include "api/route.h"
 #include "db/database.h"
 #include "imports/sheet.h"

@@ -3,6 +3,7 @@
 #include "api/handlers/file_reply.h"
 #include "api/handlers/units_handler.h"
 #include "exports/list_export.h"
+#include "imports/list_jobs.h"
 
 namespace jiceng::api {
 namespace {
@@ -34,7 +35,18 @@ Result<Job> OwnJob(const ApiRequest& req, const JobsDeps& d) {
   return std::move(job).value();
 }
 
-std::string AsciiStem(std::string_view kind) { return kind == jobs::kExportMembers ? "members" : "organizations"; }
+// The ASCII name stem of a job's download ("file" for a kind without one).
+std::string AsciiStem(const JobsDeps& d, std::string_view kind) {
+  const jobs::JobKind* k = d.kinds.Find(kind);
+  return k != nullptr && !k->file_stem.empty() ? k->file_stem : "file";
+}
+
+// The registered kind `id`; a start route names only kinds registered at start.
+Result<const jobs::JobKind*> KindOf(const JobsDeps& d, std::string_view id) {
+  const jobs::JobKind* k = d.kinds.Find(id);
+  if (k == nullptr) return jobs::UnknownJobKind(id);
+  return k;
+}
 
 nlohmann::json JobJson(const Job& j, Lang lang) {
   nlohmann::json out = {{"id", j.id},
@@ -79,12 +91,13 @@ Reply Started(const ApiRequest& req, const JobsDeps& d, const Job& job) {
 
 Result<Reply> StartImport(const ApiRequest& req, const JobsDeps& d, std::string_view kind) {
   JICENG_ASSIGN_OR_RETURN(auto dry_run, req.QueryBool("dry_run", true));
+  JICENG_ASSIGN_OR_RETURN(const jobs::JobKind* k, KindOf(d, kind));
   jobs::NewJob n;
   n.kind = std::string(kind);
   n.user_id = req.principal->user_id;
-  const bool members = kind == jobs::kImportMembers;
-  n.params = jobs::ScopeParams(ImportScopeFor(req, d.members, members ? "members.write" : "orgs.write"));
-  n.file_name = UploadFileName(req, members ? "members" : "orgs");
+  n.params = imports::ScopeParams(ImportScopeFor(req, d.members, k->permission));
+  // The default name of the upload: the permission's domain ("members.write" -> "members").
+  n.file_name = UploadFileName(req, k->permission.substr(0, k->permission.find('.')));
   n.dry_run = dry_run;
   n.upload = req.body;
   // The unit page the import was started from, for the way back to it: a code or nothing.
@@ -96,20 +109,29 @@ Result<Reply> StartImport(const ApiRequest& req, const JobsDeps& d, std::string_
   return Started(req, d, job);
 }
 
-Result<Reply> StartExport(const ApiRequest& req, const JobsDeps& d, std::string_view kind) {
+// What an export job is started for: its list's filter as Job::params.
+using ExportParamsFn = std::function<Result<nlohmann::json>(const ApiRequest&, const JobsDeps&)>;
+
+Result<nlohmann::json> MemberExportParams(const ApiRequest& req, const JobsDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(members::MemberFilter f, MemberFilterFrom(req, d.members));
+  return imports::MemberFilterParams(f);
+}
+
+Result<nlohmann::json> OrgExportParams(const ApiRequest& req, const JobsDeps& d) {
+  JICENG_ASSIGN_OR_RETURN(orgs::OrgFilter f, OrgFilterFrom(req, d.members));
+  return imports::OrgFilterParams(f);
+}
+
+Result<Reply> StartExport(const ApiRequest& req, const JobsDeps& d, std::string_view kind,
+                          const ExportParamsFn& params) {
+  JICENG_RETURN_IF_ERROR(KindOf(d, kind).status());
   jobs::NewJob n;
   n.kind = std::string(kind);
   n.user_id = req.principal->user_id;
   n.format = req.QueryText("format").value_or("xlsx");
   JICENG_RETURN_IF_ERROR(exports::CheckFormat(n.format));
   n.unit_code = req.QueryText("under").value_or("");
-  if (kind == jobs::kExportMembers) {
-    JICENG_ASSIGN_OR_RETURN(members::MemberFilter f, MemberFilterFrom(req, d.members));
-    n.params = jobs::MemberFilterParams(f);
-  } else {
-    JICENG_ASSIGN_OR_RETURN(orgs::OrgFilter f, OrgFilterFrom(req, d.members));
-    n.params = jobs::OrgFilterParams(f);
-  }
+  JICENG_ASSIGN_OR_RETURN(n.params, params(req, d));
   JICENG_ASSIGN_OR_RETURN(auto job, d.store.Create(n));
   return Started(req, d, job);
 }
@@ -134,7 +156,8 @@ Result<Reply> GetJob(const ApiRequest& req, const JobsDeps& d) {
 Result<Reply> CommitJob(const ApiRequest& req, const JobsDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto dry, OwnJob(req, d));
   req.audit_target = "job:" + std::to_string(dry.id);
-  if (!jobs::IsImport(dry.kind) || !dry.dry_run) {
+  const jobs::JobKind* kind = d.kinds.Find(dry.kind);
+  if (kind == nullptr || !kind->upload || !dry.dry_run) {
     return Status::FailedPrecondition("只有导入的预检任务可以确认导入。", "Only an import's dry run can be committed.");
   }
   if (dry.status != jobs::kSucceeded) {
@@ -150,14 +173,14 @@ Result<Reply> CommitJob(const ApiRequest& req, const JobsDeps& d) {
     return Status::Conflict("这个文件已经在导入或已导入（任务 " + std::to_string(live->id) + "）。",
                             "This file is being or has been imported (job " + std::to_string(live->id) + ").");
   }
-  const char* permission = dry.kind == jobs::kImportMembers ? "members.write" : "orgs.write";
+  const std::string& permission = kind->permission;
   if (!d.members.access.HoldsAnywhere(*req.principal, permission)) {
     return accounts::PermissionDenied(d.members.access.roles(), permission);
   }
   jobs::NewJob n;
   n.kind = dry.kind;
   n.user_id = req.principal->user_id;
-  n.params = jobs::ScopeParams(ImportScopeFor(req, d.members, permission));
+  n.params = imports::ScopeParams(ImportScopeFor(req, d.members, permission));
   n.file_name = dry.file_name;
   n.unit_code = dry.unit_code;
   n.dry_run = false;
@@ -191,7 +214,7 @@ Result<Reply> JobFile(const ApiRequest& req, const JobsDeps& d) {
   reply.content_type = job.result_type.value_or("application/octet-stream");
   const std::string& name = *job.result_name;
   const std::size_t dash = name.find('-');
-  const std::string ascii = AsciiStem(job.kind) + (dash == std::string::npos ? "" : name.substr(dash));
+  const std::string ascii = AsciiStem(d, job.kind) + (dash == std::string::npos ? "" : name.substr(dash));
   reply.headers.emplace_back("Content-Disposition", AttachmentDisposition(ascii, name));
   return reply;
 }
@@ -203,20 +226,20 @@ void AddJobRoutes(RouteTable& routes, const JobsDeps& deps) {
   // Imports name no unit: each row is checked against the caller's scope
   // when the job runs, as for POST /api/v1/imports/...
   Route members{"POST", "/api/v1/jobs/imports/members",
-                [d](const ApiRequest& r) { return StartImport(r, *d, jobs::kImportMembers); }, "members.write", {},
+                [d](const ApiRequest& r) { return StartImport(r, *d, imports::kImportMembersJob); }, "members.write", {},
                 "jobs.imports.members"};
   members.upload = true;
   routes.push_back(std::move(members));
   Route orgs{"POST", "/api/v1/jobs/imports/orgs",
-             [d](const ApiRequest& r) { return StartImport(r, *d, jobs::kImportOrgs); }, "orgs.write", {},
+             [d](const ApiRequest& r) { return StartImport(r, *d, imports::kImportOrgsJob); }, "orgs.write", {},
              "jobs.imports.orgs"};
   orgs.upload = true;
   routes.push_back(std::move(orgs));
   routes.push_back({"POST", "/api/v1/jobs/exports/members",
-                    [d](const ApiRequest& r) { return StartExport(r, *d, jobs::kExportMembers); }, "members.read",
+                    [d](const ApiRequest& r) { return StartExport(r, *d, imports::kExportMembersJob, MemberExportParams); }, "members.read",
                     UnitFromQuery("under"), "jobs.exports.members"});
   routes.push_back({"POST", "/api/v1/jobs/exports/orgs",
-                    [d](const ApiRequest& r) { return StartExport(r, *d, jobs::kExportOrgs); }, "orgs.read",
+                    [d](const ApiRequest& r) { return StartExport(r, *d, imports::kExportOrgsJob, OrgExportParams); }, "orgs.read",
                     UnitFromQuery("under"), "jobs.exports.orgs"});
   routes.push_back({"GET", "/api/v1/jobs", [d](const ApiRequest& r) { return ListJobs(r, *d); }, kSignedIn, {},
                     "jobs.list"});

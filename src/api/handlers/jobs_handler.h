@@ -17,6 +17,7 @@
 
 #include "api/handlers/imports_handler.h"
 #include "api/route.h"
+#include "jobs/job_kinds.h"
 #include "jobs/job_runner.h"
 #include "jobs/job_store.h"
 
@@ -25,6 +26,7 @@ namespace jiceng::api {
 struct JobsDeps {
   jobs::JobStore& store;
   jobs::JobRunner& runner;
+  const jobs::JobKinds& kinds;  // what each kind needs (permission, upload) and its download's name
   const MembersDeps& members;
 };
 

@@ -1,12 +1,13 @@
 #include "api/handlers/org_work_handler.h"
 
+#include "api/handlers/party_handlers.h"
 #include "api/handlers/units_handler.h"
 
 namespace jiceng::api {
 
 namespace {
 
-nlohmann::json Opt(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+using party::Opt;
 
 // A required integer field of a body; the error names it.
 Result<std::int64_t> RequiredId(JsonBody& body, std::string_view field, const char* zh_what, const char* en_what) {
@@ -256,14 +257,6 @@ Result<Reply> JoinOrLeaveTeam(const ApiRequest& req, const OrgWorkDeps& d, bool 
 }
 
 // The unit of the organization named by :id.
-TargetFn OrgUnit(const OrgWorkDeps* d) {
-  return [d](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-    JICENG_ASSIGN_OR_RETURN(auto unit, d->orgs.UnitOf(id));
-    return Target::Record(unit, orgs::OrgNotFound(id));
-  };
-}
-
 // Of the two sides' units, the first one the caller holds `permission` on
 // (the first side when neither, which the guard then refuses). With `miss`
 // (a record named by the path's :id, e.g. a pairing), a caller who can see
@@ -296,9 +289,9 @@ void AddOfficerRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
   };
   // The list names people: audited like other reads of members.
   routes.push_back({"GET", "/api/v1/orgs/:id/officers", [d](const ApiRequest& r) { return ListOfficers(r, *d); },
-                    "orgs.read", OrgUnit(d), "orgs.officers.list", /*audit_read=*/true});
+                    "orgs.read", OrgFromPath(d->orgs), "orgs.officers.list", /*audit_read=*/true});
   routes.push_back({"POST", "/api/v1/orgs/:id/officers", [d](const ApiRequest& r) { return AppointOfficer(r, *d); },
-                    "orgs.write", OrgUnit(d), "orgs.officers.appoint"});
+                    "orgs.write", OrgFromPath(d->orgs), "orgs.officers.appoint"});
   routes.push_back({"POST", "/api/v1/officers/:id/end", [d](const ApiRequest& r) { return EndOfficerTerm(r, *d); },
                     "orgs.write", officer_unit, "orgs.officers.end"});
 }
@@ -325,7 +318,7 @@ void AddPairingRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
     return std::make_pair(first, second);
   };
   routes.push_back({"GET", "/api/v1/orgs/:id/pairings", [d](const ApiRequest& r) { return ListPairings(r, *d); },
-                    "orgs.read", OrgUnit(d), "orgs.pairings.list"});
+                    "orgs.read", OrgFromPath(d->orgs), "orgs.pairings.list"});
   routes.push_back({"POST", "/api/v1/pairings", [d](const ApiRequest& r) { return CreatePairing(r, *d); }, "orgs.write",
                     EitherSide(d, "orgs.write", body_sides), "orgs.pairings.create"});
   routes.push_back({"POST", "/api/v1/pairings/:id/end", [d](const ApiRequest& r) { return EndPairing(r, *d); },
@@ -344,9 +337,9 @@ void AddTaskTeamRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
     return Target::Record(unit, members::TeamNotFound(id));
   };
   routes.push_back({"GET", "/api/v1/orgs/:id/task-teams", [d](const ApiRequest& r) { return ListTeams(r, *d); },
-                    "orgs.read", OrgUnit(d), "teams.list"});
+                    "orgs.read", OrgFromPath(d->orgs), "teams.list"});
   routes.push_back({"POST", "/api/v1/orgs/:id/task-teams", [d](const ApiRequest& r) { return CreateTeam(r, *d); },
-                    "orgs.write", OrgUnit(d), "teams.create"});
+                    "orgs.write", OrgFromPath(d->orgs), "teams.create"});
   routes.push_back({"POST", "/api/v1/task-teams/:id/end", [d](const ApiRequest& r) { return EndTeam(r, *d); },
                     "orgs.write", team_unit, "teams.end"});
   routes.push_back({"GET", "/api/v1/task-teams/:id/members", [d](const ApiRequest& r) { return ListTeamMembers(r, *d); },

@@ -3,11 +3,15 @@
 // each in its own transaction, and records them in `schema_migrations`; a
 // database whose schema is newer than this binary knows is refused.
 //
-// To change the schema, append a Migration to the list in migrations.cc —
-// never edit one that has shipped — with its SQL for both engines. The two
-// must create the same tables, columns, constraints and indexes (the tests
-// run the whole suite on both); docs/architecture.md lists the spelling
-// differences (ids, collation).
+// To change the schema, add a file to src/db/migrations/sql — never edit one
+// that has shipped: `NNNN_name.sql` when the SQL is the same on both engines,
+// or `NNNN_name.sqlite.sql` and `NNNN_name.postgresql.sql`, NNNN the next
+// version. The build compiles them into ShippedMigrations()
+// (cmake/EmbedMigrations.cmake stops on a misnamed file, a gap or a missing
+// spelling). The two spellings must create the same tables, columns,
+// constraints and indexes (PostgresServerMigrations checks it; the whole suite
+// runs on both); docs/architecture.md lists the spelling differences (ids,
+// collation).
 #pragma once
 
 #include <span>

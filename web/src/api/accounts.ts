@@ -1,5 +1,5 @@
 // Accounts: the session, my sessions and tokens, users, roles and the audit log.
-import { api } from './client'
+import { api, pathId } from './client'
 import type { ApiToken, AuditEntry, LoginSession, Page, Permission, Role, RoleAssignment, SessionInfo, User } from './types'
 
 export function login(username: string, password: string) {
@@ -23,7 +23,7 @@ export function listSessions() {
 }
 
 export function endSession(id: LoginSession['id']) {
-  return api.delete(`/api/v1/sessions/${encodeURIComponent(String(id))}`)
+  return api.delete(`/api/v1/sessions/${pathId(id)}`)
 }
 
 export function listTokens() {
@@ -35,7 +35,7 @@ export function createToken(body: { name: string; unit_code?: string; expires_in
 }
 
 export function revokeToken(id: ApiToken['id']) {
-  return api.delete(`/api/v1/tokens/${encodeURIComponent(String(id))}`)
+  return api.delete(`/api/v1/tokens/${pathId(id)}`)
 }
 
 export function listUsers(params: { q?: string; offset?: number; limit?: number }) {
@@ -47,21 +47,21 @@ export function createUser(body: { username: string; display_name: string; phone
 }
 
 export function updateUser(id: User['id'], body: { display_name?: string; phone?: string | null; enabled?: boolean; version: number }) {
-  return api.patch<{ user: User }>(`/api/v1/users/${encodeURIComponent(String(id))}`, body)
+  return api.patch<{ user: User }>(`/api/v1/users/${pathId(id)}`, body)
 }
 
 export function setUserPassword(id: User['id'], password: string) {
-  return api.post<void>(`/api/v1/users/${encodeURIComponent(String(id))}/password`, { password })
+  return api.post<void>(`/api/v1/users/${pathId(id)}/password`, { password })
 }
 
 export function grantRole(id: User['id'], role: string, unit_code?: string) {
   const body: { role: string; unit_code?: string } = { role }
   if (unit_code) body.unit_code = unit_code
-  return api.post<{ role: RoleAssignment }>(`/api/v1/users/${encodeURIComponent(String(id))}/roles`, body)
+  return api.post<{ role: RoleAssignment }>(`/api/v1/users/${pathId(id)}/roles`, body)
 }
 
 export function revokeRole(id: User['id'], assignmentId: RoleAssignment['id']) {
-  return api.delete(`/api/v1/users/${encodeURIComponent(String(id))}/roles/${encodeURIComponent(String(assignmentId))}`)
+  return api.delete(`/api/v1/users/${pathId(id)}/roles/${pathId(assignmentId)}`)
 }
 
 export function listRoles() {

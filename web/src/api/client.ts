@@ -54,6 +54,9 @@ export function setCsrfToken(token: string): void {
   config.csrfToken = token
 }
 
+/** One path segment from an id or code, escaped (`/api/v1/orgs/${pathId(id)}`). */
+export const pathId = (v: number | string): string => encodeURIComponent(String(v))
+
 export type Query = Record<string, string | number | boolean | undefined | null>
 
 export interface RequestOptions {

@@ -14,6 +14,7 @@ import {
 } from './figures'
 import { configureClient, fileNameOf } from './client'
 import { mockFetch } from '@/test/fetchMock'
+import { DEFAULT_TIME_ZONE, setBusinessTimeZone } from '@/utils/format'
 
 const y2026: Period = { kind: 'year', year: 2026, quarter: 1, month: 1 }
 
@@ -40,6 +41,22 @@ describe('periods → query strings', () => {
     // 2026-12-31 20:00 UTC is already 2027 in Beijing.
     expect(currentPeriod(new Date('2026-12-31T20:00:00Z'))).toMatchObject({ kind: 'year', year: 2027, month: 1 })
     expect(currentPeriod(new Date('2026-11-23T08:00:00Z'))).toMatchObject({ year: 2026, quarter: 4, month: 11 })
+  })
+
+  it('takes the year of the Beijing day at 00:30 and at 23:30 Beijing time', () => {
+    // 2027-01-01 00:30 Beijing time is still 2026 in UTC; 2026-12-31 23:30 is still 2026.
+    expect(currentPeriod(new Date('2026-12-31T16:30:00Z'))).toMatchObject({ year: 2027, quarter: 1, month: 1 })
+    expect(currentPeriod(new Date('2026-12-31T15:30:00Z'))).toMatchObject({ year: 2026, quarter: 4, month: 12 })
+  })
+
+  it('takes the year in the zone the server names', () => {
+    try {
+      expect(setBusinessTimeZone('Asia/Urumqi')).toBe(true)
+      // 2027-01-01 00:30 in Beijing is 2026-12-31 22:30 in Urumqi.
+      expect(currentPeriod(new Date('2026-12-31T16:30:00Z'))).toMatchObject({ year: 2026, month: 12 })
+    } finally {
+      setBusinessTimeZone(DEFAULT_TIME_ZONE)
+    }
   })
 
   it('shows the months of the year beside a period, and five years beside all time', () => {

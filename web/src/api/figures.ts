@@ -3,6 +3,7 @@
 // them from memory, as of the last committed write (src/api/handlers/figures_handler.cc).
 import { api, download, type DownloadedFile } from './client'
 import type { UnitLevel } from './types'
+import { businessParts } from '@/utils/format'
 
 export type Measure = 'count' | 'sum'
 export type Kind = 'stock' | 'flow'
@@ -177,11 +178,10 @@ export function parsePeriod(text: unknown, fallback: Period): Period {
   return fallback
 }
 
-/** This year in Beijing time (the default period). */
+/** This year in the business time zone (the default period). */
 export function currentPeriod(now: Date = new Date()): Period {
-  const beijing = new Date(now.getTime() + 8 * 3600 * 1000)
-  const month = beijing.getUTCMonth() + 1
-  return { kind: 'year', year: beijing.getUTCFullYear(), quarter: Math.floor((month - 1) / 3) + 1, month }
+  const { year, month } = businessParts(now)
+  return { kind: 'year', year, quarter: Math.floor((month - 1) / 3) + 1, month }
 }
 
 /**

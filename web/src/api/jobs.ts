@@ -1,6 +1,6 @@
 // Jobs (任务): imports and exports that run on the server (see the server's
 // api/handlers/jobs_handler.h). Start one, then follow it with getJob until it ends.
-import { api, type Query } from './client'
+import { api, pathId, type Query } from './client'
 
 export type JobKind = 'import_members' | 'import_orgs' | 'export_members' | 'export_orgs'
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
@@ -58,7 +58,7 @@ export function startExport(what: 'members' | 'orgs', format: 'xlsx' | 'csv', qu
   return api.post<{ job: Job }>(`/api/v1/jobs/exports/${what}`, undefined, { query: { ...query, format } })
 }
 
-export const getJob = (id: number | string) => api.get<{ job: Job }>(`/api/v1/jobs/${encodeURIComponent(String(id))}`)
+export const getJob = (id: number | string) => api.get<{ job: Job }>(`/api/v1/jobs/${pathId(id)}`)
 export const listJobs = () => api.get<{ items: Job[] }>('/api/v1/jobs')
 export const commitJob = (id: number) => api.post<{ job: Job }>(`/api/v1/jobs/${id}/commit`)
 export const cancelJob = (id: number) => api.post<{ job: Job }>(`/api/v1/jobs/${id}/cancel`)

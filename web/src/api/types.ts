@@ -55,6 +55,11 @@ export interface SessionInfo {
   csrf_token: string
   expires_at: string
   idle_timeout_seconds: number
+  /**
+   * The server's business time zone (serve --time-zone), which decides what "today" is. Not sent
+   * by the server yet: until it is, the client works in Asia/Shanghai, the server's default.
+   */
+  time_zone?: string
 }
 
 export interface LoginSession {

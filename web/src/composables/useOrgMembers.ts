@@ -1,7 +1,7 @@
 // The active members of one organization, for the forms that pick people from it (officers,
 // attendance, task teams, split). Up to 200, the server's page limit: a branch has fewer.
 import { ref } from 'vue'
-import { listMembers, type Member } from '@/api/party'
+import { listMembers, type Member } from '@/api/members'
 import { showError } from './useErrorMessage'
 
 export function useOrgMembers() {

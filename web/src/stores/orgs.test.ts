@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import type { Organization } from '@/api/party'
+import type { Organization } from '@/api/orgs'
 import { mockFetch } from '@/test/fetchMock'
 import { buildOrgTree, useOrgStore } from './orgs'
 

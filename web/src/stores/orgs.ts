@@ -2,7 +2,7 @@
 // pages show their names. Also builds the organization tree of a unit from the flat list.
 import { defineStore } from 'pinia'
 import { reactive } from 'vue'
-import { getOrg, listOrgs, type Organization } from '@/api/party'
+import { getOrg, listOrgs, type Organization } from '@/api/orgs'
 
 export interface OrgNode extends Organization {
   children?: OrgNode[]

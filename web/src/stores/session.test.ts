@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { useSessionStore } from './session'
 import { mockFetch } from '@/test/fetchMock'
+import { DEFAULT_TIME_ZONE, businessTimeZone, setBusinessTimeZone, todayIso } from '@/utils/format'
 
 const info = {
   user: {
@@ -34,6 +35,21 @@ describe('session store', () => {
     const { addGroup } = await import('@/api/units')
     await addGroup('540424100201', '一组')
     expect(calls[1].headers['X-CSRF-Token']).toBe('csrf-abc')
+  })
+
+  it('works in the business time zone the session names, and in Asia/Shanghai when it names none', async () => {
+    try {
+      mockFetch({ 'GET /api/v1/session': () => ({ status: 200, body: info }) })
+      const s = useSessionStore()
+      await s.restore()
+      expect(businessTimeZone()).toBe('Asia/Shanghai')
+      expect(todayIso(new Date('2026-12-02T16:30:00Z'))).toBe('2026-12-03')
+      s.apply({ ...info, time_zone: 'Asia/Urumqi' })
+      expect(businessTimeZone()).toBe('Asia/Urumqi')
+      expect(todayIso(new Date('2026-12-02T16:30:00Z'))).toBe('2026-12-02')
+    } finally {
+      setBusinessTimeZone(DEFAULT_TIME_ZONE)
+    }
   })
 
   it('is signed out when the server answers 401', async () => {

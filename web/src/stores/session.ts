@@ -5,6 +5,7 @@ import { computed, ref } from 'vue'
 import * as accounts from '@/api/accounts'
 import { isApiError, setCsrfToken } from '@/api/client'
 import type { SessionInfo, SessionUser } from '@/api/types'
+import { setBusinessTimeZone } from '@/utils/format'
 
 export const useSessionStore = defineStore('session', () => {
   const user = ref<SessionUser | null>(null)
@@ -26,6 +27,8 @@ export const useSessionStore = defineStore('session', () => {
     expiresAt.value = info.expires_at
     idleTimeoutSeconds.value = info.idle_timeout_seconds
     setCsrfToken(info.csrf_token)
+    // The server's business day decides what "today" is for the date fields and periods.
+    setBusinessTimeZone(info.time_zone)
     endReason.value = null
   }
 

@@ -1,11 +1,35 @@
 // Formatting of dates, numbers and money in the UI language.
 // Chinese formats: 2026年11月23日, 2026年11月23日 14:05, 1,234, ¥1,234.56, 66.53万, 1.2亿.
-// Times are shown in China Standard Time (Asia/Shanghai) whatever the device's time zone:
-// every office that uses Jiceng works on Beijing time, Tibet included.
+// Times and calendar days are those of the business time zone whatever the device's: the server's
+// --time-zone (Asia/Shanghai, Beijing time, by default: every office that uses Jiceng works on it,
+// Tibet included). All the arithmetic goes through Intl's timeZone option, never a fixed offset.
 
 export type FormatLocale = 'zh-CN' | 'en'
 
-export const TIME_ZONE = 'Asia/Shanghai'
+/** The server's default business time zone (serve --time-zone). */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
+
+let businessZone = DEFAULT_TIME_ZONE
+
+/** The business time zone the client works in (an IANA name). */
+export function businessTimeZone(): string {
+  return businessZone
+}
+
+/**
+ * Sets the business time zone (the server's, when a reply says it); empty or unknown to Intl
+ * leaves it as it is. Returns whether it was taken.
+ */
+export function setBusinessTimeZone(zone: string | null | undefined): boolean {
+  if (!zone) return false
+  try {
+    partsFormatter(zone)
+  } catch {
+    return false
+  }
+  businessZone = zone
+  return true
+}
 
 type DateInput = string | number | Date | null | undefined
 
@@ -24,21 +48,31 @@ interface Parts {
   second: number
 }
 
-const partsFormatter = new Intl.DateTimeFormat('en-US', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-  hourCycle: 'h23',
-})
+const formatters = new Map<string, Intl.DateTimeFormat>()
 
-/** The calendar fields of `d` in Beijing time. */
-export function beijingParts(d: Date): Parts {
+/** One formatter per zone (making one is slow); throws RangeError for a zone Intl does not know. */
+function partsFormatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    })
+    formatters.set(zone, f)
+  }
+  return f
+}
+
+/** The calendar fields of `d` in `zone` (the business time zone by default). */
+export function businessParts(d: Date, zone: string = businessZone): Parts {
   const out: Record<string, number> = {}
-  for (const p of partsFormatter.formatToParts(d)) {
+  for (const p of partsFormatter(zone).formatToParts(d)) {
     if (p.type !== 'literal') out[p.type] = Number(p.value)
   }
   return {
@@ -51,6 +85,12 @@ export function beijingParts(d: Date): Parts {
   }
 }
 
+/** How far `zone`'s wall clock is ahead of UTC at `instant` (ms since the epoch, whole seconds). */
+function zoneOffsetMs(instant: number, zone: string): number {
+  const p = businessParts(new Date(instant), zone)
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - instant
+}
+
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad2 = (n: number) => String(n).padStart(2, '0')
 
@@ -58,7 +98,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0')
 export function formatDate(value: DateInput, locale: FormatLocale = 'zh-CN'): string {
   const d = toDate(value)
   if (!d) return ''
-  const p = beijingParts(d)
+  const p = businessParts(d)
   return locale === 'zh-CN' ? `${p.year}年${p.month}月${p.day}日` : `${p.day} ${EN_MONTHS[p.month - 1]} ${p.year}`
 }
 
@@ -66,16 +106,16 @@ export function formatDate(value: DateInput, locale: FormatLocale = 'zh-CN'): st
 export function formatDateTime(value: DateInput, locale: FormatLocale = 'zh-CN'): string {
   const d = toDate(value)
   if (!d) return ''
-  const p = beijingParts(d)
+  const p = businessParts(d)
   const time = `${pad2(p.hour)}:${pad2(p.minute)}`
   return locale === 'zh-CN' ? `${formatDate(d, locale)} ${time}` : `${formatDate(d, locale)}, ${time}`
 }
 
-/** 2026-11-23: the form the API's from/to filters take (a Beijing calendar day). */
+/** 2026-11-23: the form the API's from/to filters take (a calendar day in the business time zone). */
 export function toIsoDay(value: DateInput): string {
   const d = toDate(value)
   if (!d) return ''
-  const p = beijingParts(d)
+  const p = businessParts(d)
   return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`
 }
 
@@ -165,15 +205,20 @@ export function formatPercent(ratio: number | null | undefined, digits = 1): str
 }
 
 /**
- * The UTC instant at which a Beijing calendar day starts, as the API's time filters take it:
- * 2026-11-23 -> 2026-11-22T16:00:00Z. `addDays` shifts the day (an inclusive "to" date becomes
- * the start of the next day).
+ * The UTC instant at which a calendar day starts in the business time zone, as the API's time
+ * filters take it: 2026-11-23 in Asia/Shanghai -> 2026-11-22T16:00:00Z. `addDays` shifts the day
+ * (an inclusive "to" date becomes the start of the next day). '' when `isoDay` is not a day.
  */
-export function beijingDayStartUtc(isoDay: string, addDays = 0): string {
+export function businessDayStartUtc(isoDay: string, addDays = 0, zone: string = businessZone): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay)
   if (!m) return ''
-  const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays)
-  return new Date(utcMidnight - 8 * 3600 * 1000).toISOString().replace('.000Z', 'Z')
+  // The day's midnight read as UTC, moved back by the zone's offset; the offset is taken again
+  // at the result, which differs only when a daylight-saving change falls in between.
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays)
+  let start = wall - zoneOffsetMs(wall, zone)
+  const again = wall - zoneOffsetMs(start, zone)
+  if (again !== start) start = again
+  return new Date(start).toISOString().replace('.000Z', 'Z')
 }
 
 /**
@@ -229,15 +274,14 @@ export function formatPeriod(period: string, locale: FormatLocale = 'zh-CN'): st
   return period
 }
 
-/** Today in Beijing as 2026-11-23 (the form the API's dates take). */
+/** Today in the business time zone as 2026-11-23 (the form the API's dates take). */
 export function todayIso(now: Date = new Date()): string {
   return toIsoDay(now)
 }
 
 /**
- * The latest day the server accepts as "not in the future": its business date, which is the
- * Beijing day (the server's --time-zone, Asia/Shanghai by default) — the same as todayIso.
- * Date fields default to it.
+ * The latest day the server accepts as "not in the future": its business date, the day in its
+ * --time-zone (Asia/Shanghai by default) — the same as todayIso. Date fields default to it.
  */
 export function serverTodayIso(now: Date = new Date()): string {
   return todayIso(now)

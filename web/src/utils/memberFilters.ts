@@ -1,6 +1,6 @@
 // The member list's filters (状态、分类、发展阶段、姓名) and their two spellings: the page's URL
 // query (so a filtered list can be bookmarked and shared) and the API's query string.
-import { MEMBER_STATUSES, SITUATIONS, STAGES, type MemberQuery } from '@/api/party'
+import { MEMBER_STATUSES, SITUATIONS, STAGES, type MemberQuery } from '@/api/members'
 
 export interface MemberFilters {
   status: string

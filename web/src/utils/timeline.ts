@@ -1,6 +1,7 @@
 // A member's timeline (党员档案时间线): pipeline steps, transfers (requested and decided), dues
 // payments and cards, newest first. Dates are the API's calendar days (2026-11-23).
-import type { Card, DuesMonth, StageEvent, Transfer } from '@/api/party'
+import type { StageEvent, Transfer } from '@/api/members'
+import type { Card, DuesMonth } from '@/api/dues'
 
 export type TimelineEvent =
   | { kind: 'stage'; date: string; from: string | null; to: string; note?: string }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import AdvanceDialog from './AdvanceDialog.vue'
 import { flush, mountWithApp, waitFor } from '@/test/mountApp'
 import { mockFetch } from '@/test/fetchMock'
-import type { Member } from '@/api/party'
+import type { Member } from '@/api/members'
 
 const lamu: Member = {
   id: 7, org_id: 4, unit_code: '540424100201', unit_name: '扎木村', name: '拉姆', gender: 'female', birth_date: '1990-06-16',

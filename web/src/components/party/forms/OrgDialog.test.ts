@@ -3,7 +3,7 @@ import OrgDialog from './OrgDialog.vue'
 import { flush, mountWithApp, waitFor } from '@/test/mountApp'
 import { mockFetch } from '@/test/fetchMock'
 import { click, errorUnder, fill } from '@/test/formHelpers'
-import type { Organization } from '@/api/party'
+import type { Organization } from '@/api/orgs'
 
 const town: Organization = {
   id: 2, unit_code: '540424100', unit_name: '扎木镇', parent_id: 1, kind: 'committee', kind_zh: '党委', name: '中共扎木镇委员会',

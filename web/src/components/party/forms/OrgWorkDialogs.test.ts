@@ -9,7 +9,8 @@ import { flush, mountWithApp, waitFor } from '@/test/mountApp'
 import { mockFetch } from '@/test/fetchMock'
 import { click, errorUnder, fill, setModel } from '@/test/formHelpers'
 import { termEnd } from '@/utils/format'
-import type { Organization, Pairing, TaskTeam } from '@/api/party'
+import type { Organization } from '@/api/orgs'
+import type { Pairing, TaskTeam } from '@/api/orgWork'
 
 const branch: Organization = {
   id: 4, unit_code: '540424100201', unit_name: '扎木村', parent_id: 2, kind: 'branch', kind_zh: '党支部', name: '扎木村党支部',

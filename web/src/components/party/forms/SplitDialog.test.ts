@@ -3,7 +3,7 @@ import SplitDialog from './SplitDialog.vue'
 import { flush, mountWithApp, waitFor } from '@/test/mountApp'
 import { mockFetch } from '@/test/fetchMock'
 import { click, errorUnder, fill, setModel } from '@/test/formHelpers'
-import type { Organization } from '@/api/party'
+import type { Organization } from '@/api/orgs'
 
 const branch: Organization = {
   id: 4, unit_code: '540424100201', unit_name: '扎木村', parent_id: 2, kind: 'branch', kind_zh: '党支部', name: '扎木村党支部',
