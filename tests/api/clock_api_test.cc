@@ -79,6 +79,11 @@ TEST(ClockApi, TodayInBeijingIsAcceptedJustAfterMidnight) {
   ClockedServer s("clock_midnight", "2026-12-02T16:30:00Z");
   ASSERT_TRUE(s.ok()) << s.why();
   const std::string today = "2026-12-03";
+  // The session tells the web client the business time zone and today in it.
+  auto session = s.http().Get("/api/v1/session");
+  ASSERT_EQ(session.status, 200) << session;
+  EXPECT_EQ(session.json.value("time_zone", ""), "Asia/Shanghai") << session;
+  EXPECT_EQ(session.json.value("today", ""), today) << session;
   // A branch's founding date defaults to today: Beijing's.
   const auto org = s.NewBranch("540424100201", "零点测试支部");
   ASSERT_GT(org, 0);

@@ -80,10 +80,15 @@ nlohmann::json SessionBody(const ApiRequest& req, const AccountDeps& d, const Us
                            const std::string& expires_at) {
   nlohmann::json u = UserJson(req, d, user, /*mask_phone=*/false);
   u["permissions"] = PermissionsOf(d, user.grants);
-  return {{"user", std::move(u)},
-          {"csrf_token", csrf},
-          {"expires_at", expires_at},
-          {"idle_timeout_seconds", d.sessions.settings().idle_timeout.count()}};
+  nlohmann::json body = {{"user", std::move(u)},
+                         {"csrf_token", csrf},
+                         {"expires_at", expires_at},
+                         {"idle_timeout_seconds", d.sessions.settings().idle_timeout.count()}};
+  if (d.clock != nullptr) {
+    body["time_zone"] = d.clock->time_zone();
+    body["today"] = FormatDate(d.clock->Today());
+  }
+  return body;
 }
 
 // ---- session ---------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include "accounts/session_service.h"
 #include "accounts/user_service.h"
 #include "api/route.h"
+#include "common/clock.h"
 #include "db/database.h"
 
 namespace jiceng::api {
@@ -19,6 +20,9 @@ struct AccountDeps {
   accounts::UserService& users;
   const accounts::AccessControl& access;
   db::Database& db;
+  // The business clock: the session reply names its time zone and today's
+  // date there, for the web client's dates (none when null).
+  const BusinessClock* clock = nullptr;
 };
 
 void AddSessionRoutes(RouteTable& routes, const AccountDeps& deps);
