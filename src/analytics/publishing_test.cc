@@ -34,8 +34,7 @@
 #include "analytics/rollup_engine.h"
 #include "cli/publishers.h"
 #include "common/clock.h"
-#include "db/migrations/migrations.h"
-#include "db/testing/test_database.h"
+#include "db/testing/migrated_database_test.h"
 #include "hierarchy/hierarchy_service.h"
 #include "members/dues_service.h"
 #include "members/meeting_service.h"
@@ -196,15 +195,11 @@ constexpr const char* kMeetings = "members::MeetingService";
 
 // 2 provinces > 1 prefecture each > 2 counties > 2 townships > 3 villages >
 // 2 villager groups (88 units).
-class PublishingTest : public ::testing::TestWithParam<const char*> {
+class PublishingTest : public db::testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto t = db::testing::TestDatabase::Create(GetParam(),
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(t).value();
-    db_ = std::move(test_db_->Open()).value();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(db_->Write([&](db::Session& s) -> Status {
       std::function<Status(const std::string&, std::int64_t)> add = [&](const std::string& code,
                                                                         std::int64_t parent) -> Status {
@@ -262,8 +257,6 @@ class PublishingTest : public ::testing::TestWithParam<const char*> {
     engine_.reset();
     hierarchy_.reset();
     db_b_.reset();
-    db_.reset();
-    test_db_.reset();
   }
 
   // Noon in Beijing on `date`.
@@ -338,8 +331,6 @@ class PublishingTest : public ::testing::TestWithParam<const char*> {
   // what was compared non-zero.
   void Compare(const std::string& context, Outcome& out);
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
-  std::unique_ptr<db::Database> db_;
   std::unique_ptr<db::Database> db_b_;
   std::unique_ptr<ManualClock> clock_;
   std::unique_ptr<hierarchy::HierarchyService> hierarchy_;
