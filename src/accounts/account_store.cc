@@ -17,14 +17,17 @@ std::optional<std::uint64_t> OptCode(const db::Row& row, std::size_t i) {
 }
 
 constexpr const char* kUserColumns =
-    "u.id, u.username, u.display_name, u.phone, un.code, u.enabled, u.version, u.created_at";
+    "u.id, u.username, u.display_name, u.phone_sealed, un.code, u.enabled, u.version, u.created_at";
 
-User ReadUser(const db::Row& row) {
+// The phone is opened with `vault`; without one it is left out.
+Result<User> ReadUser(const db::Row& row, const people::Vault* vault) {
   User u;
   u.id = row.Int(0);
   u.username = row.Text(1);
   u.display_name = row.Text(2);
-  u.phone = row.OptText(3);
+  if (vault != nullptr) {
+    JICENG_ASSIGN_OR_RETURN(u.phone, vault->OpenOptional(row.OptText(3)));
+  }
   u.unit_code = OptCode(row, 4);
   u.enabled = row.Int(5) != 0;
   u.version = row.Int(6);
@@ -32,13 +35,14 @@ User ReadUser(const db::Row& row) {
   return u;
 }
 
-Result<std::optional<User>> FindUserWhere(db::Session& s, const std::string& where, const db::Params& params) {
+Result<std::optional<User>> FindUserWhere(db::Session& s, const std::string& where, const db::Params& params,
+                                          const people::Vault* vault) {
   JICENG_ASSIGN_OR_RETURN(
       auto row, s.QueryOne(std::string("SELECT ") + kUserColumns +
                                " FROM users u LEFT JOIN units un ON un.id = u.unit_id WHERE " + where,
                            params));
   if (!row) return std::optional<User>();
-  User user = ReadUser(*row);
+  JICENG_ASSIGN_OR_RETURN(User user, ReadUser(*row, vault));
   JICENG_ASSIGN_OR_RETURN(user.grants, AccountStore::ActiveGrants(s, user.id));
   return std::optional<User>(std::move(user));
 }
@@ -74,13 +78,13 @@ constexpr const char* kTokenColumns =
 
 }  // namespace
 
-Result<std::int64_t> AccountStore::InsertUser(db::Session& s, const User& user, std::optional<std::int64_t> unit_id,
-                                              const std::string& password_hash) {
+Result<std::int64_t> AccountStore::InsertUser(db::Session& s, const people::Vault& vault, const User& user,
+                                              std::optional<std::int64_t> unit_id, const std::string& password_hash) {
   const std::string now = NowUtcIso();
   return s.InsertReturningId(
-      "INSERT INTO users (username, display_name, phone, unit_id, password_hash, enabled, version, "
+      "INSERT INTO users (username, display_name, phone_sealed, unit_id, password_hash, enabled, version, "
       "created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
-      {Value(user.username), Value(user.display_name), OptText(user.phone), OptInt(unit_id),
+      {Value(user.username), Value(user.display_name), OptText(vault.SealOptional(user.phone)), OptInt(unit_id),
        Value(password_hash), Value(std::int64_t{user.enabled ? 1 : 0}), Value(now), Value(now), Value(now)});
 }
 
@@ -91,15 +95,17 @@ Result<std::optional<Credentials>> AccountStore::FindCredentials(db::Session& s,
   return std::optional<Credentials>(Credentials{row->Int(0), row->Text(1), row->Int(2) != 0});
 }
 
-Result<std::optional<User>> AccountStore::FindUser(db::Session& s, std::int64_t id) {
-  return FindUserWhere(s, "u.id = ?", {Value(id)});
+Result<std::optional<User>> AccountStore::FindUser(db::Session& s, std::int64_t id, const people::Vault* vault) {
+  return FindUserWhere(s, "u.id = ?", {Value(id)}, vault);
 }
 
-Result<std::optional<User>> AccountStore::FindUserByName(db::Session& s, const std::string& username) {
-  return FindUserWhere(s, "u.username = ?", {Value(username)});
+Result<std::optional<User>> AccountStore::FindUserByName(db::Session& s, const std::string& username,
+                                                          const people::Vault* vault) {
+  return FindUserWhere(s, "u.username = ?", {Value(username)}, vault);
 }
 
-Result<std::pair<std::vector<User>, std::size_t>> AccountStore::ListUsers(db::Session& s, const UserFilter& f) {
+Result<std::pair<std::vector<User>, std::size_t>> AccountStore::ListUsers(db::Session& s, const UserFilter& f,
+                                                                          const people::Vault* vault) {
   std::string where = "1 = 1";
   db::Params params;
   if (!f.nationwide) {
@@ -123,18 +129,20 @@ Result<std::pair<std::vector<User>, std::size_t>> AccountStore::ListUsers(db::Se
                                                 page));
   std::vector<User> users;
   for (const db::Row& row : rows) {
-    User u = ReadUser(row);
+    JICENG_ASSIGN_OR_RETURN(User u, ReadUser(row, vault));
     JICENG_ASSIGN_OR_RETURN(u.grants, ActiveGrants(s, u.id));
     users.push_back(std::move(u));
   }
   return std::make_pair(std::move(users), static_cast<std::size_t>(count->Int(0)));
 }
 
-Status AccountStore::UpdateUser(db::Session& s, const User& user, std::int64_t expected_version) {
+Status AccountStore::UpdateUser(db::Session& s, const people::Vault& vault, const User& user,
+                                std::int64_t expected_version) {
   JICENG_ASSIGN_OR_RETURN(
-      auto n, s.Exec("UPDATE users SET display_name = ?, phone = ?, enabled = ?, version = version + 1, "
+      auto n, s.Exec("UPDATE users SET display_name = ?, phone_sealed = ?, enabled = ?, version = version + 1, "
                      "updated_at = ? WHERE id = ? AND version = ?",
-                     {Value(user.display_name), OptText(user.phone), Value(std::int64_t{user.enabled ? 1 : 0}),
+                     {Value(user.display_name), OptText(vault.SealOptional(user.phone)),
+                      Value(std::int64_t{user.enabled ? 1 : 0}),
                       Value(NowUtcIso()), Value(user.id), Value(expected_version)}));
   if (n == 0) {
     return Status::Conflict("该账号刚被其他人修改过，请刷新后重试。",

@@ -11,6 +11,7 @@
 #include "accounts/user.h"
 #include "common/result.h"
 #include "db/database.h"
+#include "people/personal_data.h"
 
 namespace jiceng::accounts {
 
@@ -52,15 +53,19 @@ struct UserFilter {
 
 class AccountStore {
  public:
-  static Result<std::int64_t> InsertUser(db::Session& s, const User& user, std::optional<std::int64_t> unit_id,
-                                         const std::string& password_hash);
+  // The phone is stored sealed with `vault` (people/personal_data.h); the
+  // finders open it with `vault`, and leave it out without one.
+  static Result<std::int64_t> InsertUser(db::Session& s, const people::Vault& vault, const User& user,
+                                         std::optional<std::int64_t> unit_id, const std::string& password_hash);
   static Result<std::optional<Credentials>> FindCredentials(db::Session& s, const std::string& username);
   // The user with active grants, or std::nullopt.
-  static Result<std::optional<User>> FindUser(db::Session& s, std::int64_t id);
-  static Result<std::optional<User>> FindUserByName(db::Session& s, const std::string& username);
-  static Result<std::pair<std::vector<User>, std::size_t>> ListUsers(db::Session& s, const UserFilter& f);
+  static Result<std::optional<User>> FindUser(db::Session& s, std::int64_t id, const people::Vault* vault = nullptr);
+  static Result<std::optional<User>> FindUserByName(db::Session& s, const std::string& username,
+                                                    const people::Vault* vault = nullptr);
+  static Result<std::pair<std::vector<User>, std::size_t>> ListUsers(db::Session& s, const UserFilter& f,
+                                                                     const people::Vault* vault = nullptr);
   // kConflict (field "version") when the version moved on.
-  static Status UpdateUser(db::Session& s, const User& user, std::int64_t expected_version);
+  static Status UpdateUser(db::Session& s, const people::Vault& vault, const User& user, std::int64_t expected_version);
   static Status SetPasswordHash(db::Session& s, std::int64_t user_id, const std::string& hash);
 
   static Result<std::vector<Grant>> ActiveGrants(db::Session& s, std::int64_t user_id);

@@ -34,19 +34,6 @@ Result<std::string> NormalizeDisplayName(std::string_view raw) {
   return name;
 }
 
-Result<std::optional<std::string>> NormalizePhone(const std::optional<std::string>& raw) {
-  if (!raw) return std::optional<std::string>();
-  std::string phone = Trim(*raw);
-  if (phone.empty()) return std::optional<std::string>();
-  const bool ok = phone.size() >= 5 && phone.size() <= 20 &&
-                  std::all_of(phone.begin(), phone.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == ' '; });
-  if (!ok) {
-    return Status::InvalidArgument("phone", "电话号码格式不对：应为 5–20 位数字（可含 + - 空格）。",
-                                   "The phone number should be 5–20 digits (+, - and spaces allowed).");
-  }
-  return std::optional<std::string>(phone);
-}
-
 // Calls `fn` when the enclosing method returns, whatever the outcome (after
 // a failed write the cache is merely refreshed needlessly).
 class NotifyOnExit {
@@ -88,7 +75,7 @@ Status UserService::CheckScope(const Principal* actor, std::string_view permissi
 Result<User> UserService::Load(std::int64_t id) {
   std::optional<User> user;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(user, AccountStore::FindUser(s, id));
+    JICENG_ASSIGN_OR_RETURN(user, AccountStore::FindUser(s, id, &vault_));
     return Status::Ok();
   }));
   if (!user) return UserNotFound();
@@ -104,14 +91,14 @@ Result<User> UserService::Create(const Principal* actor, const NewUser& input) {
   User user;
   JICENG_ASSIGN_OR_RETURN(user.username, NormalizeUsername(input.username));
   JICENG_ASSIGN_OR_RETURN(user.display_name, NormalizeDisplayName(input.display_name));
-  JICENG_ASSIGN_OR_RETURN(user.phone, NormalizePhone(input.phone));
+  JICENG_ASSIGN_OR_RETURN(user.phone, people::CheckPhone(input.phone));
   JICENG_ASSIGN_OR_RETURN(auto unit_id, UnitIdOf(input.unit_code, "unit_code"));
   if (input.unit_code && !input.unit_code->empty()) user.unit_code = std::stoull(*input.unit_code);
   JICENG_RETURN_IF_ERROR(CheckPasswordPolicy(input.password, user.username));
   JICENG_RETURN_IF_ERROR(CheckScope(actor, "users.write", user));
   JICENG_ASSIGN_OR_RETURN(auto hash, HashPassword(input.password));
   Status st = db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(user.id, AccountStore::InsertUser(s, user, unit_id, hash));
+    JICENG_ASSIGN_OR_RETURN(user.id, AccountStore::InsertUser(s, vault_, user, unit_id, hash));
     return Status::Ok();
   });
   if (st.code() == ErrorCode::kConflict) {
@@ -132,7 +119,7 @@ Result<User> UserService::GetByName(const std::string& username) {
   JICENG_ASSIGN_OR_RETURN(auto name, NormalizeUsername(username));
   std::optional<User> user;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(user, AccountStore::FindUserByName(s, name));
+    JICENG_ASSIGN_OR_RETURN(user, AccountStore::FindUserByName(s, name, &vault_));
     return Status::Ok();
   }));
   if (!user) {
@@ -156,7 +143,7 @@ Result<std::pair<std::vector<User>, std::size_t>> UserService::List(const Princi
   }
   std::pair<std::vector<User>, std::size_t> out;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(out, AccountStore::ListUsers(s, filter));
+    JICENG_ASSIGN_OR_RETURN(out, AccountStore::ListUsers(s, filter, &vault_));
     return Status::Ok();
   }));
   return out;
@@ -179,12 +166,12 @@ Result<User> UserService::Update(const Principal* actor, std::int64_t id, const 
     JICENG_ASSIGN_OR_RETURN(user.display_name, NormalizeDisplayName(*patch.display_name));
   }
   if (patch.phone) {
-    JICENG_ASSIGN_OR_RETURN(user.phone, NormalizePhone(*patch.phone));
+    JICENG_ASSIGN_OR_RETURN(user.phone, people::CheckPhone(*patch.phone));
   }
   const bool disabling = patch.enabled && !*patch.enabled && user.enabled;
   if (patch.enabled) user.enabled = *patch.enabled;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
-    JICENG_RETURN_IF_ERROR(AccountStore::UpdateUser(s, user, version));
+    JICENG_RETURN_IF_ERROR(AccountStore::UpdateUser(s, vault_, user, version));
     // A disabled account is signed out everywhere at once.
     if (disabling) JICENG_RETURN_IF_ERROR(AccountStore::RevokeAllSessions(s, user.id));
     return Status::Ok();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "accounts/access_control.h"
+#include "people/personal_data.h"
 #include "accounts/account_store.h"
 #include "accounts/user.h"
 #include "common/result.h"
@@ -40,10 +41,11 @@ Status UserNotFound();
 class UserService {
  public:
   // `on_change` is called after every change to an account or its grants
-  // (the session service drops its cached principals).
+  // (the session service drops its cached principals). Phones are sealed
+  // and opened with `vault`.
   UserService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const AccessControl& access,
-              std::function<void()> on_change = {})
-      : db_(db), hierarchy_(hierarchy), access_(access), on_change_(std::move(on_change)) {}
+              const people::Vault& vault, std::function<void()> on_change = {})
+      : db_(db), hierarchy_(hierarchy), access_(access), vault_(vault), on_change_(std::move(on_change)) {}
 
   // `actor` nullptr: the command line.
   Result<User> Create(const Principal* actor, const NewUser& input);
@@ -71,6 +73,7 @@ class UserService {
   db::Database& db_;
   const hierarchy::HierarchyService& hierarchy_;
   const AccessControl& access_;
+  const people::Vault& vault_;
   std::function<void()> on_change_;
 };
 

@@ -41,6 +41,7 @@
 #include "members/member_service.h"
 #include "members/membership_rules.h"
 #include "orgs/org_service.h"
+#include "people/testing/test_vault.h"
 
 namespace jiceng::analytics {
 namespace {
@@ -242,7 +243,7 @@ class PublishingTest : public db::testing::MigratedDatabaseTest {
     }
     hierarchy_->PublishTo(&Sink(kHierarchy));
     orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, Sink(kOrgs), *clock_);
-    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, Sink(kMembers), *clock_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, Sink(kMembers), people::testing::TestVault(), *clock_);
     dues_ = std::make_unique<members::DuesService>(*db_, Sink(kDues), *clock_);
     meetings_ = std::make_unique<members::MeetingService>(*db_, *rules_, Sink(kMeetings), *clock_);
     DefineOps();

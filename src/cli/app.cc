@@ -26,6 +26,10 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   JICENG_RETURN_IF_ERROR(ServicePublishers().CheckCovers(indicators));
   const BusinessClock& business = *app->clock;
   JICENG_ASSIGN_OR_RETURN(app->db, OpenDatabase(db_url));
+  // The personal-data key (outside the database): checked against the one the
+  // database was sealed with, and what migration 15 left in clear sealed now.
+  JICENG_ASSIGN_OR_RETURN(auto vault, people::AttachVault(*app->db, people::KeyFilePath()));
+  app->vault = std::make_unique<people::Vault>(std::move(vault));
   JICENG_ASSIGN_OR_RETURN(auto roles_file, accounts::RoleRegistry::FindRolesFile());
   JICENG_ASSIGN_OR_RETURN(auto roles, accounts::RoleRegistry::LoadFile(roles_file));
   app->roles = std::make_unique<accounts::RoleRegistry>(std::move(roles));
@@ -33,7 +37,7 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->access = std::make_unique<accounts::AccessControl>(*app->roles, app->hierarchy->tree());
   app->sessions = std::make_unique<accounts::SessionService>(*app->db, *app->hierarchy, settings, business);
   accounts::SessionService* sessions = app->sessions.get();
-  app->users = std::make_unique<accounts::UserService>(*app->db, *app->hierarchy, *app->access,
+  app->users = std::make_unique<accounts::UserService>(*app->db, *app->hierarchy, *app->access, *app->vault,
                                                        [sessions] { sessions->InvalidateCache(); });
   app->account_deps = std::make_unique<api::AccountDeps>(
       api::AccountDeps{*app->sessions, *app->users, *app->access, *app->db, &business});
@@ -62,7 +66,7 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   members::RegisterTaskTeamEndings(*app->org_endings);
   app->orgs = std::make_unique<orgs::OrgService>(*app->db, *app->hierarchy, changes, business, app->org_endings.get());
   app->members = std::make_unique<members::MemberService>(*app->db, *app->hierarchy, *app->membership_rules, changes,
-                                                         business, app->org_endings.get());
+                                                         *app->vault, business, app->org_endings.get());
   if (with_figures) {
     std::vector<std::string> stages;
     for (const auto& stage : app->membership_rules->stages()) stages.push_back(stage.id);
@@ -103,6 +107,7 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   // Jobs: the runner's thread is started by `serve` only.
   // Leases and retention run on the business clock too, so that tests can move them.
   app->job_store = std::make_unique<jobs::JobStore>(*app->db, [&business] { return business.Now(); });
+  app->job_store->SealFilesWith(app->vault.get());
   // The kinds of job, each registered by its domain.
   app->job_kinds = std::make_unique<jobs::JobKinds>();
   JICENG_RETURN_IF_ERROR(imports::RegisterListJobs(*app->job_kinds, *app->db, *app->members, *app->orgs,

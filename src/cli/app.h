@@ -24,6 +24,7 @@
 #include "orgs/officer_service.h"
 #include "orgs/org_service.h"
 #include "orgs/pairing_service.h"
+#include "people/personal_data.h"
 #include "api/route.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -36,6 +37,8 @@ struct App {
   // The one business clock (time zone, today) every service is given.
   std::unique_ptr<BusinessClock> clock = {};
   std::unique_ptr<db::Database> db = {};
+  // Seals and opens ID numbers and phones (people/personal_data.h).
+  std::unique_ptr<people::Vault> vault = {};
   std::unique_ptr<hierarchy::HierarchyService> hierarchy = {};
   std::unique_ptr<accounts::RoleRegistry> roles = {};
   std::unique_ptr<accounts::AccessControl> access = {};

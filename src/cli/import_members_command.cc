@@ -14,6 +14,7 @@
 #include "imports/org_import.h"
 #include "members/membership_rules.h"
 #include "orgs/org_service.h"
+#include "people/personal_data.h"
 
 namespace jiceng::cli {
 namespace {
@@ -106,7 +107,13 @@ void AddOne(CLI::App& app, int& exit_code, const char* name, const char* help, b
         exit_code = 1;
         return;
       }
-      members::MemberService members(**db, **hierarchy, *rules, changes, **clock);
+      auto vault = people::AttachVault(**db, people::KeyFilePath());
+      if (!vault.ok()) {
+        PrintError(vault.status());
+        exit_code = 1;
+        return;
+      }
+      members::MemberService members(**db, **hierarchy, *rules, changes, *vault, **clock);
       report = imports::MemberImporter(**db, members).Run(bytes, file_name, everywhere, opts->dry_run, std::nullopt);
     } else {
       report = imports::OrgImporter(**db, orgs).Run(bytes, file_name, everywhere, opts->dry_run);

@@ -5,6 +5,7 @@
 
 #include "io/csv/csv_writer.h"
 #include "io/xlsx/xlsx_writer.h"
+#include "people/personal_data.h"
 
 namespace jiceng::exports {
 namespace {
@@ -68,7 +69,7 @@ Result<io::Table> MembersTable(members::MemberService& members, orgs::OrgService
   for (const members::Member& m : page.first) {
     const members::Stage* stage = members.rules().FindStage(m.stage);
     t.rows.push_back({Text(m.name), Text(std::string(GenderZh(m.gender))), Text(m.birth_date), Text(m.phone),
-                      m.id_number ? Text(members::MaskIdNumber(*m.id_number)) : Cell{},
+                      m.id_number ? Text(people::MaskIdNumber(*m.id_number)) : Cell{},
                       Text(org_names.count(m.org_id) ? org_names.at(m.org_id) : std::string()), Cell{m.org_id},
                       Text(std::to_string(m.unit_code)), Text(UnitName(tree, m.unit_code)),
                       Text(stage ? stage->name_zh : m.stage), Text(m.stage_since),

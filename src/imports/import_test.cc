@@ -4,6 +4,7 @@
 
 #include "db/testing/migrated_database_test.h"
 #include "hierarchy/testing/seed_units.h"
+#include "people/testing/test_vault.h"
 #include "exports/list_export.h"
 #include "imports/org_import.h"
 #include "io/csv/csv_writer.h"
@@ -59,7 +60,7 @@ class ImportTest : public db::testing::MigratedDatabaseTest {
     ASSERT_TRUE(hierarchy_->AddGroup("513322100201", "一组").ok());
     rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
     orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
-    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, people::testing::TestVault(), *clock_);
     county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
     town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});
@@ -248,7 +249,7 @@ TEST_P(ImportTest, ExportedMembersReadBackAsACleanDryRun) {
   auto table = exports::MembersTable(*members_, *orgs_, hierarchy_->tree(), f);
   ASSERT_TRUE(table.ok()) << table.status().ToString();
   ASSERT_EQ(table->rows.size(), 2u);
-  EXPECT_EQ(std::get<std::string>(table->rows[0][4]), members::MaskIdNumber(*a.id_number));
+  EXPECT_EQ(std::get<std::string>(table->rows[0][4]), people::MaskIdNumber(*a.id_number));
   for (const std::string& bytes : {*io::WriteXlsx(*table), io::WriteCsv(*table)}) {
     auto r = ImportMembers(bytes, true);
     ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -8,6 +8,7 @@
 
 #include "common/text.h"
 #include "db/sql_filters.h"
+#include "people/people_store.h"
 
 namespace jiceng::imports {
 namespace {
@@ -334,13 +335,14 @@ class Importer {
     for (Pending& p : rows_) {
       if (p.member.id_number && by_number.emplace(*p.member.id_number, &p).second) numbers.push_back(*p.member.id_number);
     }
-    const Status taken = members::DuplicateIdNumber();
-    return db::QueryIn(s, "SELECT id_number FROM members WHERE id_number", numbers, [&](const db::Row& r) {
-      if (auto it = by_number.find(r.Text(0)); it != by_number.end()) {
+    const Status taken = people::DuplicateIdNumber();
+    JICENG_ASSIGN_OR_RETURN(auto registered, people::RegisteredIdNumbers(s, members_.vault(), numbers));
+    for (const std::string& n : registered) {
+      if (auto it = by_number.find(n); it != by_number.end()) {
         AddError(*it->second, "id_number", "系统中" + taken.message_zh(), "In the database: " + taken.message_en());
       }
-      return Status::Ok();
-    });
+    }
+    return Status::Ok();
   }
 
   const members::MemberService& members_;

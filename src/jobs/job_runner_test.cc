@@ -16,6 +16,7 @@
 #include "hierarchy/testing/seed_units.h"
 #include "imports/list_jobs.h"
 #include "imports/member_import.h"
+#include "people/testing/test_vault.h"
 
 namespace jiceng::jobs {
 namespace {
@@ -62,7 +63,7 @@ class JobRunnerTest : public db::testing::MigratedDatabaseTest {
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
     orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
-    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, people::testing::TestVault(), *clock_);
     auto org = orgs_->Create({"513322100", std::nullopt, "committee", "中共泸桥镇委员会"});
     ASSERT_TRUE(org.ok()) << org.status().ToString();
     store_ = std::make_unique<JobStore>(*db_, Clock(), "server-a");
@@ -373,6 +374,29 @@ TEST_P(JobRunnerTest, AnExportJobsFileReadsBack) {
     EXPECT_EQ(sheet->rows.at(0).cells.at(0), "张三");
     EXPECT_EQ(job.result_name.value_or("").rfind("党员名册-", 0), 0u);
   }
+}
+
+// With the server's vault, uploads and results are stored sealed: the
+// content column holds neither the file nor its base64; reading gives the
+// bytes back, and a file stored before (base64) still reads.
+TEST_P(JobRunnerTest, FilesAreStoredSealedWhenTheStoreHasAVault) {
+  Job plain = RunOne(Start(kFixed, true));
+  ASSERT_EQ(plain.status, kSucceeded);
+  store_->SealFilesWith(&people::testing::TestVault());
+  Job sealed = Start(kFixed, true);
+  std::string content;
+  ASSERT_TRUE(db_->Read([&](db::Session& s) -> Status {
+                  JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne("SELECT content FROM job_files WHERE job_id = ?",
+                                                               {db::Value(sealed.id)}));
+                  if (row) content = row->Text(0);
+                  return Status::Ok();
+                }).ok());
+  EXPECT_TRUE(content.starts_with("s1:")) << content.substr(0, 20);
+  EXPECT_EQ(content.find(Base64Encode(kFixed).substr(0, 40)), std::string::npos);
+  EXPECT_EQ(*store_->UploadOf(sealed), kFixed);
+  EXPECT_EQ(*store_->UploadOf(plain), kFixed);
+  // The dry run runs from the sealed upload like from any other.
+  EXPECT_EQ(RunOne(sealed).status, kSucceeded);
 }
 
 TEST(Base64, RoundTripsEveryLength) {

@@ -152,7 +152,7 @@ Result<Job> JobStore::Create(const NewJob& in) {
     if (in.upload) {
       JICENG_RETURN_IF_ERROR(
           s.Exec("INSERT INTO job_files (job_id, role, bytes, content) VALUES (?, 'upload', ?, ?)",
-                 {Value(id), Value(static_cast<std::int64_t>(in.upload->size())), Value(Base64Encode(*in.upload))})
+                 {Value(id), Value(static_cast<std::int64_t>(in.upload->size())), Value(StoredFile(*in.upload))})
               .status());
     }
     return Status::Ok();
@@ -272,7 +272,7 @@ Status JobStore::Finish(std::int64_t id, const Outcome& o) {
       JICENG_RETURN_IF_ERROR(s.Exec("DELETE FROM job_files WHERE job_id = ? AND role = 'result'", {Value(id)}).status());
       JICENG_RETURN_IF_ERROR(
           s.Exec("INSERT INTO job_files (job_id, role, bytes, content) VALUES (?, 'result', ?, ?)",
-                 {Value(id), Value(static_cast<std::int64_t>(o.result->size())), Value(Base64Encode(*o.result))})
+                 {Value(id), Value(static_cast<std::int64_t>(o.result->size())), Value(StoredFile(*o.result))})
               .status());
     }
     return Status::Ok();
@@ -323,6 +323,10 @@ Result<JobStore::Counts> JobStore::CountLive() {
   return counts;
 }
 
+std::string JobStore::StoredFile(const std::string& bytes) const {
+  return vault_ != nullptr ? vault_->Seal(bytes) : Base64Encode(bytes);
+}
+
 Result<std::string> JobStore::FileOf(std::int64_t job_id, std::string_view role) {
   std::optional<std::string> text;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
@@ -332,6 +336,10 @@ Result<std::string> JobStore::FileOf(std::int64_t job_id, std::string_view role)
     return Status::Ok();
   }));
   if (!text) return Status::NotFound("这个任务没有文件。", "This job has no file.");
+  if (text->starts_with("s1:")) {
+    if (vault_ == nullptr) return Status::Internal("job_files " + std::to_string(job_id) + " is sealed; no vault");
+    return vault_->Open(*text);
+  }
   auto bytes = Base64Decode(*text);
   if (!bytes) return Status::Internal("job_files " + std::to_string(job_id) + " " + std::string(role) + " is not base64");
   return std::move(*bytes);

@@ -20,6 +20,7 @@
 #include "common/result.h"
 #include "db/database.h"
 #include "jobs/job.h"
+#include "people/personal_data.h"
 
 namespace jiceng::jobs {
 
@@ -34,6 +35,11 @@ class JobStore {
                     std::chrono::seconds lease = kDefaultLease);
 
   const std::string& owner() const { return owner_; }
+  // From now on uploads and results (files of names, ID numbers, phones) are
+  // stored sealed with `vault` (people/personal_data.h), which must outlive
+  // this store; files stored before are still read. Without it they are
+  // stored as base64 (tests of the job machinery).
+  void SealFilesWith(const people::Vault* vault) { vault_ = vault; }
   std::chrono::system_clock::time_point now() const { return now_(); }
   std::chrono::seconds lease() const { return lease_; }
   // REQUIRES: no job is being claimed or run yet (set at start).
@@ -91,9 +97,12 @@ class JobStore {
 
  private:
   Result<std::string> FileOf(std::int64_t job_id, std::string_view role);
+  // A file's bytes as the content column stores them: sealed, or base64.
+  std::string StoredFile(const std::string& bytes) const;
   std::string Now() const;
   std::string LeaseEnd() const;
   db::Database& db_;
+  const people::Vault* vault_ = nullptr;
   NowFn now_;
   std::string owner_;
   std::chrono::seconds lease_;

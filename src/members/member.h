@@ -1,7 +1,8 @@
 // A member (党员) or a person in the development pipeline (入党申请人 ...
 // 预备党员), with only what the work needs: name, gender, birth date, an
-// optional phone, an optional ID-card number (shown masked; unmasking needs
-// a permission and is audited), the organization, the pipeline stage and
+// optional phone, an optional ID-card number (both held by the person the
+// member is in the people register, sealed there; shown masked, unmasking
+// needs a permission and is audited: people/personal_data.h), the organization, the pipeline stage and
 // since when, and the situation category. There is deliberately no field
 // for religion, ethnicity or political views.
 #pragma once
@@ -21,6 +22,7 @@ bool IsSituation(std::string_view s);
 
 struct Member {
   std::int64_t id = 0;
+  std::int64_t person_id = 0;   // in the people register (people/people_store.h)
   std::int64_t org_id = 0;
   std::uint64_t unit_code = 0;  // the organization's unit
   std::string name = {};
@@ -35,12 +37,5 @@ struct Member {
   std::int64_t version = 1;
   std::string created_at = {};
 };
-
-// "540424199001011234" -> "5404**********1234".
-std::string MaskIdNumber(std::string_view id_number);
-
-// Checks a mainland resident ID number (GB 11643: 17 digits and a check
-// character 0–9 or X); the error names `field` and says what is wrong.
-Status CheckIdNumber(std::string_view id_number, std::string_view field = "id_number");
 
 }  // namespace jiceng::members

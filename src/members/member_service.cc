@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "db/sql_filters.h"
 #include "members/roster_counts.h"
+#include "people/people_store.h"
 #include "orgs/org_service.h"
 #include "common/text.h"
 
@@ -29,41 +30,18 @@ bool IsSituation(std::string_view s) {
   return s == "in_service" || s == "rural_labour" || s == "elderly_infirm" || s == "migrant";
 }
 
-std::string MaskIdNumber(std::string_view id) {
-  if (id.size() <= 8) return std::string(id.size(), '*');
-  return std::string(id.substr(0, 4)) + std::string(id.size() - 8, '*') + std::string(id.substr(id.size() - 4));
-}
-
-Status CheckIdNumber(std::string_view id, std::string_view field) {
-  const std::string f(field);
-  if (id.size() != 18 || !IsDigits(id.substr(0, 17)) || !(IsDigits(id.substr(17)) || id[17] == 'X')) {
-    return Status::InvalidArgument(f, "身份证号应为 18 位：17 位数字加 1 位校验码（数字或大写 X）。",
-                                   "An ID number has 18 characters: 17 digits and a check digit (0–9 or X).");
-  }
-  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (id[i] - '0') * kWeights[i];
-  if (kCheck[sum % 11] != id[17]) {
-    return Status::InvalidArgument(f, "身份证号校验码不对，请核对是否抄错。",
-                                   "The ID number's check digit is wrong; check it for a typo.");
-  }
-  if (!ParseDate(std::string(id.substr(6, 4)) + "-" + std::string(id.substr(10, 2)) + "-" + std::string(id.substr(12, 2)))) {
-    return Status::InvalidArgument(f, "身份证号中的出生日期无效。", "The birth date inside the ID number is not valid.");
-  }
-  return Status::Ok();
-}
-
 namespace {
 
 Value OptInt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
-Value OptText(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
 
+// The member's row with its person's (sealed) ID number and phone.
 constexpr const char* kColumns =
-    "m.id, m.org_id, un.code, m.name, m.gender, m.birth_date, m.phone, m.id_number, m.stage, m.stage_since, "
-    "m.situation, m.status, m.version, m.created_at";
+    "m.id, m.org_id, un.code, m.name, m.gender, m.birth_date, p.phone_sealed, p.id_number_sealed, m.stage, "
+    "m.stage_since, m.situation, m.status, m.version, m.created_at, m.person_id";
+constexpr const char* kFrom =
+    " FROM members m JOIN units un ON un.id = m.unit_id JOIN people p ON p.id = m.person_id";
 
-Member ReadMember(const db::Row& row) {
+Result<Member> ReadMember(const db::Row& row, const people::Vault& vault) {
   Member m;
   m.id = row.Int(0);
   m.org_id = row.Int(1);
@@ -71,14 +49,15 @@ Member ReadMember(const db::Row& row) {
   m.name = row.Text(3);
   m.gender = row.Text(4);
   m.birth_date = row.Text(5);
-  m.phone = row.OptText(6);
-  m.id_number = row.OptText(7);
+  JICENG_ASSIGN_OR_RETURN(m.phone, vault.OpenOptional(row.OptText(6)));
+  JICENG_ASSIGN_OR_RETURN(m.id_number, vault.OpenOptional(row.OptText(7)));
   m.stage = row.Text(8);
   m.stage_since = row.Text(9);
   m.situation = row.Text(10);
   m.status = row.Text(11);
   m.version = row.Int(12);
   m.created_at = row.Text(13);
+  m.person_id = row.Int(14);
   return m;
 }
 
@@ -122,18 +101,6 @@ Result<std::string> CheckBirthDate(std::string_view text, Date today_date) {
   return FormatDate(*d);
 }
 
-Result<std::optional<std::string>> CheckPhone(const std::optional<std::string>& raw) {
-  if (!raw || Trim(*raw).empty()) return std::optional<std::string>();
-  std::string phone = Trim(*raw);
-  const bool ok = phone.size() >= 5 && phone.size() <= 20 &&
-                  std::all_of(phone.begin(), phone.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == ' '; });
-  if (!ok) {
-    return Status::InvalidArgument("phone", "电话号码应为 5–20 位数字（可含 + - 空格）。",
-                                   "The phone number should be 5–20 digits (+, - and spaces allowed).");
-  }
-  return std::optional<std::string>(phone);
-}
-
 // The ID number's birth date must agree with the birth date given.
 Status CheckIdMatchesBirth(const std::string& id, const std::string& birth_date) {
   const std::string in_id = id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2);
@@ -145,11 +112,6 @@ Status CheckIdMatchesBirth(const std::string& id, const std::string& birth_date)
 }
 
 }  // namespace
-
-Status DuplicateIdNumber() {
-  return Status::Conflict("已有人使用这个身份证号：同一个人不能登记两次。",
-                          "Someone already has this ID number: a person cannot be registered twice.", "id_number");
-}
 
 namespace {
 
@@ -197,11 +159,10 @@ Transfer ReadTransfer(const db::Row& row, int overdue_days, Date today) {
 }  // namespace
 
 Result<Member> MemberService::Load(db::Session& s, std::int64_t id) {
-  JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string("SELECT ") + kColumns +
-                                                   " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id = ?",
+  JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string("SELECT ") + kColumns + kFrom + " WHERE m.id = ?",
                                                {Value(id)}));
   if (!row) return MemberNotFound(id);
-  return ReadMember(*row);
+  return ReadMember(*row, vault_);
 }
 
 Result<Member> MemberService::Get(std::int64_t id) {
@@ -242,14 +203,14 @@ std::vector<Status> MemberService::CheckInput(const MemberInput& in, Member* out
   } else {
     errors.push_back(birth.status());
   }
-  if (auto phone = CheckPhone(in.phone); phone.ok()) {
+  if (auto phone = people::CheckPhone(in.phone); phone.ok()) {
     m.phone = std::move(phone).value();
   } else {
     errors.push_back(phone.status());
   }
   if (in.id_number && !Trim(*in.id_number).empty()) {
     std::string id = Trim(*in.id_number);
-    Status st = CheckIdNumber(id);
+    Status st = people::CheckIdNumber(id);
     if (st.ok() && birth_ok) st = CheckIdMatchesBirth(id, m.birth_date);
     if (st.ok()) {
       m.id_number = id;
@@ -287,26 +248,33 @@ Result<std::vector<std::int64_t>> MemberService::InsertMembers(db::Session& s, s
                                                                std::optional<std::int64_t> by_user) {
   if (rows.empty()) return std::vector<std::int64_t>{};
   const std::string now = NowUtcIso();
+  // Each member is a person of the people register first (their ID number
+  // and phone sealed there), then the member row referring to them.
+  std::vector<people::PersonFields> persons;
+  persons.reserve(rows.size());
+  for (const NewMember& r : rows) {
+    const Member& m = r.member;
+    persons.push_back({r.unit_id, r.province_code, m.name, m.gender, m.birth_date, m.id_number, m.phone});
+  }
+  JICENG_ASSIGN_OR_RETURN(auto person_ids, people::InsertPeople(s, vault_, persons));
   // One bulk insert (COPY on PostgreSQL). Writers are serialized and ids are
   // assigned in row order, so the new members are exactly the rows after the
   // highest id before it, in the order given.
   static const std::vector<std::string> kMemberColumns = {
-      "org_id", "unit_id", "province_code", "name",      "gender",  "birth_date", "phone",     "id_number",
-      "stage",  "stage_since", "situation", "status",   "version", "created_at", "updated_at"};
+      "org_id", "unit_id",   "province_code", "person_id", "name",       "gender",     "birth_date", "stage",
+      "stage_since", "situation", "status",   "version",   "created_at", "updated_at"};
   JICENG_ASSIGN_OR_RETURN(auto highest, s.QueryOne("SELECT COALESCE(MAX(id), 0) FROM members"));
   const std::int64_t members_after = highest ? highest->Int(0) : 0;
   std::vector<db::Params> batch;
   batch.reserve(rows.size());
-  for (const NewMember& r : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const NewMember& r = rows[i];
     const Member& m = r.member;
-    batch.push_back({Value(m.org_id), Value(r.unit_id), Value(r.province_code), Value(m.name), Value(m.gender),
-                     Value(m.birth_date), OptText(m.phone), OptText(m.id_number), Value(m.stage), Value(m.stage_since),
-                     Value(m.situation), Value(std::string("active")), Value(std::int64_t{1}), Value(now), Value(now)});
+    batch.push_back({Value(m.org_id), Value(r.unit_id), Value(r.province_code), Value(person_ids[i]), Value(m.name),
+                     Value(m.gender), Value(m.birth_date), Value(m.stage), Value(m.stage_since), Value(m.situation),
+                     Value(std::string("active")), Value(std::int64_t{1}), Value(now), Value(now)});
   }
-  if (auto inserted = s.BulkInsert("members", kMemberColumns, batch); !inserted.ok()) {
-    if (inserted.status().code() == ErrorCode::kConflict) return DuplicateIdNumber();
-    return inserted.status();
-  }
+  JICENG_RETURN_IF_ERROR(s.BulkInsert("members", kMemberColumns, batch).status());
   auto ids = std::make_optional<std::vector<std::int64_t>>();
   ids->reserve(rows.size());
   JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM members WHERE id > ? ORDER BY id", {Value(members_after)},
@@ -551,10 +519,10 @@ Result<std::pair<std::vector<Member>, std::size_t>> MemberService::List(const Me
     std::unordered_map<std::int64_t, std::size_t> order;
     for (std::size_t i = 0; i < ids.size(); ++i) order.emplace(ids[i], i);
     out.first.resize(ids.size());
-    return db::QueryIn(s, std::string("SELECT ") + kColumns + " FROM members m JOIN units un ON un.id = m.unit_id WHERE m.id",
+    return db::QueryIn(s, std::string("SELECT ") + kColumns + kFrom + " WHERE m.id",
                        ids,
                        [&](const db::Row& row) {
-                         Member m = ReadMember(row);
+                         JICENG_ASSIGN_OR_RETURN(Member m, ReadMember(row, vault_));
                          out.first[order.at(m.id)] = std::move(m);
                          return Status::Ok();
                        },
@@ -596,12 +564,12 @@ Result<Member> MemberService::Update(std::int64_t id, const MemberPatch& p, std:
     JICENG_ASSIGN_OR_RETURN(m.birth_date, CheckBirthDate(*p.birth_date, clock_.Today()));
   }
   if (p.phone) {
-    JICENG_ASSIGN_OR_RETURN(m.phone, CheckPhone(*p.phone));
+    JICENG_ASSIGN_OR_RETURN(m.phone, people::CheckPhone(*p.phone));
   }
   if (p.id_number) {
     if (*p.id_number && !Trim(**p.id_number).empty()) {
       std::string idn = Trim(**p.id_number);
-      JICENG_RETURN_IF_ERROR(CheckIdNumber(idn));
+      JICENG_RETURN_IF_ERROR(people::CheckIdNumber(idn));
       m.id_number = idn;
     } else {
       m.id_number.reset();
@@ -614,14 +582,16 @@ Result<Member> MemberService::Update(std::int64_t id, const MemberPatch& p, std:
   }
   Status st = db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(
-        auto n, s.Exec("UPDATE members SET name = ?, gender = ?, birth_date = ?, phone = ?, id_number = ?, situation = ?, "
+        auto n, s.Exec("UPDATE members SET name = ?, gender = ?, birth_date = ?, situation = ?, "
                        "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-                       {Value(m.name), Value(m.gender), Value(m.birth_date), OptText(m.phone), OptText(m.id_number),
-                        Value(m.situation), Value(NowUtcIso()), Value(id), Value(current)}));
+                       {Value(m.name), Value(m.gender), Value(m.birth_date), Value(m.situation), Value(NowUtcIso()),
+                        Value(id), Value(current)}));
     if (n == 0) return VersionConflict();
+    // The person's identity moves with the member's (same transaction).
+    JICENG_RETURN_IF_ERROR(people::UpdatePerson(
+        s, vault_, m.person_id, {0, {}, m.name, m.gender, m.birth_date, m.id_number, m.phone}));
     return changes_.Changed(s, "members", id);
   });
-  if (st.code() == ErrorCode::kConflict && st.field() != "version") return DuplicateIdNumber();
   JICENG_RETURN_IF_ERROR(st);
   return Get(id);
 }

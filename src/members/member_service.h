@@ -22,6 +22,7 @@
 #include "members/member.h"
 #include "members/membership_rules.h"
 #include "orgs/org_endings.h"
+#include "people/people_store.h"
 
 namespace jiceng::members {
 
@@ -97,9 +98,6 @@ struct NewMember {
   std::string province_code = {};
 };
 
-// kConflict on field "id_number": someone already has this ID number.
-Status DuplicateIdNumber();
-
 // The 404 of a member id or a transfer id that does not exist; the API gives
 // the same answer for a record outside the caller's sight.
 Status MemberNotFound(std::int64_t id);
@@ -113,11 +111,16 @@ class MemberService {
   // Every write is published to `changes` (the roll-up engine) in its
   // transaction. A member transferred out runs the MemberLeft hooks of
   // `endings` (orgs/org_endings.h; none when null); it must outlive the service.
+  // Members are people of the people register: their ID numbers and phones
+  // are sealed and opened with `vault` (people/personal_data.h).
   MemberService(db::Database& db, const hierarchy::HierarchyService& hierarchy, const MembershipRules& rules,
-                analytics::ChangeSink& changes, const BusinessClock& clock, const orgs::OrgEndings* endings = nullptr)
-      : db_(db), clock_(clock), hierarchy_(hierarchy), rules_(rules), changes_(changes), endings_(endings) {}
+                analytics::ChangeSink& changes, const people::Vault& vault, const BusinessClock& clock,
+                const orgs::OrgEndings* endings = nullptr)
+      : db_(db), clock_(clock), hierarchy_(hierarchy), rules_(rules), changes_(changes), vault_(vault),
+        endings_(endings) {}
 
   const MembershipRules& rules() const { return rules_; }
+  const people::Vault& vault() const { return vault_; }
 
   Result<Member> Create(const MemberInput& input, std::optional<std::int64_t> by_user);
   // The rules Create() applies before touching the database, all of them:
@@ -127,7 +130,7 @@ class MemberService {
   // organization is not checked here.
   std::vector<Status> CheckInput(const MemberInput& input, Member* out) const;
   // Inserts checked members, with their first pipeline event, inside `s`'s
-  // transaction; returns their ids in order. kConflict (DuplicateIdNumber)
+  // transaction; returns their ids in order. kConflict (people::DuplicateIdNumber)
   // when an ID number is taken. Used by Create() and by the import.
   Result<std::vector<std::int64_t>> InsertMembers(db::Session& s, std::span<const NewMember> rows,
                                                          std::optional<std::int64_t> by_user);
@@ -170,6 +173,7 @@ class MemberService {
   const hierarchy::HierarchyService& hierarchy_;
   const MembershipRules& rules_;
   analytics::ChangeSink& changes_;
+  const people::Vault& vault_;
   const orgs::OrgEndings* endings_;
   const RosterCounts* roster_counts_ = nullptr;
 };

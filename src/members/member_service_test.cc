@@ -6,6 +6,7 @@
 
 #include "db/testing/migrated_database_test.h"
 #include "hierarchy/testing/seed_units.h"
+#include "people/testing/test_vault.h"
 #include "members/dues_service.h"
 #include "members/meeting_service.h"
 #include "orgs/org_service.h"
@@ -38,7 +39,7 @@ class MemberServiceTest : public db::testing::MigratedDatabaseTest {
     orgs::RegisterPairingEndings(endings_);
     RegisterTaskTeamEndings(endings_);
     orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_, &endings_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_, &endings_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, people::testing::TestVault(), *clock_, &endings_);
     county_ = Org({"513322", std::nullopt, "committee", "中共泸定县委"});
     town_ = Org({"513322100", county_, "committee", "中共泸桥镇委"});
     village_a_ = Org({"513322100201", town_, "branch", "甲村支部"});

@@ -13,6 +13,7 @@
 #include "orgs/officer_service.h"
 #include "orgs/org_service.h"
 #include "orgs/pairing_service.h"
+#include "people/testing/test_vault.h"
 
 namespace jiceng::members {
 namespace {
@@ -36,7 +37,7 @@ class OrgWorkTest : public db::testing::MigratedDatabaseTest {
     orgs::RegisterPairingEndings(endings_);
     RegisterTaskTeamEndings(endings_);
     orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_, &endings_);
-    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_, &endings_);
+    members_ = std::make_unique<MemberService>(*db_, *hierarchy_, *rules_, changes_, people::testing::TestVault(), *clock_, &endings_);
     officers_ = std::make_unique<orgs::OfficerService>(*db_, *clock_);
     pairings_ = std::make_unique<orgs::PairingService>(*db_, *clock_);
     teams_ = std::make_unique<TaskTeamService>(*db_, *clock_);

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "api_suite.h"
@@ -133,6 +135,22 @@ TEST_F(MembersApi, ListTotalsFromTheEngineMatchTheRecords) {
   EXPECT_EQ(total("under=" + village + "&stage=full&situation=migrant"), 0);
 }
 
+// Everything a database holds as one text: pg_dump's output on PostgreSQL,
+// the SQLite file and its write-ahead log byte for byte.
+std::string DumpOf(const std::string& db) {
+  if (Engine() == "postgresql") {
+    const CommandResult dump = RunProgram({FindOnPath("pg_dump"), "--data-only", db});
+    EXPECT_EQ(dump.exit_code, 0) << dump;
+    return dump.out;
+  }
+  std::string bytes;
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream in(db + suffix, std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return bytes;
+}
+
 TEST_F(MembersApi, IdNumbersAreMaskedAndUnmaskingIsAudited) {
   const auto org = CreateOrg(http(), {{"unit_code", "513322100"}, {"kind", "branch"}, {"name", "泸桥镇机关支部"}});
   auto created = http().PostJson("/api/v1/members", {{"org_id", org}, {"name", "李四"}, {"gender", "female"},
@@ -152,6 +170,13 @@ TEST_F(MembersApi, IdNumbersAreMaskedAndUnmaskingIsAudited) {
   ASSERT_EQ(audit.status, 200) << audit;
   ASSERT_GE(audit.json["total"].get<int>(), 1);
   EXPECT_EQ(audit.body.find("513322199001010015"), std::string::npos) << "the audit log never holds the number";
+
+  // What a dump of the database shows: the person's name (so the dump is
+  // real), but neither the ID number nor the phone, anywhere.
+  const std::string dump = DumpOf(server_->db());
+  EXPECT_NE(dump.find("李四"), std::string::npos) << "the dump does not hold the data at all";
+  EXPECT_EQ(dump.find("513322199001010015"), std::string::npos) << "an ID number in clear in the database";
+  EXPECT_EQ(dump.find("13812345678"), std::string::npos) << "a phone number in clear in the database";
 }
 
 TEST_F(MembersApi, PipelineStepsAreOrderedAndDated) {

@@ -164,6 +164,9 @@ class DivisionsEnvironment : public ::testing::Environment {
       return std::string("mkdtemp failed: ") + std::strerror(errno);
     }
     g_test_dir = pattern;
+    // The personal-data key of every database this process makes (they are
+    // copies of one template), kept with them instead of in the user's ~/.config.
+    ::setenv("JICENG_PERSONAL_DATA_KEY_FILE", (g_test_dir / "personal-data.key").c_str(), 1);
     g_engine = db::testing::EngineFromEnv();
     std::string db = (g_test_dir / "template.db").string();
     if (g_engine == "postgresql") {

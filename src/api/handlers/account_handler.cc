@@ -8,17 +8,13 @@
 #include "api/server.h"
 #include "audit/audit_log.h"
 #include "common/clock.h"
+#include "people/personal_data.h"
 
 namespace jiceng::api {
 
 using accounts::Grant;
 using accounts::Principal;
 using accounts::User;
-
-std::string MaskPhone(const std::string& phone) {
-  if (phone.size() < 7) return std::string(phone.size(), '*');
-  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
-}
 
 namespace {
 
@@ -45,7 +41,7 @@ nlohmann::json UserJson(const ApiRequest& req, const AccountDeps& d, const User&
   nlohmann::json roles = nlohmann::json::array();
   for (const Grant& g : u.grants) roles.push_back(GrantJson(req, d, g));
   nlohmann::json phone = nullptr;
-  if (u.phone) phone = mask_phone ? MaskPhone(*u.phone) : *u.phone;
+  if (u.phone) phone = mask_phone ? people::MaskPhone(*u.phone) : *u.phone;
   return {{"id", u.id},
           {"username", u.username},
           {"display_name", u.display_name},

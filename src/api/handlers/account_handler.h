@@ -29,7 +29,4 @@ void AddSessionRoutes(RouteTable& routes, const AccountDeps& deps);
 void AddUserRoutes(RouteTable& routes, const AccountDeps& deps);
 void AddAuditRoutes(RouteTable& routes, const AccountDeps& deps);
 
-// "13812345678" -> "138****5678": phone numbers in lists are masked.
-std::string MaskPhone(const std::string& phone);
-
 }  // namespace jiceng::api

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api/handlers/units_handler.h"
+#include "people/personal_data.h"
 
 namespace jiceng::api {
 namespace {
@@ -211,7 +212,8 @@ void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps) {
   routes.push_back({"PATCH", "/api/v1/members/:id", [d](const ApiRequest& r) { return PatchMember(r, *d); },
                     "members.write", MemberFromPath(d->members), "members.update"});
   routes.push_back({"GET", "/api/v1/members/:id/id-number", [d](const ApiRequest& r) { return UnmaskIdNumber(r, *d); },
-                    "members.unmask", MemberFromPath(d->members), "members.id_number.unmask", /*audit_read=*/true});
+                    people::kUnmaskPermission, MemberFromPath(d->members), "members.id_number.unmask",
+                    /*audit_read=*/true});
   routes.push_back({"POST", "/api/v1/members/:id/advance", [d](const ApiRequest& r) { return AdvanceMember(r, *d); },
                     "members.write", MemberFromPath(d->members), "members.advance"});
   routes.push_back({"GET", "/api/v1/units/:code/pipeline", [d](const ApiRequest& r) { return PipelineFigures(r, *d); },

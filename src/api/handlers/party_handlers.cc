@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "api/handlers/account_handler.h"
+#include "people/personal_data.h"
 
 namespace jiceng::api {
 namespace party {
@@ -41,7 +42,7 @@ nlohmann::json OrgJson(const MembersDeps& d, const orgs::Organization& o) {
 
 nlohmann::json MemberJson(const MembersDeps& d, const members::Member& m, bool full_phone) {
   nlohmann::json phone = nullptr;
-  if (m.phone) phone = full_phone ? *m.phone : MaskPhone(*m.phone);
+  if (m.phone) phone = full_phone ? *m.phone : people::MaskPhone(*m.phone);
   const members::Stage* stage = d.members.rules().FindStage(m.stage);
   return {{"id", m.id},
           {"org_id", m.org_id},
@@ -51,7 +52,7 @@ nlohmann::json MemberJson(const MembersDeps& d, const members::Member& m, bool f
           {"gender", m.gender},
           {"birth_date", m.birth_date},
           {"phone", phone},
-          {"id_number", m.id_number ? nlohmann::json(members::MaskIdNumber(*m.id_number)) : nlohmann::json(nullptr)},
+          {"id_number", m.id_number ? nlohmann::json(people::MaskIdNumber(*m.id_number)) : nlohmann::json(nullptr)},
           {"stage", m.stage},
           {"stage_zh", stage ? stage->name_zh : m.stage},
           {"stage_since", m.stage_since},

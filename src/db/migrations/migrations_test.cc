@@ -407,6 +407,77 @@ TEST_P(MigrationsTest, Version14KeepsEveryJobAndTakesAnyKind) {
       << "a commit still needs its dry run";
 }
 
+// Version 15 makes every member a person of the people register: the member
+// keeps its id, the person gets the same id, and the ID number and phone
+// move to the person in clear columns that the first start seals
+// (people::AttachVault, tested in people/personal_data_test.cc).
+TEST_P(MigrationsTest, Version15MovesIdNumbersAndPhonesFromMembersToPeople) {
+  const auto shipped = ShippedMigrations();
+  ASSERT_GE(shipped.size(), 15u);
+  ASSERT_TRUE(Migrate(*db_, shipped.first(14)).ok());
+  const char* script[] = {
+      "INSERT INTO units (id, code, name, level, parent_id, province_code, source, created_at, updated_at) VALUES "
+      "(1, '54', 'Tibet', 1, NULL, '54', 'division', 'x', 'x'), (2, '5404', 'Nyingchi', 2, 1, '54', 'division', 'x', 'x'), "
+      "(3, '540424', 'Bomi', 3, 2, '54', 'division', 'x', 'x')",
+      "INSERT INTO organizations (id, unit_id, province_code, kind, name, established_on, created_at, updated_at) VALUES "
+      "(1, 3, '54', 'branch', 'Bomi branch', '2020-01-01', 'x', 'x')",
+      "INSERT INTO members (id, org_id, unit_id, province_code, name, gender, birth_date, phone, id_number, stage, "
+      "stage_since, situation, created_at, updated_at) VALUES "
+      "(4, 1, 3, '54', 'A', 'male', '1990-01-01', '13812345678', '540424199001011234', 'full', '2010-01-01', "
+      "'in_service', 'c4', 'u4'), "
+      "(9, 1, 3, '54', 'B', 'female', '1985-01-01', NULL, NULL, 'full', '2012-01-01', 'migrant', 'c9', 'u9')",
+      "INSERT INTO users (id, username, display_name, phone, password_hash, created_at, updated_at, "
+      "password_changed_at) VALUES (1, 'cadre', 'C', '13900001111', 'x', 'x', 'x', 'x')",
+  };
+  for (const char* sql : script) {
+    const Status inserted = Exec(sql);
+    ASSERT_TRUE(inserted.ok()) << sql << "\n" << inserted.ToString();
+  }
+  auto report = Migrate(*db_, shipped.first(15));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->applied, std::vector<int>{15});
+
+  ASSERT_TRUE(db_->Read([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(auto rows, s.QueryAll("SELECT m.id, m.person_id, p.name, p.gender, p.birth_date, "
+                                                  "p.unsealed_id_number, p.unsealed_phone, p.id_number_sealed, "
+                                                  "p.unit_id, p.created_at FROM members m JOIN people p ON "
+                                                  "p.id = m.person_id ORDER BY m.id"));
+    EXPECT_EQ(rows.size(), 2u);
+    if (rows.size() != 2) return Status::Ok();
+    EXPECT_EQ(rows[0].Int(1), 4);
+    EXPECT_EQ(rows[0].Text(2), "A");
+    EXPECT_EQ(rows[0].Text(5), "540424199001011234");
+    EXPECT_EQ(rows[0].Text(6), "13812345678");
+    EXPECT_TRUE(rows[0].IsNull(7));
+    EXPECT_EQ(rows[0].Int(8), 3);
+    EXPECT_EQ(rows[0].Text(9), "c4");
+    EXPECT_EQ(rows[1].Int(1), 9);
+    EXPECT_EQ(rows[1].Text(4), "1985-01-01");
+    EXPECT_TRUE(rows[1].IsNull(5));
+    JICENG_ASSIGN_OR_RETURN(auto user, s.QueryOne("SELECT unsealed_phone, phone_sealed FROM users WHERE id = 1"));
+    EXPECT_TRUE(user.has_value());
+    if (user) {
+      EXPECT_EQ(user->Text(0), "13900001111");
+      EXPECT_TRUE(user->IsNull(1));
+    }
+    return Status::Ok();
+  }).ok());
+  // The clear columns are gone from members, and one person is one member.
+  EXPECT_FALSE(Exec("UPDATE members SET id_number = NULL").ok());
+  EXPECT_FALSE(Exec("UPDATE members SET phone = NULL").ok());
+  EXPECT_FALSE(Exec("UPDATE members SET person_id = 4 WHERE id = 9").ok());
+  // New people get ids after the copied ones.
+  std::int64_t next = 0;
+  ASSERT_TRUE(db_->Write([&](Session& s) -> Status {
+    JICENG_ASSIGN_OR_RETURN(next, s.InsertReturningId("INSERT INTO people (unit_id, province_code, name, gender, "
+                                                      "birth_date, created_at, updated_at) VALUES (3, '54', 'C', "
+                                                      "'male', '1990-01-01', 'x', 'x') RETURNING id",
+                                                      {}));
+    return Status::Ok();
+  }).ok());
+  EXPECT_GT(next, 9);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, MigrationsTest, ::testing::ValuesIn(testing::kEngines),
                          [](const auto& info) { return std::string(info.param); });
 
