@@ -58,7 +58,7 @@ struct PairingInput {
   std::string note = {};
 };
 
-// Who attended an activity (pairing_activity_attendance, migration 15/16).
+// Who attended an activity (pairing_activity_attendance, migration 16).
 inline constexpr events::AttendanceTable kPairingActivityAttendance = {"pairing_activity_attendance",
                                                                        "pairing_activities", "activity_id", true};
 
