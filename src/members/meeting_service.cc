@@ -1,7 +1,5 @@
 #include "members/meeting_service.h"
 
-#include <set>
-
 #include "common/clock.h"
 #include "common/text.h"
 
@@ -73,28 +71,15 @@ Result<Meeting> MeetingService::RecordIn(db::Session& s, std::int64_t org_id, co
   if (mk == nullptr) {
     return Status::InvalidArgument("kind", "会议类型应为：" + known + "。", "kind must be one of: " + known + ".");
   }
-  auto on = ParseDate(held_on);
-  if (!on || *on > clock_.Today()) {
-    return Status::InvalidArgument("held_on", "会议日期应为不晚于今天的日期，如 2026-11-05。",
-                                   "held_on must be a date no later than today, e.g. 2026-11-05.");
-  }
+  JICENG_ASSIGN_OR_RETURN(auto on, events::CheckEventDate(held_on, "held_on", clock_));
   const std::string topic = Trim(raw_topic);
   if (topic.empty() || Utf8Length(topic) > 100 || HasControlChars(topic)) {
     return Status::InvalidArgument("topic", "请填写 1–100 字的会议主题。", "Give a topic of 1–100 characters.");
   }
-  std::set<std::int64_t> seen;
-  for (const Attendance& a : attendance) {
-    if (a.status != "present" && a.status != "absent" && a.status != "leave") {
-      return Status::InvalidArgument("attendance", "出席情况应为 present（出席）、absent（缺席）或 leave（请假）。",
-                                     "attendance status must be present, absent or leave.");
-    }
-    if (!seen.insert(a.member_id).second) {
-      return Status::InvalidArgument("attendance", "同一名党员在出席名单中出现了两次。",
-                                     "A member appears twice in the attendance list.");
-    }
-  }
-  Meeting m{0, org_id, kind, FormatDate(*on), topic, attendance};
+  Meeting m{0, org_id, kind, FormatDate(on), topic, attendance};
   JICENG_ASSIGN_OR_RETURN(auto unit, ActiveOrgUnitId(s, org_id));
+  // Everyone listed must be a member of the organization.
+  JICENG_RETURN_IF_ERROR(events::CheckAttendance(s, attendance, {{org_id}, "该组织", "this organization"}));
   JICENG_ASSIGN_OR_RETURN(m.id, s.InsertReturningId("INSERT INTO meetings (org_id, province_code, unit_id, kind, "
                                                     "held_on, topic, recorded_by, created_at) VALUES (?, (SELECT "
                                                     "province_code FROM organizations WHERE id = ?), ?, ?, ?, ?, ?, ?) "
@@ -102,29 +87,7 @@ Result<Meeting> MeetingService::RecordIn(db::Session& s, std::int64_t org_id, co
                                                     {Value(org_id), Value(org_id), Value(unit), Value(kind),
                                                      Value(m.held_on), Value(topic), by_user ? Value(*by_user) : Value(nullptr),
                                                      Value(NowUtcIso())}));
-  if (!attendance.empty()) {
-    // Everyone listed must be in the organization; the list goes in as one
-    // bulk insert (COPY on PostgreSQL).
-    std::set<std::int64_t> in_org;
-    JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM members WHERE org_id = ?", {Value(org_id)}, [&](const db::Row& r) {
-      in_org.insert(r.Int(0));
-      return Status::Ok();
-    }));
-    JICENG_ASSIGN_OR_RETURN(auto province, s.QueryOne("SELECT province_code FROM organizations WHERE id = ?",
-                                                      {Value(org_id)}));
-    std::vector<db::Params> rows;
-    rows.reserve(attendance.size());
-    for (const Attendance& a : attendance) {
-      if (!in_org.contains(a.member_id)) {
-        return Status::InvalidArgument("attendance", "出席名单中的党员 " + std::to_string(a.member_id) + " 不属于该组织。",
-                                       "Member " + std::to_string(a.member_id) + " in the attendance list is not in "
-                                       "this organization.");
-      }
-      rows.push_back({Value(m.id), Value(province->Text(0)), Value(a.member_id), Value(a.status)});
-    }
-    static const std::vector<std::string> kColumns = {"meeting_id", "province_code", "member_id", "status"};
-    JICENG_RETURN_IF_ERROR(s.BulkInsert("meeting_attendance", kColumns, rows).status());
-  }
+  JICENG_RETURN_IF_ERROR(events::WriteAttendance(s, kMeetingAttendance, m.id, attendance));
   JICENG_RETURN_IF_ERROR(changes_.Changed(s, "meetings", m.id));
   return m;
 }
@@ -139,13 +102,13 @@ Result<std::vector<Meeting>> MeetingService::ListForOrg(std::int64_t org_id, int
                                      out.push_back(Meeting{row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4), {}});
                                      return Status::Ok();
                                    }));
+    // Every meeting's list in a few chunked queries, not one query a meeting.
+    std::vector<std::int64_t> ids;
+    ids.reserve(out.size());
+    for (const Meeting& m : out) ids.push_back(m.id);
+    JICENG_ASSIGN_OR_RETURN(auto lists, events::ReadAttendance(s, kMeetingAttendance, ids));
     for (Meeting& m : out) {
-      JICENG_RETURN_IF_ERROR(s.Query("SELECT member_id, status FROM meeting_attendance WHERE meeting_id = ? "
-                                     "ORDER BY member_id",
-                                     {Value(m.id)}, [&](const db::Row& row) {
-                                       m.attendance.push_back(Attendance{row.Int(0), row.Text(1)});
-                                       return Status::Ok();
-                                     }));
+      if (auto it = lists.find(m.id); it != lists.end()) m.attendance = std::move(it->second);
     }
     return Status::Ok();
   }));

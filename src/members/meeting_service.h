@@ -16,14 +16,14 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
+#include "events/attendance.h"
 #include "members/membership_rules.h"
 
 namespace jiceng::members {
 
-struct Attendance {
-  std::int64_t member_id = 0;
-  std::string status = {};  // present, absent, leave
-};
+// Who attended, kept by the attendance block (events/attendance.h).
+using Attendance = events::Attendance;
+inline constexpr events::AttendanceTable kMeetingAttendance = {"meeting_attendance", "meetings", "meeting_id", false};
 
 struct Meeting {
   std::int64_t id = 0;

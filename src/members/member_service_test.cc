@@ -360,10 +360,11 @@ TEST_P(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
                               {{m.id, "present"}}, kNoUser);
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   EXPECT_EQ(meetings.Record(village_a_, "dinner", y + "-01-15", "x", {}, kNoUser).status().field(), "kind");
+  // Attendance errors name the item (events/attendance.h).
   EXPECT_EQ(meetings.Record(village_a_, "committee", y + "-01-15", "x", {{m.id, "late"}}, kNoUser).status().field(),
-            "attendance");
+            "attendance[0].status");
   EXPECT_EQ(meetings.Record(village_b_, "committee", y + "-01-15", "x", {{m.id, "present"}}, kNoUser).status().field(),
-            "attendance") << "a member of another branch";
+            "attendance[0].member_id") << "a member of another branch";
   auto rows = *meetings.Compliance(village_a_, year);
   const auto* committee = &rows[0];
   for (const auto& r : rows) if (r.kind == "committee") committee = &r;

@@ -5,6 +5,8 @@
 // because every one of them needs members.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "common/clock.h"
 #include "db/testing/migrated_database_test.h"
 #include "hierarchy/testing/seed_units.h"
@@ -257,6 +259,58 @@ TEST_P(OrgWorkTest, PairingActivitiesAreLoggedWithinThePairing) {
   EXPECT_EQ(add("2025-10-01", "结束以后", 5).status().field(), "held_on");
   EXPECT_TRUE(add("2025-09-30", "最后一次", 12).ok());
   EXPECT_EQ(pairings_->Activities(424242).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(OrgWorkTest, PairingActivityAttendanceListsMembersOfEitherSide) {
+  auto p = pairings_->Create({village_a_, bomi_, "urban_rural", "2025-01-01", std::nullopt, ""}, kNoUser);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  const auto luding_1 = Person(village_a_, "次仁");
+  const auto luding_2 = Person(village_a_, "卓玛");
+  const auto bomi_1 = Person(bomi_, "扎西");
+  const auto neither = Person(village_b_, "格桑");
+  auto add = [&](std::vector<events::Attendance> who, std::optional<std::int64_t> n = std::nullopt) {
+    return pairings_->AddActivity(p->id, {"2025-06-01", "联合主题党日", "", n, std::move(who)}, kNoUser);
+  };
+  // The number is derived from the list: the members present.
+  auto held = add({{bomi_1, "present"}, {luding_2, "leave"}, {luding_1, "present"}});
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_EQ(held->participants, 2);
+  EXPECT_EQ(held->attendance, (std::vector<events::Attendance>{{luding_1, "present"}, {luding_2, "leave"},
+                                                               {bomi_1, "present"}}));
+  // A number that agrees is accepted; one that does not is refused.
+  EXPECT_TRUE(add({{luding_1, "present"}}, 1).ok());
+  auto disagree = add({{luding_1, "present"}, {bomi_1, "absent"}}, 2);
+  EXPECT_EQ(disagree.status().field(), "participants") << disagree.status().ToString();
+  // Faults of the list name the item; nothing is written.
+  const std::int64_t before = Count("pairing_activities");
+  EXPECT_EQ(add({{luding_1, "present"}, {neither, "present"}}).status().field(), "attendance[1].member_id")
+      << "a member of neither side";
+  EXPECT_EQ(add({{luding_1, "present"}, {luding_1, "absent"}}).status().field(), "attendance[1].member_id");
+  EXPECT_EQ(add({{luding_1, "late"}}).status().field(), "attendance[0].status");
+  EXPECT_EQ(Count("pairing_activities"), before);
+  // A bare number stays accepted where names were not taken.
+  ASSERT_TRUE(pairings_->AddActivity(p->id, {"2025-07-01", "七一座谈", "", 25}, kNoUser).ok());
+
+  auto list = pairings_->Activities(p->id);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].attendance, held->attendance) << "read back as written, by member id";
+  EXPECT_EQ((*list)[1].attendance.size(), 1u);
+  EXPECT_TRUE((*list)[2].attendance.empty());
+  EXPECT_EQ((*list)[2].participants, 25);
+  EXPECT_EQ(Count("pairing_activity_attendance"), 4);
+  // The rows live with the activity (the pairing's unit and province), also for the Bomi member.
+  std::set<std::string> provinces;
+  ASSERT_TRUE(db_->Read([&](db::Session& s) {
+                   return s.Query("SELECT DISTINCT a.province_code FROM pairing_activity_attendance a "
+                                  "JOIN pairing_activities x ON x.id = a.activity_id AND x.unit_id = a.unit_id "
+                                  "AND x.province_code = a.province_code",
+                                  {}, [&](const db::Row& r) {
+                                    provinces.insert(r.Text(0));
+                                    return Status::Ok();
+                                  });
+                 }).ok());
+  EXPECT_EQ(provinces, (std::set<std::string>{"51"}));
 }
 
 // ---- task teams -------------------------------------------------------------

@@ -203,17 +203,30 @@ Result<Pairing> PairingService::End(std::int64_t id, const std::string& on_date)
 
 Result<PairingActivity> PairingService::AddActivity(std::int64_t pairing_id, const ActivityInput& in,
                                                     std::optional<std::int64_t> by_user) {
-  JICENG_ASSIGN_OR_RETURN(auto held, CheckPastDate(in.held_on, "held_on", clock_.Today()));
+  JICENG_ASSIGN_OR_RETURN(auto held, events::CheckEventDate(in.held_on, "held_on", clock_));
   JICENG_ASSIGN_OR_RETURN(auto title, CheckText(in.title, "title", 100, true, false));
   JICENG_ASSIGN_OR_RETURN(auto summary, CheckText(in.summary, "summary", 2000, false, true));
-  if (!in.participants || *in.participants < 0 || *in.participants > 100000) {
-    return Status::InvalidArgument("participants", "请填写参加人数（0–100000 的整数）。",
-                                   "Give the number of participants (a whole number from 0 to 100000).");
+  std::int64_t participants = 0;
+  if (!in.attendance.empty()) {
+    // Names were taken: the number is the person-times present.
+    participants = events::CountAttendance(in.attendance).person_times();
+    if (in.participants && *in.participants != participants) {
+      const std::string n = std::to_string(participants);
+      return Status::InvalidArgument("participants", "参加人数应与名单中出席的人数（" + n + "）一致，或不填。",
+                                     "participants must match the members present in the list (" + n +
+                                         "), or be left out.");
+    }
+  } else if (!in.participants || *in.participants < 0 || *in.participants > 100000) {
+    return Status::InvalidArgument("participants", "请填写参加人数（0–100000 的整数），或列出参加的党员。",
+                                   "Give the number of participants (a whole number from 0 to 100000), or list "
+                                   "the members who took part.");
+  } else {
+    participants = *in.participants;
   }
-  PairingActivity out{0, pairing_id, FormatDate(held), title, summary, *in.participants};
+  PairingActivity out{0, pairing_id, FormatDate(held), title, summary, participants, in.attendance};
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT unit_id, province_code, starts_on, ended_on FROM org_pairings "
-                                               "WHERE id = ?",
+    JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT unit_id, province_code, starts_on, ended_on, org_a_id, org_b_id "
+                                               "FROM org_pairings WHERE id = ?",
                                                {Value(pairing_id)}));
     if (!p) return PairingNotFound(pairing_id);
     const std::string starts = p->Text(2);
@@ -223,6 +236,9 @@ Result<PairingActivity> PairingService::AddActivity(std::int64_t pairing_id, con
       return Status::InvalidArgument("held_on", "活动日期应在结对期间（" + starts + " 至 " + until + "）。",
                                      "The activity must fall within the pairing (" + starts + " to " + until + ").");
     }
+    // Members of either side may be listed.
+    JICENG_RETURN_IF_ERROR(events::CheckAttendance(s, in.attendance, {{p->Int(4), p->Int(5)}, "结对双方组织",
+                                                                      "either side of the pairing"}));
     JICENG_ASSIGN_OR_RETURN(
         out.id, s.InsertReturningId("INSERT INTO pairing_activities (pairing_id, unit_id, province_code, held_on, title, "
                                     "summary, participants, recorded_by, created_at) "
@@ -230,8 +246,10 @@ Result<PairingActivity> PairingService::AddActivity(std::int64_t pairing_id, con
                                     {Value(pairing_id), Value(p->Int(0)), Value(p->Text(1)), Value(out.held_on),
                                      Value(title), Value(summary), Value(out.participants),
                                      by_user ? Value(*by_user) : Value(nullptr), Value(NowUtcIso())}));
-    return Status::Ok();
+    return events::WriteAttendance(s, kPairingActivityAttendance, out.id, in.attendance);
   }));
+  std::sort(out.attendance.begin(), out.attendance.end(),
+            [](const events::Attendance& a, const events::Attendance& b) { return a.member_id < b.member_id; });
   return out;
 }
 
@@ -240,12 +258,21 @@ Result<std::vector<PairingActivity>> PairingService::Activities(std::int64_t pai
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto p, s.QueryOne("SELECT id FROM org_pairings WHERE id = ?", {Value(pairing_id)}));
     if (!p) return PairingNotFound(pairing_id);
-    return s.Query("SELECT id, pairing_id, held_on, title, summary, participants FROM pairing_activities "
-                   "WHERE pairing_id = ? ORDER BY held_on, id",
-                   {Value(pairing_id)}, [&](const db::Row& row) {
-                     out.push_back({row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4), row.Int(5)});
-                     return Status::Ok();
-                   });
+    JICENG_RETURN_IF_ERROR(s.Query("SELECT id, pairing_id, held_on, title, summary, participants FROM pairing_activities "
+                                   "WHERE pairing_id = ? ORDER BY held_on, id",
+                                   {Value(pairing_id)}, [&](const db::Row& row) {
+                                     out.push_back({row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4),
+                                                    row.Int(5), {}});
+                                     return Status::Ok();
+                                   }));
+    std::vector<std::int64_t> ids;
+    ids.reserve(out.size());
+    for (const PairingActivity& a : out) ids.push_back(a.id);
+    JICENG_ASSIGN_OR_RETURN(auto lists, events::ReadAttendance(s, kPairingActivityAttendance, ids));
+    for (PairingActivity& a : out) {
+      if (auto it = lists.find(a.id); it != lists.end()) a.attendance = std::move(it->second);
+    }
+    return Status::Ok();
   }));
   return out;
 }

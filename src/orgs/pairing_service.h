@@ -2,7 +2,9 @@
 // areas, a government office with an enterprise, or an urban with a rural
 // branch — agree to work together from a start date, optionally until a
 // planned end, and log the activities they hold together (date, title,
-// summary, how many took part). A pairing is ended with a date, never
+// summary, how many took part, and — when names were taken — who attended,
+// members of either side, kept by the attendance block,
+// events/attendance.h). A pairing is ended with a date, never
 // deleted; while it is active the same two organizations cannot be paired
 // again.
 #pragma once
@@ -17,6 +19,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/database.h"
+#include "events/attendance.h"
 #include "orgs/org_endings.h"
 
 namespace jiceng::orgs {
@@ -55,20 +58,29 @@ struct PairingInput {
   std::string note = {};
 };
 
+// Who attended an activity (pairing_activity_attendance, migration 16).
+inline constexpr events::AttendanceTable kPairingActivityAttendance = {"pairing_activity_attendance",
+                                                                       "pairing_activities", "activity_id", true};
+
 struct PairingActivity {
   std::int64_t id = 0;
   std::int64_t pairing_id = 0;
   std::string held_on = {};
   std::string title = {};
   std::string summary = {};
-  std::int64_t participants = 0;
+  std::int64_t participants = 0;  // person-times present (人次)
+  std::vector<events::Attendance> attendance = {};  // empty when names were not taken; by member id
 };
 
 struct ActivityInput {
   std::string held_on = {};
   std::string title = {};
   std::string summary = {};
+  // Either the number alone (names not taken), or the list of members of
+  // either side, from which the number is derived (the present ones); both
+  // may be given when they agree.
   std::optional<std::int64_t> participants = {};
+  std::vector<events::Attendance> attendance = {};
 };
 
 // The 404 of an unknown pairing id (also what an out-of-scope one answers).
@@ -88,10 +100,14 @@ class PairingService {
   // Ends an active pairing on `on_date` (not before its start, not after today).
   Result<Pairing> End(std::int64_t id, const std::string& on_date);
 
-  // An activity held on a day of the pairing (from its start to its end or today).
+  // An activity held on a day of the pairing (from its start to its end or
+  // today). Errors name the field: held_on, title, summary, participants
+  // (missing without a list, or not the list's present count), and
+  // "attendance[i].status" / "attendance[i].member_id" (events::CheckAttendance;
+  // a member of neither side is refused).
   Result<PairingActivity> AddActivity(std::int64_t pairing_id, const ActivityInput& in,
                                       std::optional<std::int64_t> by_user);
-  // Oldest first.
+  // Oldest first, each with its attendance.
   Result<std::vector<PairingActivity>> Activities(std::int64_t pairing_id);
 
   // The units of both sides (scope checks: either side may act).

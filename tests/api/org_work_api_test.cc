@@ -5,6 +5,9 @@
 // (in Chinese or English), and a township account refused outside its area.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <set>
+
 #include "api_suite.h"
 
 namespace jiceng::apitest {
@@ -183,6 +186,96 @@ TEST_F(OrgWorkApi, APairingAcrossCountiesIsActedOnFromEitherSide) {
   EXPECT_EQ(http().Get(OrgPath(bomi) + "/pairings?include_ended=true").json["items"].size(), 1u);
   ExpectError(zhamu.PostJson("/api/v1/pairings/" + pairing + "/end", {{"on_date", "2025-12-31"}}), 409,
               "failed_precondition", "id");
+}
+
+// The attendance of a pairing activity (events/attendance.h): members of
+// either side, across provinces; the number of participants derived from it;
+// the faults of the list named item by item, and the same for meetings.
+TEST_F(OrgWorkApi, PairingActivityAttendanceIsCheckedAndCounted) {
+  const auto bomi = Org(Villages("540424100", 3).at(2), "中共波密出席党支部");
+  const auto luding = Org(Villages("513322100", 3).at(2), "中共泸定出席党支部");
+  const auto other = Org(Villages("513322100", 4).at(3), "中共泸定无关党支部");
+  const auto dawa = FullMember(bomi, "达瓦");
+  const auto lhamo = FullMember(bomi, "拉姆");
+  const auto tenzin = FullMember(luding, "丹增");
+  const auto outsider = FullMember(other, "旁人");
+  auto created = http().PostJson("/api/v1/pairings", {{"org_id", bomi}, {"partner_org_id", luding},
+                                                      {"kind", "urban_rural"}, {"starts_on", "2025-03-01"}});
+  ASSERT_EQ(created.status, 201) << created;
+  const std::string activities =
+      "/api/v1/pairings/" + std::to_string(created.json["pairing"]["id"].get<std::int64_t>()) + "/activities";
+  auto item = [](std::int64_t member, const char* status) { return json{{"member_id", member}, {"status", status}}; };
+  const json base = {{"held_on", "2025-07-01"}, {"title", "七一联合主题党日"}};
+
+  // Names taken: the number is the members present, from both sides.
+  json with_names = base;
+  with_names["attendance"] = json::array({item(tenzin, "present"), item(dawa, "present"), item(lhamo, "leave")});
+  auto added = http().PostJson(activities, with_names);
+  ASSERT_EQ(added.status, 201) << added;
+  EXPECT_EQ(added.json["activity"]["participants"], 2) << added;
+  EXPECT_EQ(added.json["activity"]["present"], 2) << added;
+  EXPECT_EQ(added.json["activity"]["leave"], 1) << added;
+  EXPECT_EQ(added.json["activity"]["attendance"].size(), 3u) << added;
+
+  // A bare number stays accepted.
+  json bare = base;
+  bare["held_on"] = "2025-08-01";
+  bare["participants"] = 40;
+  auto counted = http().PostJson(activities, bare);
+  ASSERT_EQ(counted.status, 201) << counted;
+  EXPECT_EQ(counted.json["activity"]["attendance"].size(), 0u) << counted;
+
+  // Each fault names the item, in Chinese by default and in English on request.
+  auto refused = [&](json attendance, const std::string& field, std::optional<std::int64_t> participants = {}) {
+    json body = base;
+    body["attendance"] = std::move(attendance);
+    if (participants) body["participants"] = *participants;
+    auto zh = http().PostJson(activities, body);
+    ExpectError(zh, 400, "invalid_argument", field);
+    EXPECT_TRUE(ContainsCjk(zh.ErrorMessage())) << zh;
+    auto en = http().PostJson(activities, body, {{"Accept-Language", "en"}});
+    ExpectError(en, 400, "invalid_argument", field);
+    EXPECT_FALSE(ContainsCjk(en.ErrorMessage())) << en;
+  };
+  refused(json::array({item(dawa, "present"), item(outsider, "present")}), "attendance[1].member_id");
+  refused(json::array({item(dawa, "present"), item(tenzin, "absent"), item(dawa, "absent")}), "attendance[2].member_id");
+  refused(json::array({item(dawa, "late")}), "attendance[0].status");
+  refused(json::array({item(dawa, "present"), json{{"member_id", tenzin}}}), "attendance[1].status");
+  refused(json::array({item(dawa, "present"), item(tenzin, "present")}), "participants", 5);
+  json future = with_names;
+  future["held_on"] = "2999-07-01";
+  ExpectError(http().PostJson(activities, future), 400, "invalid_argument", "held_on");
+
+  auto listed = http().Get(activities);
+  ASSERT_EQ(listed.status, 200) << listed;
+  ASSERT_EQ(listed.json["items"].size(), 2u) << "nothing refused was written" << listed;
+  const auto& first = listed.json["items"][0];
+  EXPECT_EQ(first["participants"], 2) << listed;
+  ASSERT_EQ(first["attendance"].size(), 3u) << listed;
+  std::set<std::int64_t> listed_members;
+  for (const auto& a : first["attendance"]) listed_members.insert(a["member_id"].get<std::int64_t>());
+  EXPECT_EQ(listed_members, (std::set<std::int64_t>{dawa, lhamo, tenzin})) << listed;
+  EXPECT_EQ(listed.json["items"][1]["participants"], 40) << listed;
+
+  // Meetings answer the same faults the same way.
+  const std::string meetings = OrgPath(bomi) + "/meetings";
+  auto meeting = [&](json attendance) {
+    return http().PostJson(meetings, {{"kind", "committee"}, {"held_on", "2025-07-01"}, {"topic", "支委会"},
+                                      {"attendance", std::move(attendance)}});
+  };
+  ExpectError(meeting(json::array({item(dawa, "present"), item(tenzin, "present")})), 400, "invalid_argument",
+              "attendance[1].member_id");
+  ExpectError(meeting(json::array({item(lhamo, "present"), item(lhamo, "absent")})), 400, "invalid_argument",
+              "attendance[1].member_id");
+  ExpectError(meeting(json::array({item(dawa, "late")})), 400, "invalid_argument", "attendance[0].status");
+  auto held = meeting(json::array({item(dawa, "present"), item(lhamo, "leave")}));
+  ASSERT_EQ(held.status, 201) << held;
+  EXPECT_EQ(held.json["meeting"]["attendance_count"], 2) << held;
+  auto year = http().Get(meetings + "?year=2025");
+  ASSERT_EQ(year.status, 200) << year;
+  ASSERT_EQ(year.json["items"].size(), 1u) << year;
+  EXPECT_EQ(year.json["items"][0]["present"], 1) << year;
+  EXPECT_EQ(year.json["items"][0]["leave"], 1) << year;
 }
 
 TEST_F(OrgWorkApi, TaskTeamStaysShowOnTheMemberRecord) {

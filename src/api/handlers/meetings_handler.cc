@@ -3,6 +3,7 @@
 // the compliance of a subtree. See party_handlers.h.
 #include "api/handlers/party_handlers.h"
 
+#include "api/handlers/attendance_json.h"
 #include "api/handlers/units_handler.h"
 
 namespace jiceng::api {
@@ -31,17 +32,8 @@ Result<Reply> RecordMeeting(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto kind, body.RequiredString("kind"));
   JICENG_ASSIGN_OR_RETURN(auto held_on, body.RequiredString("held_on"));
   JICENG_ASSIGN_OR_RETURN(auto topic, body.RequiredString("topic"));
-  JICENG_ASSIGN_OR_RETURN(auto list, body.ObjectList("attendance", 5000));
+  JICENG_ASSIGN_OR_RETURN(auto attendance, AttendanceFromBody(body));
   JICENG_RETURN_IF_ERROR(body.Finish());
-  std::vector<members::Attendance> attendance;
-  for (const auto& item : list) {
-    if (!item.contains("member_id") || !item["member_id"].is_number_integer() || !item.contains("status") ||
-        !item["status"].is_string()) {
-      return Status::InvalidArgument("attendance", "出席名单每项应为 {\"member_id\": 整数, \"status\": \"present\"}。",
-                                     "Each attendance item is {\"member_id\": integer, \"status\": \"present\"}.");
-    }
-    attendance.push_back({item["member_id"].get<std::int64_t>(), item["status"].get<std::string>()});
-  }
   JICENG_ASSIGN_OR_RETURN(auto m, d.meetings.Record(id, kind, held_on, topic, attendance, req.principal->user_id));
   req.audit_target = "meeting:" + std::to_string(m.id);
   return Reply{201, {{"meeting", {{"id", m.id}, {"org_id", m.org_id}, {"kind", m.kind}, {"held_on", m.held_on},
@@ -54,12 +46,9 @@ Result<Reply> ListMeetings(const ApiRequest& req, const MembersDeps& d) {
   JICENG_ASSIGN_OR_RETURN(auto list, d.meetings.ListForOrg(id, year));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& m : list) {
-    int present = 0, absent = 0, leave = 0;
-    for (const auto& a : m.attendance) {
-      (a.status == "present" ? present : a.status == "absent" ? absent : leave)++;
-    }
+    const events::AttendanceCounts c = events::CountAttendance(m.attendance);
     items.push_back({{"id", m.id}, {"kind", m.kind}, {"held_on", m.held_on}, {"topic", m.topic},
-                     {"present", present}, {"absent", absent}, {"leave", leave}});
+                     {"present", c.present}, {"absent", c.absent}, {"leave", c.leave}});
   }
   return Reply{200, {{"org_id", id}, {"year", year}, {"items", std::move(items)}}, {}};
 }

@@ -1,5 +1,6 @@
 #include "api/handlers/org_work_handler.h"
 
+#include "api/handlers/attendance_json.h"
 #include "api/handlers/party_handlers.h"
 #include "api/handlers/units_handler.h"
 
@@ -106,9 +107,19 @@ nlohmann::json PairingJson(const OrgWorkDeps& d, const orgs::Pairing& p) {
           {"activity_count", p.activity_count}};
 }
 
+// An activity; when names were taken, its attendance and the counts of it.
 nlohmann::json ActivityJson(const orgs::PairingActivity& a) {
-  return {{"id", a.id},           {"pairing_id", a.pairing_id}, {"held_on", a.held_on},
-          {"title", a.title},     {"summary", a.summary},       {"participants", a.participants}};
+  const events::AttendanceCounts c = events::CountAttendance(a.attendance);
+  return {{"id", a.id},
+          {"pairing_id", a.pairing_id},
+          {"held_on", a.held_on},
+          {"title", a.title},
+          {"summary", a.summary},
+          {"participants", a.participants},
+          {"attendance", AttendanceJson(a.attendance)},
+          {"present", c.present},
+          {"absent", c.absent},
+          {"leave", c.leave}};
 }
 
 Result<Reply> ListPairings(const ApiRequest& req, const OrgWorkDeps& d) {
@@ -168,6 +179,7 @@ Result<Reply> AddActivity(const ApiRequest& req, const OrgWorkDeps& d) {
   JICENG_ASSIGN_OR_RETURN(in.title, body.RequiredString("title"));
   JICENG_ASSIGN_OR_RETURN(auto summary, body.OptionalString("summary"));
   JICENG_ASSIGN_OR_RETURN(in.participants, body.OptionalInt("participants"));
+  JICENG_ASSIGN_OR_RETURN(in.attendance, AttendanceFromBody(body));
   JICENG_RETURN_IF_ERROR(body.Finish());
   in.summary = summary.value_or("");
   JICENG_ASSIGN_OR_RETURN(auto a, d.pairings.AddActivity(id, in, req.principal->user_id));

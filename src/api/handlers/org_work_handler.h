@@ -9,7 +9,9 @@
 // caller's scope (writing needs orgs.write on one side, reading orgs.read
 // on one side). A member named in a body (an officer, a team member) must
 // also lie in the caller's scope (members.read); otherwise the answer is
-// the same 404 as for a member who does not exist.
+// the same 404 as for a member who does not exist. The attendance of a
+// pairing activity is the exception: it may list members of either side,
+// which the pairing itself allows (PairingService::AddActivity checks it).
 #pragma once
 
 #include "accounts/access_control.h"

@@ -1,6 +1,7 @@
 // An organization's work (src/api/handlers/org_work_handler.cc): its officers (书记、副书记、委员),
 // pairings with other organizations (结对共建) and task teams (一事一团).
 import { api, pathId as id } from './client'
+import type { AttendanceStatus } from './meetings'
 
 // ---- officers (书记、副书记、委员) -------------------------------------------------------------
 
@@ -60,13 +61,25 @@ export interface Pairing {
   activity_count: number
 }
 
+/** One member of either side on an activity's list (the server's attendance block). */
+export interface ActivityAttendance {
+  member_id: number
+  status: AttendanceStatus
+}
+
 export interface PairingActivity {
   id: number
   pairing_id: number
   held_on: string
   title: string
   summary: string
+  /** Person-times present: given alone, or derived from `attendance` when names were taken. */
   participants: number | null
+  /** Empty when names were not taken. */
+  attendance: ActivityAttendance[]
+  present: number
+  absent: number
+  leave: number
 }
 
 export function listPairings(orgId: number, includeEnded = false) {
@@ -85,7 +98,11 @@ export function listActivities(pairingId: number) {
   return api.get<{ pairing_id: number; items: PairingActivity[] }>(`/api/v1/pairings/${id(pairingId)}/activities`)
 }
 
-export function addActivity(pairingId: number, body: { held_on: string; title: string; summary?: string; participants?: number }) {
+/** Either `participants` alone, or `attendance` (members of either side), from which the server derives it. */
+export function addActivity(
+  pairingId: number,
+  body: { held_on: string; title: string; summary?: string; participants?: number; attendance?: ActivityAttendance[] },
+) {
   return api.post<{ activity: PairingActivity }>(`/api/v1/pairings/${id(pairingId)}/activities`, body)
 }
 

@@ -22,6 +22,14 @@ describe('useFieldErrors', () => {
     expect(e.fields.unit_code).toBe('没有这个单位')
   })
 
+  it('shows an error of a list item under the list when the form has no field for the item', async () => {
+    const e = useFieldErrors(['topic', 'attendance'] as const)
+    expect(e.apply(new ApiError(400, 'invalid_argument', '出席名单第 4 项：党员 12 不是该组织的党员', 'attendance[3].member_id'))).toBe(true)
+    await tick()
+    expect(e.fields.attendance).toBe('出席名单第 4 项：党员 12 不是该组织的党员')
+    expect(e.apply(new ApiError(400, 'invalid_argument', 'x', 'parts[1].name'))).toBe(false)
+  })
+
   it('leaves errors of other fields, without a field, or not from the API to the caller', () => {
     const e = useFieldErrors(['name'] as const)
     expect(e.apply(new ApiError(400, 'invalid_argument', 'x', 'code'))).toBe(false)

@@ -10,7 +10,8 @@ export interface FieldErrors<F extends string> {
   clear(): void
   /**
    * Puts the error's message on its field when the field is one of this form's (the server's
-   * field names may be aliased: { unit_code: 'unit' }). Returns true when it did.
+   * field names may be aliased: { unit_code: 'unit' }; an item of a list, "attendance[3].status",
+   * falls back to the list's field). Returns true when it did.
    */
   apply(error: unknown): boolean
 }
@@ -24,8 +25,13 @@ export function useFieldErrors<F extends string>(names: readonly F[], aliases: R
     },
     apply(error: unknown): boolean {
       if (!isApiError(error) || !error.field) return false
-      const name = (aliases[error.field] ?? error.field) as F
-      if (!(names as readonly string[]).includes(name)) return false
+      // An item of a list ("attendance[3].member_id") shows under the list's field ("attendance")
+      // when the form has no field for the item itself; the message says which item.
+      const known = names as readonly string[]
+      const exact = aliases[error.field] ?? error.field
+      const list = error.field.replace(/\[.*$/, '')
+      const name = (known.includes(exact) ? exact : (aliases[list] ?? list)) as F
+      if (!known.includes(name)) return false
       // Re-setting the same text would not re-trigger el-form-item's display; clear first.
       fields[name] = ''
       queueMicrotask(() => (fields[name] = error.message))
