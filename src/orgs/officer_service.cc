@@ -224,12 +224,13 @@ Result<Officer> OfficerService::Appoint(const Appointment& a, std::optional<std:
     }
     // One open term per member here, not reaching back into an earlier one.
     const std::string now = NowUtcIso();
+    const Value appointed_by = by_user ? Value(*by_user) : Value(nullptr);
     JICENG_ASSIGN_OR_RETURN(id, stays::Begin(s, kTerms, a.member_id, a.org_id, start, today,
                                              {{"unit_id", Value(org->Int(0))},
                                               {"province_code", Value(org->Text(1))},
                                               {"position", Value(std::string(PositionId(*position)))},
                                               {"term_end", Value(end)},
-                                              {"appointed_by", by_user ? Value(*by_user) : Value(nullptr)},
+                                              {"appointed_by", appointed_by},
                                               {"created_at", Value(now)},
                                               {"updated_at", Value(now)}}));
     return Status::Ok();

@@ -36,11 +36,11 @@ namespace jiceng::stays {
 // table has an integer `id` primary key. Identifiers come from code, never
 // from input.
 struct StayTable {
-  std::string_view table;    // "task_team_members"
-  std::string_view subject;  // who stays: "member_id"
-  std::string_view place;    // where: "team_id"
-  std::string_view start;    // "joined_on"
-  std::string_view end;      // "left_on": NULL while the stay is open
+  std::string_view table = {};    // "task_team_members"
+  std::string_view subject = {};  // who stays: "member_id"
+  std::string_view place = {};    // where: "team_id"
+  std::string_view start = {};    // "joined_on"
+  std::string_view end = {};      // "left_on": NULL while the stay is open
   // A planned end (an officer's term_end, a pairing's ends_on), or empty.
   // The end-all operations leave alone an open stay planned to have ended
   // before their day: it ran out on its own.
@@ -50,13 +50,13 @@ struct StayTable {
   // The request fields errors name: the subject ("member_id"), a new
   // stay's start ("joined_on"), an end's day ("left_on"); a stay named by
   // its id is "id".
-  std::string_view subject_field;
-  std::string_view start_field;
-  std::string_view end_field;
+  std::string_view subject_field = {};
+  std::string_view start_field = {};
+  std::string_view end_field = {};
   // What the subject and one stay are called: {"党员", "member"},
   // {"在团记录", "stay in the team"}.
-  std::string_view subject_zh, subject_en;
-  std::string_view stay_zh, stay_en;
+  std::string_view subject_zh = {}, subject_en = {};
+  std::string_view stay_zh = {}, stay_en = {};
 };
 
 // One row of a stay table.
@@ -64,8 +64,8 @@ struct Stay {
   std::int64_t id = 0;
   std::int64_t subject = 0;
   std::int64_t place = 0;
-  std::string start;               // YYYY-MM-DD
-  std::optional<std::string> end;  // std::nullopt while open
+  std::string start = {};               // YYYY-MM-DD
+  std::optional<std::string> end = {};  // std::nullopt while open
   bool open() const { return !end.has_value(); }
 };
 
@@ -103,9 +103,9 @@ Result<Stay> EndOpen(db::Session& s, const StayTable& table, std::int64_t subjec
 
 // Which open stays an end-all operation closes, and how.
 struct EndAll {
-  std::optional<std::int64_t> subject;  // only this subject's (a member leaves)
-  std::optional<std::int64_t> place;    // only those at this place (a team, an organization ends)
-  std::string day;                      // YYYY-MM-DD, already checked by the caller
+  std::optional<std::int64_t> subject = {};  // only this subject's (a member leaves)
+  std::optional<std::int64_t> place = {};    // only those at this place (a team, an organization ends)
+  std::string day = {};                      // YYYY-MM-DD, already checked by the caller
   // A stay that began after `day`: refused (kInvalidArgument naming `field`:
   // a team cannot end before a member joined), or ended on its own start
   // (it never ran; what an organization's end does).

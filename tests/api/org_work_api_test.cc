@@ -237,7 +237,7 @@ TEST_F(OrgWorkApi, APairingIsActedOnFromEitherSideAloneAndHiddenFromNeither) {
     ASSERT_EQ(audit.status, 200) << audit;
     ASSERT_EQ(audit.json["items"].size(), 1u) << audit;
     EXPECT_EQ(audit.json["items"][0]["unit_code"], unit) << audit;
-    EXPECT_EQ(audit.json["items"][0]["status"], 201) << audit;
+    EXPECT_EQ(audit.json["items"][0]["result"], "ok") << audit;
   }
   auto ended = side_b.PostJson(base + "/end", {{"on_date", "2025-12-31"}});
   ASSERT_EQ(ended.status, 200) << ended;
