@@ -81,8 +81,9 @@ Result<std::string> CheckDay(std::string_view text, std::string_view field, Date
 // subject has an open stay there; kInvalidArgument naming the start field
 // when it would begin before an earlier stay there ended. Inserts the row
 // with `more` columns too; returns its id.
-Result<std::int64_t> Begin(db::Session& s, const StayTable& table, std::int64_t subject, std::int64_t place,
-                           std::string_view start, Date today, const std::vector<Column>& more = {});
+Result<std::int64_t> Begin(db::Session& s, const StayTable& table, std::int64_t subject,
+                           std::int64_t place, std::string_view start, Date today,
+                           const std::vector<Column>& more = {});
 
 // The stay with this id; std::nullopt when there is none.
 Result<std::optional<Stay>> Find(db::Session& s, const StayTable& table, std::int64_t id);
@@ -94,18 +95,20 @@ Result<std::optional<Stay>> FindOpen(db::Session& s, const StayTable& table, std
 // table.end_field), also setting the `also_set` columns. kNotFound ("id")
 // for an unknown id; kFailedPrecondition ("id") when it has ended already;
 // kInvalidArgument naming the field for a day before its start.
-Result<Stay> End(db::Session& s, const StayTable& table, std::int64_t id, std::string_view day, Date today,
-                 const std::vector<Column>& also_set = {}, std::string_view field = {});
+Result<Stay> End(db::Session& s, const StayTable& table, std::int64_t id, std::string_view day,
+                 Date today, const std::vector<Column>& also_set = {}, std::string_view field = {});
 // The same for the subject's open stay at the place; kFailedPrecondition
 // naming the subject field when there is none.
-Result<Stay> EndOpen(db::Session& s, const StayTable& table, std::int64_t subject, std::int64_t place,
-                     std::string_view day, Date today, const std::vector<Column>& also_set = {});
+Result<Stay> EndOpen(db::Session& s, const StayTable& table, std::int64_t subject,
+                     std::int64_t place, std::string_view day, Date today,
+                     const std::vector<Column>& also_set = {});
 
 // Which open stays an end-all operation closes, and how.
 struct EndAll {
   std::optional<std::int64_t> subject = {};  // only this subject's (a member leaves)
-  std::optional<std::int64_t> place = {};    // only those at this place (a team, an organization ends)
-  std::string day = {};                      // YYYY-MM-DD, already checked by the caller
+  std::optional<std::int64_t> place =
+      {};                // only those at this place (a team, an organization ends)
+  std::string day = {};  // YYYY-MM-DD, already checked by the caller
   // A stay that began after `day`: refused (kInvalidArgument naming `field`:
   // a team cannot end before a member joined), or ended on its own start
   // (it never ran; what an organization's end does).
@@ -122,6 +125,7 @@ Result<std::int64_t> EndAllOpen(db::Session& s, const StayTable& table, const En
 // "(alias.start <= ? AND (alias.end IS NULL OR alias.end > ?))": the stay
 // covers `day` (YYYY-MM-DD). Appends its parameters to `params`. `alias`
 // is the table's name or alias in the query ("x"); empty: none.
-std::string CurrentOn(const StayTable& table, std::string_view alias, const std::string& day, db::Params& params);
+std::string CurrentOn(const StayTable& table, std::string_view alias, const std::string& day,
+                      db::Params& params);
 
 }  // namespace jiceng::stays
