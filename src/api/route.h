@@ -25,15 +25,19 @@ struct Target {
     kNone,    // no single unit: the permission must be held somewhere; the handler filters by scope
     kNation,  // the whole country (e.g. an account with no home unit)
     kUnit,    // one unit, which must lie in the caller's scope
+    kAnyOf,   // several units (a pairing's two sides): the permission must be held at one of them
   };
   Kind kind = Kind::kNone;
-  std::uint64_t unit = 0;
+  std::uint64_t unit = 0;              // kUnit
+  std::vector<std::uint64_t> units = {};  // kAnyOf, in order of preference; never empty
   // Set when the target is a record named by id (a member, an account ...):
-  // the 404 a missing id gets. A caller who may not even read the record's
-  // unit gets this same 404 instead of a 403, so that ids cannot be probed;
-  // one who may read it but not do this gets the 403.
+  // the 404 a missing id gets. A caller who may not even read the record at
+  // any of its units (`unit`, `units`, `also_seen_at`) gets this same 404
+  // instead of a 403, so that ids cannot be probed; one who may read it but
+  // not do this gets the 403.
   std::optional<Status> miss = {};
-  // Other units where the record is seen as well (a transfer: both sides).
+  // Units where the record is seen but not acted on (a transfer: the side
+  // that does not decide). Set through AnyOf.
   std::vector<std::uint64_t> also_seen_at = {};
   // The permission to see the record; empty: the ".read" of the route's
   // permission's domain (members.write -> members.read).
@@ -46,6 +50,21 @@ struct Target {
   static Target Record(std::optional<std::uint64_t> code, Status miss) {
     Target t = code ? Unit(*code) : Nation();
     t.miss = std::move(miss);
+    return t;
+  }
+  // Something that belongs to several units at once (a pairing of two
+  // organizations): the route's permission held at ONE of `units` lets the
+  // caller act, and the audit entry names the first such unit. With `miss`
+  // (a record named by id), it is seen from any of `units` and
+  // `seen_only_at`, and a caller who sees it from none gets `miss`.
+  // REQUIRES: !units.empty() (an empty list refuses everyone).
+  static Target AnyOf(std::vector<std::uint64_t> units, std::optional<Status> miss = std::nullopt,
+                      std::vector<std::uint64_t> seen_only_at = {}) {
+    Target t;
+    t.kind = Kind::kAnyOf;
+    t.units = std::move(units);
+    t.miss = std::move(miss);
+    t.also_seen_at = std::move(seen_only_at);
     return t;
   }
 };

@@ -505,6 +505,18 @@ class Server {
         target_unit = target.unit;
         allowed = access.Allows(principal, route.permission, target.unit);
         break;
+      case Target::Kind::kAnyOf:
+        // The first unit where the caller holds the permission is the one
+        // acted at (and audited); none: the first, for the refusal's entry.
+        for (std::uint64_t unit : target.units) {
+          if (access.Allows(principal, route.permission, unit)) {
+            target_unit = unit;
+            allowed = true;
+            break;
+          }
+        }
+        if (!allowed && !target.units.empty()) target_unit = target.units.front();
+        break;
     }
     if (!allowed) {
       // A record the caller cannot read at all answers exactly as a missing one.
@@ -512,8 +524,10 @@ class Server {
         const std::string read = target.read_permission.empty()
                                      ? ReadPermissionFor(route.permission, access.roles())
                                      : target.read_permission;
-        bool seen = access.Allows(principal, read,
+        bool seen = target.kind != Target::Kind::kAnyOf &&
+                    access.Allows(principal, read,
                                   target.kind == Target::Kind::kUnit ? std::optional(target.unit) : std::nullopt);
+        for (std::uint64_t unit : target.units) seen = seen || access.Allows(principal, read, unit);
         for (std::uint64_t unit : target.also_seen_at) seen = seen || access.Allows(principal, read, unit);
         if (!seen) return *target.miss;
       }

@@ -3,12 +3,27 @@
 #include "common/clock.h"
 #include "common/text.h"
 #include "orgs/org_service.h"
+#include "stays/dated_stay.h"
 
 namespace jiceng::members {
 
 using db::Value;
 
 namespace {
+
+// A member's stays in a team (stays/dated_stay.h): open while left_on is NULL.
+constexpr stays::StayTable kTeamStays{.table = "task_team_members",
+                                      .subject = "member_id",
+                                      .place = "team_id",
+                                      .start = "joined_on",
+                                      .end = "left_on",
+                                      .subject_field = "member_id",
+                                      .start_field = "joined_on",
+                                      .end_field = "left_on",
+                                      .subject_zh = "党员",
+                                      .subject_en = "member",
+                                      .stay_zh = "在团记录",
+                                      .stay_en = "stay in the team"};
 
 constexpr const char* kTeamSelect =
     "SELECT t.id, t.org_id, un.code, t.name, t.purpose, t.starts_on, t.ends_on, "
@@ -143,18 +158,11 @@ Result<TaskTeam> TaskTeamService::End(std::int64_t team_id, const std::string& o
       return Status::InvalidArgument("on_date", "结束日期不能早于团队成立日期 " + t->starts_on + "。",
                                      "A team cannot end before it started (" + t->starts_on + ").");
     }
-    JICENG_ASSIGN_OR_RETURN(auto latest, s.QueryOne("SELECT MAX(joined_on) FROM task_team_members WHERE team_id = ? "
-                                                    "AND left_on IS NULL",
-                                                    {Value(team_id)}));
-    if (latest && !latest->IsNull(0) && day < latest->Text(0)) {
-      return Status::InvalidArgument("on_date", "有成员在 " + latest->Text(0) + " 才加入，结束日期不能早于该日。",
-                                     "A member joined on " + latest->Text(0) + "; the team cannot end before that.");
-    }
-    const std::string now = NowUtcIso();
-    JICENG_RETURN_IF_ERROR(s.Exec("UPDATE task_team_members SET left_on = ?, updated_at = ? WHERE team_id = ? AND "
-                                  "left_on IS NULL",
-                                  {Value(day), Value(now), Value(team_id)})
+    // Every current stay ends that day; none may have begun after it.
+    JICENG_RETURN_IF_ERROR(stays::EndAllOpen(s, kTeamStays,
+                                             {.place = team_id, .day = day, .later = stays::EndAll::Later::kRefuse})
                                .status());
+    const std::string now = NowUtcIso();
     return s.Exec("UPDATE task_teams SET ends_on = ?, updated_at = ? WHERE id = ?",
                   {Value(day), Value(now), Value(team_id)})
         .status();
@@ -163,8 +171,7 @@ Result<TaskTeam> TaskTeamService::End(std::int64_t team_id, const std::string& o
 }
 
 Result<TeamMembership> TaskTeamService::Join(std::int64_t team_id, std::int64_t member_id, const std::string& joined_on) {
-  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(joined_on, "joined_on", clock_.Today()));
-  const std::string day = FormatDate(on);
+  JICENG_ASSIGN_OR_RETURN(const std::string day, stays::CheckDay(joined_on, "joined_on", clock_.Today()));
   std::int64_t id = 0;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto team, s.QueryOne("SELECT unit_id, province_code, starts_on, ends_on FROM task_teams "
@@ -186,27 +193,13 @@ Result<TeamMembership> TaskTeamService::Join(std::int64_t team_id, std::int64_t 
       return Status::InvalidArgument("joined_on", "加入日期应在团队存续期间（" + starts + " 至 " + until + "）。",
                                      "joined_on must fall within the team's dates (" + starts + " to " + until + ").");
     }
-    JICENG_ASSIGN_OR_RETURN(auto current, s.QueryOne("SELECT joined_on FROM task_team_members WHERE team_id = ? AND "
-                                                     "member_id = ? AND left_on IS NULL",
-                                                     {Value(team_id), Value(member_id)}));
-    if (current) {
-      return Status::Conflict("该党员自 " + current->Text(0) + " 起已在团队中。",
-                              "That member has been in the team since " + current->Text(0) + ".", "member_id");
-    }
-    // A rejoin may not reach back into an earlier stay.
-    JICENG_ASSIGN_OR_RETURN(auto last, s.QueryOne("SELECT MAX(left_on) FROM task_team_members WHERE team_id = ? AND "
-                                                  "member_id = ?",
-                                                  {Value(team_id), Value(member_id)}));
-    if (last && !last->IsNull(0) && day < last->Text(0)) {
-      return Status::InvalidArgument("joined_on", "该党员 " + last->Text(0) + " 才离开团队，再次加入不能早于该日。",
-                                     "The member left on " + last->Text(0) + "; rejoining cannot be earlier.");
-    }
+    // One open stay per member and team, not reaching back into an earlier one.
     const std::string now = NowUtcIso();
-    JICENG_ASSIGN_OR_RETURN(
-        id, s.InsertReturningId("INSERT INTO task_team_members (team_id, member_id, unit_id, province_code, joined_on, "
-                                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                {Value(team_id), Value(member_id), Value(team->Int(0)), Value(team->Text(1)), Value(day),
-                                 Value(now), Value(now)}));
+    JICENG_ASSIGN_OR_RETURN(id, stays::Begin(s, kTeamStays, member_id, team_id, day, clock_.Today(),
+                                             {{"unit_id", Value(team->Int(0))},
+                                              {"province_code", Value(team->Text(1))},
+                                              {"created_at", Value(now)},
+                                              {"updated_at", Value(now)}}));
     return Status::Ok();
   }));
   std::optional<TeamMembership> out;
@@ -220,28 +213,16 @@ Result<TeamMembership> TaskTeamService::Join(std::int64_t team_id, std::int64_t 
 }
 
 Result<TeamMembership> TaskTeamService::Leave(std::int64_t team_id, std::int64_t member_id, const std::string& left_on) {
-  JICENG_ASSIGN_OR_RETURN(auto on, orgs::CheckPastDate(left_on, "left_on", clock_.Today()));
-  const std::string day = FormatDate(on);
+  JICENG_RETURN_IF_ERROR(stays::CheckDay(left_on, "left_on", clock_.Today()).status());
   std::optional<TeamMembership> out;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto team, s.QueryOne("SELECT id FROM task_teams WHERE id = ?", {Value(team_id)}));
     if (!team) return TeamNotFound(team_id);
-    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string(kMembershipSelect) +
-                                                     "WHERE x.team_id = ? AND x.member_id = ? AND x.left_on IS NULL",
-                                                 {Value(team_id), Value(member_id)}));
-    if (!row) {
-      return Status::FailedPrecondition("该党员现在不在这个团队中。", "That member is not in this team now.",
-                                        "member_id");
-    }
+    JICENG_ASSIGN_OR_RETURN(auto stay, stays::EndOpen(s, kTeamStays, member_id, team_id, left_on, clock_.Today()));
+    JICENG_ASSIGN_OR_RETURN(auto row, s.QueryOne(std::string(kMembershipSelect) + "WHERE x.id = ?", {Value(stay.id)}));
+    if (!row) return Status::Internal("task team membership vanished while leaving");
     out = ReadMembership(*row);
-    if (day < out->joined_on) {
-      return Status::InvalidArgument("left_on", "离开日期不能早于加入日期 " + out->joined_on + "。",
-                                     "left_on cannot be before the member joined (" + out->joined_on + ").");
-    }
-    out->left_on = day;
-    return s.Exec("UPDATE task_team_members SET left_on = ?, updated_at = ? WHERE id = ?",
-                  {Value(day), Value(NowUtcIso()), Value(out->id)})
-        .status();
+    return Status::Ok();
   }));
   return std::move(*out);
 }
@@ -276,17 +257,20 @@ Result<std::vector<TeamMembership>> TaskTeamService::TeamsOf(std::int64_t member
 }
 
 Status EndTaskTeams(db::Session& s, std::int64_t org_id, const std::string& day) {
-  const std::string now = NowUtcIso();
-  JICENG_RETURN_IF_ERROR(
-      s.Exec("UPDATE task_team_members SET left_on = CASE WHEN joined_on > ? THEN joined_on ELSE ? END, updated_at = ? "
-             "WHERE left_on IS NULL AND team_id IN (SELECT id FROM task_teams WHERE org_id = ? AND "
-             "(ends_on IS NULL OR ends_on > ?))",
-             {Value(day), Value(day), Value(now), Value(org_id), Value(day)})
-          .status());
+  // The teams still running after the day, and every current stay in them.
+  std::vector<std::int64_t> teams;
+  JICENG_RETURN_IF_ERROR(s.Query("SELECT id FROM task_teams WHERE org_id = ? AND (ends_on IS NULL OR ends_on > ?)",
+                                 {Value(org_id), Value(day)}, [&](const db::Row& row) {
+                                   teams.push_back(row.Int(0));
+                                   return Status::Ok();
+                                 }));
+  for (std::int64_t team : teams) {
+    JICENG_RETURN_IF_ERROR(stays::EndAllOpen(s, kTeamStays, {.place = team, .day = day}).status());
+  }
   return s
       .Exec("UPDATE task_teams SET ends_on = CASE WHEN starts_on > ? THEN starts_on ELSE ? END, updated_at = ? "
             "WHERE org_id = ? AND (ends_on IS NULL OR ends_on > ?)",
-            {Value(day), Value(day), Value(now), Value(org_id), Value(day)})
+            {Value(day), Value(day), Value(NowUtcIso()), Value(org_id), Value(day)})
       .status();
 }
 

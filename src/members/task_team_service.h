@@ -2,7 +2,8 @@
 // — policy outreach, a project, an industry, relief — with a name, a
 // purpose, a start and (when known) an end. Members join and leave on dated
 // days; leaving closes the membership row and rejoining opens a new one, so
-// the history of who served when is kept. Nothing is deleted.
+// the history of who served when is kept. Nothing is deleted. Memberships
+// follow the dated-stay rules (stays/dated_stay.h).
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 
 #include "common/clock.h"
 #include "orgs/org_service.h"
+#include "stays/dated_stay.h"
 
 namespace jiceng::orgs {
 
@@ -67,11 +68,25 @@ Result<std::optional<Officer>> FindOfficer(db::Session& s, std::int64_t id) {
   return std::optional<Officer>(ReadOfficer(*row));
 }
 
+// Terms are stays (stays/dated_stay.h) of a member at an organization: one
+// open term per member and organization; `term_end` is the planned end.
+constexpr stays::StayTable kTerms{.table = "org_officers",
+                                  .subject = "member_id",
+                                  .place = "org_id",
+                                  .start = "term_start",
+                                  .end = "ended_on",
+                                  .planned_end = "term_end",
+                                  .subject_field = "member_id",
+                                  .start_field = "term_start",
+                                  .end_field = "on_date",
+                                  .subject_zh = "党员",
+                                  .subject_en = "member",
+                                  .stay_zh = "任期",
+                                  .stay_en = "term"};
+
 // Ends term `id` on `on` (the first day of its successor's term).
-Status EndAsReplaced(db::Session& s, std::int64_t id, const std::string& on) {
-  return s.Exec("UPDATE org_officers SET ended_on = ?, end_reason = 'replaced', updated_at = ? WHERE id = ?",
-                {Value(on), Value(NowUtcIso()), Value(id)})
-      .status();
+Status EndAsReplaced(db::Session& s, std::int64_t id, const std::string& on, Date today) {
+  return stays::End(s, kTerms, id, on, today, {{"end_reason", Value(std::string("replaced"))}}, "term_start").status();
 }
 
 }  // namespace
@@ -133,7 +148,8 @@ Result<Officer> OfficerService::Appoint(const Appointment& a, std::optional<std:
                                                "committee_member（委员）。",
                                    "position must be secretary, deputy_secretary or committee_member.");
   }
-  JICENG_ASSIGN_OR_RETURN(auto start_date, CheckPastDate(a.term_start, "term_start", clock_.Today()));
+  const Date today = clock_.Today();
+  JICENG_ASSIGN_OR_RETURN(const std::string start, stays::CheckDay(a.term_start, "term_start", today));
   auto end_date = ParseDate(a.term_end);
   if (!end_date) {
     return Status::InvalidArgument("term_end",
@@ -141,12 +157,11 @@ Result<Officer> OfficerService::Appoint(const Appointment& a, std::optional<std:
                                    "The planned end of the term \"" + a.term_end.substr(0, 20) +
                                        "\" should look like 2031-11-23.");
   }
-  if (*end_date < start_date) {
+  const std::string end = FormatDate(*end_date);
+  if (end < start) {
     return Status::InvalidArgument("term_end", "任期届满日期不能早于任期开始日期。",
                                    "The planned end of the term cannot be before its start.");
   }
-  const std::string start = FormatDate(start_date);
-  const std::string end = FormatDate(*end_date);
   std::int64_t id = 0;
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto org, s.QueryOne("SELECT unit_id, province_code, status FROM organizations WHERE id = ?",
@@ -179,20 +194,19 @@ Result<Officer> OfficerService::Appoint(const Appointment& a, std::optional<std:
     }
     // The member's own current position here: the same one is a duplicate,
     // another one ends today (a deputy becoming secretary).
-    JICENG_ASSIGN_OR_RETURN(auto own, s.QueryOne("SELECT id, position, term_start FROM org_officers WHERE org_id = ? "
-                                                 "AND member_id = ? AND ended_on IS NULL",
-                                                 {Value(a.org_id), Value(a.member_id)}));
-    if (own && own->Text(1) == PositionId(*position)) {
-      return Status::Conflict("该党员已是本组织的" + std::string(PositionZh(*position)) + "。",
-                              "That member already holds this position.", "member_id");
-    }
+    JICENG_ASSIGN_OR_RETURN(auto own, stays::FindOpen(s, kTerms, a.member_id, a.org_id));
     if (own) {
-      if (start < own->Text(2)) {
-        return Status::InvalidArgument("term_start", "新任期不能早于该党员现任职务的开始日期 " + own->Text(2) + "。",
-                                       "The new term cannot start before the member's current term began (" +
-                                           own->Text(2) + ").");
+      JICENG_ASSIGN_OR_RETURN(auto held, FindOfficer(s, own->id));
+      if (held && held->position == *position) {
+        return Status::Conflict("该党员已是本组织的" + std::string(PositionZh(*position)) + "。",
+                                "That member already holds this position.", "member_id");
       }
-      JICENG_RETURN_IF_ERROR(EndAsReplaced(s, own->Int(0), start));
+      if (start < own->start) {
+        return Status::InvalidArgument("term_start", "新任期不能早于该党员现任职务的开始日期 " + own->start + "。",
+                                       "The new term cannot start before the member's current term began (" +
+                                           own->start + ").");
+      }
+      JICENG_RETURN_IF_ERROR(EndAsReplaced(s, own->id, start, today));
     }
     if (*position == Position::kSecretary) {
       JICENG_ASSIGN_OR_RETURN(auto current, s.QueryOne("SELECT id, term_start FROM org_officers WHERE org_id = ? "
@@ -205,39 +219,32 @@ Result<Officer> OfficerService::Appoint(const Appointment& a, std::optional<std:
                                          "The new secretary's term cannot start before the current secretary's "
                                          "began (" + current->Text(1) + ").");
         }
-        JICENG_RETURN_IF_ERROR(EndAsReplaced(s, current->Int(0), start));
+        JICENG_RETURN_IF_ERROR(EndAsReplaced(s, current->Int(0), start, today));
       }
     }
+    // One open term per member here, not reaching back into an earlier one.
     const std::string now = NowUtcIso();
-    JICENG_ASSIGN_OR_RETURN(
-        id, s.InsertReturningId("INSERT INTO org_officers (org_id, member_id, unit_id, province_code, position, "
-                                "term_start, term_end, appointed_by, created_at, updated_at) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                {Value(a.org_id), Value(a.member_id), Value(org->Int(0)), Value(org->Text(1)),
-                                 Value(std::string(PositionId(*position))), Value(start), Value(end),
-                                 by_user ? Value(*by_user) : Value(nullptr), Value(now), Value(now)}));
+    const Value appointed_by = by_user ? Value(*by_user) : Value(nullptr);
+    JICENG_ASSIGN_OR_RETURN(id, stays::Begin(s, kTerms, a.member_id, a.org_id, start, today,
+                                             {{"unit_id", Value(org->Int(0))},
+                                              {"province_code", Value(org->Text(1))},
+                                              {"position", Value(std::string(PositionId(*position)))},
+                                              {"term_end", Value(end)},
+                                              {"appointed_by", appointed_by},
+                                              {"created_at", Value(now)},
+                                              {"updated_at", Value(now)}}));
     return Status::Ok();
   }));
   return Get(id);
 }
 
 Result<Officer> OfficerService::EndTerm(std::int64_t officer_id, const std::string& on_date) {
-  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date", clock_.Today()));
-  const std::string day = FormatDate(on);
+  const Date today = clock_.Today();
+  JICENG_RETURN_IF_ERROR(stays::CheckDay(on_date, "on_date", today).status());
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto o, FindOfficer(s, officer_id));
     if (!o) return OfficerNotFound(officer_id);
-    if (!o->current()) {
-      return Status::FailedPrecondition("该任期已于 " + *o->ended_on + " 结束。",
-                                        "This term ended on " + *o->ended_on + " already.", "id");
-    }
-    if (day < o->term_start) {
-      return Status::InvalidArgument("on_date", "结束日期不能早于任期开始日期 " + o->term_start + "。",
-                                     "The term cannot end before it began (" + o->term_start + ").");
-    }
-    return s.Exec("UPDATE org_officers SET ended_on = ?, end_reason = 'ended', updated_at = ? WHERE id = ?",
-                  {Value(day), Value(NowUtcIso()), Value(officer_id)})
-        .status();
+    return stays::End(s, kTerms, officer_id, on_date, today, {{"end_reason", Value(std::string("ended"))}}).status();
   }));
   return Get(officer_id);
 }
@@ -245,15 +252,12 @@ Result<Officer> OfficerService::EndTerm(std::int64_t officer_id, const std::stri
 // The running terms at `org_id` (only `member_id`'s when given) end on `day`.
 Status EndOfficerTerms(db::Session& s, std::int64_t org_id, const std::string& day,
                        std::optional<std::int64_t> member_id) {
-  db::Params p = {Value(day), Value(day), Value(NowUtcIso()), Value(org_id), Value(day)};
-  std::string sql =
-      "UPDATE org_officers SET ended_on = CASE WHEN term_start > ? THEN term_start ELSE ? END, end_reason = 'ended', "
-      "updated_at = ? WHERE org_id = ? AND ended_on IS NULL AND term_end >= ?";
-  if (member_id) {
-    sql += " AND member_id = ?";
-    p.emplace_back(*member_id);
-  }
-  return s.Exec(sql, p).status();
+  return stays::EndAllOpen(s, kTerms,
+                           {.subject = member_id,
+                            .place = org_id,
+                            .day = day,
+                            .also_set = {{"end_reason", Value(std::string("ended"))}}})
+      .status();
 }
 
 void RegisterOfficerEndings(OrgEndings& endings) {

@@ -67,8 +67,10 @@ class OfficerService {
   // the field: position, term_start, term_end, member_id (unknown, not a
   // full member, in transit or gone, or — for a secretary or deputy — of
   // another organization); kConflict when the member already holds that
-  // position. Ends the current secretary's term (and the member's own other
-  // position in the organization) on term_start, in the same transaction.
+  // position; term_start when the term would reach back into the member's
+  // earlier one here (terms are dated stays, stays/dated_stay.h). Ends the
+  // current secretary's term (and the member's own other position in the
+  // organization) on term_start, in the same transaction.
   Result<Officer> Appoint(const Appointment& a, std::optional<std::int64_t> by_user);
 
   // Ends a current term on `on_date` (no earlier than its start, no later

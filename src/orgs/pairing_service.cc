@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/text.h"
 #include "orgs/org_service.h"
+#include "stays/dated_stay.h"
 
 namespace jiceng::orgs {
 
@@ -22,6 +23,23 @@ std::string_view PairingKindZh(std::string_view kind) {
 }
 
 namespace {
+
+// A pairing is a stay (stays/dated_stay.h) of side A with side B (stored
+// with the smaller id first), with an agreed end (`ends_on`) and the day it
+// actually ended (`ended_on`).
+constexpr stays::StayTable kPairingStays{.table = "org_pairings",
+                                         .subject = "org_a_id",
+                                         .place = "org_b_id",
+                                         .start = "starts_on",
+                                         .end = "ended_on",
+                                         .planned_end = "ends_on",
+                                         .subject_field = "partner_org_id",
+                                         .start_field = "starts_on",
+                                         .end_field = "on_date",
+                                         .subject_zh = "组织",
+                                         .subject_en = "organization",
+                                         .stay_zh = "结对",
+                                         .stay_en = "pairing"};
 
 constexpr const char* kPairingSelect =
     "SELECT p.id, p.kind, p.starts_on, p.ends_on, p.ended_on, p.note, "
@@ -181,22 +199,12 @@ Result<std::vector<Pairing>> PairingService::ListForOrg(std::int64_t org_id, boo
 }
 
 Result<Pairing> PairingService::End(std::int64_t id, const std::string& on_date) {
-  JICENG_ASSIGN_OR_RETURN(auto on, CheckPastDate(on_date, "on_date", clock_.Today()));
-  const std::string day = FormatDate(on);
+  const Date today = clock_.Today();
+  JICENG_RETURN_IF_ERROR(stays::CheckDay(on_date, "on_date", today).status());
   JICENG_RETURN_IF_ERROR(db_.Write([&](db::Session& s) -> Status {
     JICENG_ASSIGN_OR_RETURN(auto p, FindPairing(s, id));
     if (!p) return PairingNotFound(id);
-    if (!p->active()) {
-      return Status::FailedPrecondition("该结对已于 " + *p->ended_on + " 结束。",
-                                        "This pairing ended on " + *p->ended_on + " already.", "id");
-    }
-    if (day < p->starts_on) {
-      return Status::InvalidArgument("on_date", "结束日期不能早于结对开始日期 " + p->starts_on + "。",
-                                     "A pairing cannot end before it started (" + p->starts_on + ").");
-    }
-    return s.Exec("UPDATE org_pairings SET ended_on = ?, updated_at = ? WHERE id = ?",
-                  {Value(day), Value(NowUtcIso()), Value(id)})
-        .status();
+    return stays::End(s, kPairingStays, id, on_date, today).status();
   }));
   return Get(id);
 }
@@ -278,11 +286,9 @@ Result<std::vector<PairingActivity>> PairingService::Activities(std::int64_t pai
 }
 
 Status EndPairings(db::Session& s, std::int64_t org_id, const std::string& day) {
-  return s
-      .Exec("UPDATE org_pairings SET ended_on = CASE WHEN starts_on > ? THEN starts_on ELSE ? END, updated_at = ? "
-            "WHERE (org_a_id = ? OR org_b_id = ?) AND ended_on IS NULL AND (ends_on IS NULL OR ends_on >= ?)",
-            {Value(day), Value(day), Value(NowUtcIso()), Value(org_id), Value(org_id), Value(day)})
-      .status();
+  // The organization is side A of some pairings and side B of others.
+  JICENG_RETURN_IF_ERROR(stays::EndAllOpen(s, kPairingStays, {.subject = org_id, .day = day}).status());
+  return stays::EndAllOpen(s, kPairingStays, {.place = org_id, .day = day}).status();
 }
 
 void RegisterPairingEndings(OrgEndings& endings) {

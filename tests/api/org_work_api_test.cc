@@ -278,6 +278,65 @@ TEST_F(OrgWorkApi, PairingActivityAttendanceIsCheckedAndCounted) {
   EXPECT_EQ(year.json["items"][0]["leave"], 1) << year;
 }
 
+// A pairing belongs to both sides (Target::AnyOf): the permission held at
+// either side's unit lets a caller act on it, and the audit entry names
+// that side's unit; a caller who sees neither side gets the pairing's 404,
+// one who may only read a side gets 403 on a write.
+TEST_F(OrgWorkApi, APairingIsActedOnFromEitherSideAloneAndHiddenFromNeither) {
+  const auto bomi_village = Villages("540424100", 3).at(2);
+  const auto luding_village = Villages("513322100", 3).at(2);
+  const auto bomi = Org(bomi_village, "中共双方测试甲党支部");
+  const auto luding = Org(luding_village, "中共双方测试乙党支部");
+  auto created = http().PostJson("/api/v1/pairings", {{"org_id", bomi}, {"partner_org_id", luding},
+                                                      {"kind", "urban_rural"}, {"starts_on", "2025-03-01"}});
+  ASSERT_EQ(created.status, 201) << created;
+  const std::string base = "/api/v1/pairings/" + std::to_string(created.json["pairing"]["id"].get<std::int64_t>());
+  const std::string activities = base + "/activities";
+  std::string elsewhere;  // a township of Bomi other than 扎木镇: neither side
+  for (const auto& town : Villages("540424", 5)) {
+    if (town != "540424100") elsewhere = town;
+  }
+  ASSERT_FALSE(elsewhere.empty());
+  Http side_a = ScopedClient("side.a", "township_staff", "540424100");
+  Http side_b = ScopedClient("side.b", "township_staff", "513322100");
+  Http neither = ScopedClient("side.none", "township_staff", elsewhere);
+  Http reader = ScopedClient("side.reader", "village_cadre", bomi_village);  // orgs.read only
+
+  auto by_a = side_a.PostJson(activities, {{"held_on", "2025-04-01"}, {"title", "甲方组织的活动"}, {"participants", 8}});
+  EXPECT_EQ(by_a.status, 201) << "side A alone" << by_a;
+  auto by_b = side_b.PostJson(activities, {{"held_on", "2025-05-01"}, {"title", "乙方组织的活动"}, {"participants", 9}});
+  EXPECT_EQ(by_b.status, 201) << "side B alone" << by_b;
+  for (Http* side : {&side_a, &side_b, &reader}) {
+    auto listed = side->Get(activities);
+    EXPECT_EQ(listed.status, 200) << listed;
+    EXPECT_EQ(listed.json.value("items", json::array()).size(), 2u) << listed;
+  }
+  // Neither side: the pairing is not there at all.
+  ExpectError(neither.Get(activities), 404, "not_found", "id");
+  ExpectError(neither.PostJson(activities, {{"held_on", "2025-06-01"}, {"title", "越权"}, {"participants", 1}}), 404,
+              "not_found", "id");
+  ExpectError(neither.PostJson(base + "/end", {{"on_date", "2025-12-31"}}), 404, "not_found", "id");
+  ExpectError(neither.PostJson("/api/v1/pairings", {{"org_id", bomi}, {"partner_org_id", luding},
+                                                    {"kind", "adjacent_area"}, {"starts_on", "2025-03-01"}}),
+              403, "permission_denied", "");
+  // A reader of one side sees it but may not write.
+  ExpectError(reader.PostJson(activities, {{"held_on", "2025-06-01"}, {"title", "只读"}, {"participants", 1}}), 403,
+              "permission_denied", "");
+  ExpectError(reader.PostJson(base + "/end", {{"on_date", "2025-12-31"}}), 403, "permission_denied", "");
+
+  // Each write's audit entry names the unit of the side it was allowed at.
+  for (const auto& [user, unit] : {std::pair{"side.a", bomi_village}, std::pair{"side.b", luding_village}}) {
+    auto audit = http().Get(std::string("/api/v1/audit?action=orgs.pairings.activities.add&user=") + user);
+    ASSERT_EQ(audit.status, 200) << audit;
+    ASSERT_EQ(audit.json["items"].size(), 1u) << audit;
+    EXPECT_EQ(audit.json["items"][0]["unit_code"], unit) << audit;
+    EXPECT_EQ(audit.json["items"][0]["result"], "ok") << audit;
+  }
+  auto ended = side_b.PostJson(base + "/end", {{"on_date", "2025-12-31"}});
+  ASSERT_EQ(ended.status, 200) << ended;
+  EXPECT_EQ(ended.json["pairing"]["status"], "ended");
+}
+
 TEST_F(OrgWorkApi, TaskTeamStaysShowOnTheMemberRecord) {
   const auto village = Villages("540424100", 1).at(0);
   const auto org = Org(village, "中共一事一团测试党支部");

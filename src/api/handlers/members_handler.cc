@@ -193,14 +193,14 @@ Result<Reply> DecideTransfer(const ApiRequest& req, const MembersDeps& d, const 
 
 void AddMemberRoutes(RouteTable& routes, const MembersDeps& deps) {
   const MembersDeps* d = &deps;
-  // The receiving side confirms or rejects; the sending side cancels.
+  // The receiving side confirms or rejects; the sending side cancels. Both
+  // sides see the transfer (the other gets a 403, not the 404).
   auto transfer_side = [d](bool receiving) {
     return [d, receiving](const ApiRequest& req) -> Result<Target> {
       JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
       JICENG_ASSIGN_OR_RETURN(auto t, d->members.GetTransfer(id));
-      Target target = Target::Record(receiving ? t.to_unit : t.from_unit, members::TransferNotFound(id));
-      target.also_seen_at = {receiving ? t.from_unit : t.to_unit};
-      return target;
+      return Target::AnyOf({receiving ? t.to_unit : t.from_unit}, members::TransferNotFound(id),
+                           /*seen_only_at=*/{receiving ? t.from_unit : t.to_unit});
     };
   };
   routes.push_back({"GET", "/api/v1/members", [d](const ApiRequest& r) { return ListMembers(r, *d); }, "members.read",

@@ -268,28 +268,6 @@ Result<Reply> JoinOrLeaveTeam(const ApiRequest& req, const OrgWorkDeps& d, bool 
   return Reply{leave ? 200 : 201, {{"membership", MembershipJson(m)}}, {}};
 }
 
-// The unit of the organization named by :id.
-// Of the two sides' units, the first one the caller holds `permission` on
-// (the first side when neither, which the guard then refuses). With `miss`
-// (a record named by the path's :id, e.g. a pairing), a caller who can see
-// neither side gets the 404 of a missing record.
-TargetFn EitherSide(const OrgWorkDeps* d, std::string permission,
-                    std::function<Result<std::pair<std::uint64_t, std::uint64_t>>(const ApiRequest&)> sides,
-                    Status (*miss)(std::int64_t) = nullptr) {
-  return [d, permission, sides, miss](const ApiRequest& req) -> Result<Target> {
-    JICENG_ASSIGN_OR_RETURN(auto units, sides(req));
-    const bool second = req.principal != nullptr && !d->access.Allows(*req.principal, permission, units.first) &&
-                        d->access.Allows(*req.principal, permission, units.second);
-    Target target = Target::Unit(second ? units.second : units.first);
-    if (miss != nullptr) {
-      JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-      target.miss = miss(id);
-      target.also_seen_at = {second ? units.first : units.second};
-    }
-    return target;
-  };
-}
-
 }  // namespace
 
 void AddOfficerRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
@@ -310,11 +288,15 @@ void AddOfficerRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
 
 void AddPairingRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
   const OrgWorkDeps* d = &deps;
-  auto pairing_sides = [d](const ApiRequest& req) -> Result<std::pair<std::uint64_t, std::uint64_t>> {
+  // A pairing belongs to both its sides: the route's permission at either
+  // side's unit will do, and a caller who sees neither gets its 404.
+  auto pairing_sides = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto id, req.ParamId());
-    return d->pairings.UnitsOf(id);
+    JICENG_ASSIGN_OR_RETURN(auto units, d->pairings.UnitsOf(id));
+    return Target::AnyOf({units.first, units.second}, orgs::PairingNotFound(id));
   };
-  auto body_sides = [d](const ApiRequest& req) -> Result<std::pair<std::uint64_t, std::uint64_t>> {
+  // A new pairing: the two organizations named in the body.
+  auto body_sides = [d](const ApiRequest& req) -> Result<Target> {
     JICENG_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req));
     JICENG_ASSIGN_OR_RETURN(auto org, RequiredId(body, "org_id", "本方组织", "the organization"));
     JICENG_ASSIGN_OR_RETURN(auto partner, RequiredId(body, "partner_org_id", "结对组织", "the partner organization"));
@@ -327,18 +309,18 @@ void AddPairingRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
     };
     JICENG_ASSIGN_OR_RETURN(auto first, unit_of(org, "org_id"));
     JICENG_ASSIGN_OR_RETURN(auto second, unit_of(partner, "partner_org_id"));
-    return std::make_pair(first, second);
+    return Target::AnyOf({first, second});
   };
   routes.push_back({"GET", "/api/v1/orgs/:id/pairings", [d](const ApiRequest& r) { return ListPairings(r, *d); },
                     "orgs.read", OrgFromPath(d->orgs), "orgs.pairings.list"});
   routes.push_back({"POST", "/api/v1/pairings", [d](const ApiRequest& r) { return CreatePairing(r, *d); }, "orgs.write",
-                    EitherSide(d, "orgs.write", body_sides), "orgs.pairings.create"});
+                    body_sides, "orgs.pairings.create"});
   routes.push_back({"POST", "/api/v1/pairings/:id/end", [d](const ApiRequest& r) { return EndPairing(r, *d); },
-                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, &orgs::PairingNotFound), "orgs.pairings.end"});
+                    "orgs.write", pairing_sides, "orgs.pairings.end"});
   routes.push_back({"GET", "/api/v1/pairings/:id/activities", [d](const ApiRequest& r) { return ListActivities(r, *d); },
-                    "orgs.read", EitherSide(d, "orgs.read", pairing_sides, &orgs::PairingNotFound), "orgs.pairings.activities.list"});
+                    "orgs.read", pairing_sides, "orgs.pairings.activities.list"});
   routes.push_back({"POST", "/api/v1/pairings/:id/activities", [d](const ApiRequest& r) { return AddActivity(r, *d); },
-                    "orgs.write", EitherSide(d, "orgs.write", pairing_sides, &orgs::PairingNotFound), "orgs.pairings.activities.add"});
+                    "orgs.write", pairing_sides, "orgs.pairings.activities.add"});
 }
 
 void AddTaskTeamRoutes(RouteTable& routes, const OrgWorkDeps& deps) {
