@@ -19,6 +19,7 @@
 #include "members/member_service.h"
 #include "members/membership_rules.h"
 #include "orgs/org_service.h"
+#include "people/testing/test_vault.h"
 
 namespace jiceng::events {
 namespace {
@@ -51,7 +52,7 @@ class AttendanceTest : public db::testing::MigratedDatabaseTest {
     hierarchy_ = std::move(hierarchy::HierarchyService::Load(*db_)).value();
     rules_ = std::make_unique<members::MembershipRules>(std::move(members::MembershipRules::LoadDefault()).value());
     orgs_ = std::make_unique<orgs::OrgService>(*db_, *hierarchy_, changes_, *clock_);
-    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, *clock_);
+    members_ = std::make_unique<members::MemberService>(*db_, *hierarchy_, *rules_, changes_, people::testing::TestVault(), *clock_);
     village_a_ = Org("513322100201", "甲村支部");
     village_b_ = Org("513322100202", "乙村支部");
     bomi_ = Org("540424100", "扎木镇机关支部");
