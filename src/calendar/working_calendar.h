@@ -59,6 +59,7 @@ class WorkingCalendar {
   // n > 0: the n-th working day after `from` (`from` itself not counted);
   // n < 0: the |n|-th working day before it; n == 0: `from` itself.
   // A deadline "within 5 working days of D" is AddWorkingDays(D, 5).
+  // Walks day by day: meant for deadlines (|n| up to a few thousand).
   DateAnswer AddWorkingDays(Date from, int n) const;
   // The working days in (from, to] — so that for a working day t,
   // AddWorkingDays(from, WorkingDaysBetween(from, t)) == t; negative when
