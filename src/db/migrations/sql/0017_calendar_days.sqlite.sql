@@ -1,4 +1,4 @@
--- Version 15 (to be 17 once 0015/0016 land; the lead renumbers): an
+-- Version 17: an
 -- administrator's corrections of the working-day calendar, one row per day,
 -- laid over the shipped definitions/calendar/YYYY.yaml (src/calendar).
 -- kind: 'holiday' (a day off) or 'workday' (a day worked); set_by: the

@@ -1,4 +1,4 @@
--- Version 15 (see the SQLite spelling).
+-- Version 17 (see the SQLite spelling).
 CREATE TABLE calendar_days (
   day     TEXT    COLLATE "C" NOT NULL PRIMARY KEY,
   kind    TEXT    COLLATE "C" NOT NULL CHECK (kind IN ('holiday', 'workday')),
