@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "accounts/password.h"
+#include "api/handlers/calendar_handler.h"
 #include "api/handlers/health_handler.h"
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
@@ -116,6 +117,10 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   app->jobs_deps = std::make_unique<api::JobsDeps>(
       api::JobsDeps{*app->job_store, *app->job_runner, *app->job_kinds, *app->members_deps});
   api::AddJobRoutes(app->routes, *app->jobs_deps);
+  // The working-day calendar, checked at start like every definition file.
+  JICENG_ASSIGN_OR_RETURN(auto calendar_years, calendar::LoadShippedCalendar());
+  JICENG_ASSIGN_OR_RETURN(app->calendar, calendar::CalendarService::Load(*app->db, std::move(calendar_years), business));
+  api::AddCalendarRoutes(app->routes, *app->calendar);
   app->request_metrics = std::make_unique<api::RequestMetrics>();
   app->metrics_deps = std::make_unique<api::MetricsDeps>(
       api::MetricsDeps{*app->request_metrics, *app->db, *app->engine, *app->job_store});

@@ -11,6 +11,7 @@
 #include "accounts/user_service.h"
 #include "analytics/rollup_engine.h"
 #include "api/handlers/account_handler.h"
+#include "calendar/calendar_service.h"
 #include "api/handlers/figures_handler.h"
 #include "api/handlers/imports_handler.h"
 #include "api/handlers/jobs_handler.h"
@@ -66,6 +67,8 @@ struct App {
   std::unique_ptr<jobs::JobKinds> job_kinds = {};
   std::unique_ptr<jobs::JobRunner> job_runner = {};
   std::unique_ptr<api::JobsDeps> jobs_deps = {};
+  // The working-day calendar: shipped files with corrections over them.
+  std::unique_ptr<calendar::CalendarService> calendar = {};
   // GET /metrics: the server counts requests into `request_metrics`; `serve`
   // sets metrics_deps->allow from --metrics-allow.
   std::unique_ptr<api::RequestMetrics> request_metrics = {};

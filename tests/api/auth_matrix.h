@@ -625,6 +625,7 @@ class AuthApi : public ApiSuite<AuthApi> {
   void OrgWorkRules(MatrixRules& rules);  // matrix/org_work_rules.cc
   void ImportAndJobRules(MatrixRules& rules);  // matrix/imports_jobs_rules.cc
   void FigureAndAuditRules(MatrixRules& rules);  // matrix/figures_audit_rules.cc
+  void CalendarRules(MatrixRules& rules);  // matrix/calendar_rules.cc
   MatrixRules Rules() {
     MatrixRules rules;
     AccountRules(rules);
@@ -635,6 +636,7 @@ class AuthApi : public ApiSuite<AuthApi> {
     OrgWorkRules(rules);
     ImportAndJobRules(rules);
     FigureAndAuditRules(rules);
+    CalendarRules(rules);
     return rules;
   }
 
