@@ -116,12 +116,13 @@ Result<std::vector<Meeting>> MeetingService::ListForOrg(std::int64_t org_id, int
 }
 
 std::vector<ComplianceRow> MeetingService::Rows(const std::map<std::string, std::map<std::string, int>>& held,
-                                                int year) const {
+                                                int year, const std::optional<std::string>& org_kind) const {
   const std::string today = FormatDate(clock_.Today());
   std::vector<ComplianceRow> rows;
   for (const MeetingKind& k : rules_.meetings()) {
     ComplianceRow row;
     row.kind = k.id;
+    row.bound = !org_kind || k.Binds(*org_kind);
     const auto periods = PeriodsSoFar(year, k.every, clock_.Today());
     const std::string current = PeriodOf(today, k.every);
     auto kind_held = held.find(k.id);
@@ -129,6 +130,15 @@ std::vector<ComplianceRow> MeetingService::Rows(const std::map<std::string, std:
       ComplianceCell cell{p, 0, ""};
       if (kind_held != held.end()) {
         if (auto it = kind_held->second.find(p); it != kind_held->second.end()) cell.held = it->second;
+      }
+      if (!row.bound) {
+        // Not held to this calendar: what it held, and nothing due or missed.
+        if (cell.held > 0) {
+          cell.state = "held";
+          ++row.held;
+          row.cells.push_back(std::move(cell));
+        }
+        continue;
       }
       cell.state = cell.held > 0 ? "held" : (p == current ? "due" : "missed");
       ++row.due;
@@ -146,9 +156,11 @@ Result<std::vector<ComplianceRow>> MeetingService::Compliance(std::int64_t org_i
   std::map<std::string, std::map<std::string, int>> held;  // kind -> period -> meetings
   std::map<std::string, std::string> every;
   for (const MeetingKind& k : rules_.meetings()) every[k.id] = k.every;
+  std::optional<std::string> org_kind;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
-    JICENG_ASSIGN_OR_RETURN(auto org, s.QueryOne("SELECT id FROM organizations WHERE id = ?", {Value(org_id)}));
+    JICENG_ASSIGN_OR_RETURN(auto org, s.QueryOne("SELECT kind FROM organizations WHERE id = ?", {Value(org_id)}));
     if (!org) return Status::NotFound("没有这个组织。", "No such organization.", "id");
+    org_kind = org->Text(0);
     return s.Query("SELECT kind, held_on FROM meetings WHERE org_id = ? AND substr(held_on, 1, 4) = ?",
                    {Value(org_id), Value(std::to_string(year))}, [&](const db::Row& row) {
                      auto it = every.find(row.Text(0));
@@ -156,7 +168,7 @@ Result<std::vector<ComplianceRow>> MeetingService::Compliance(std::int64_t org_i
                      return Status::Ok();
                    });
   }));
-  return Rows(held, year);
+  return Rows(held, year, org_kind);
 }
 
 Result<std::vector<ComplianceRow>> MeetingService::SubtreeCompliance(std::uint64_t unit_code, int year,
@@ -165,14 +177,21 @@ Result<std::vector<ComplianceRow>> MeetingService::SubtreeCompliance(std::uint64
   const std::string prefix = std::to_string(unit_code);
   std::map<std::string, std::string> every;
   for (const MeetingKind& k : rules_.meetings()) every[k.id] = k.every;
-  // org -> kind -> period -> meetings
+  // org -> kind -> period -> meetings, for the organizations some kind binds
   std::map<std::int64_t, std::map<std::string, std::map<std::string, int>>> held;
+  std::map<std::int64_t, std::string> org_kinds;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     const db::Params p = {Value(static_cast<std::int64_t>(prefix.size())), Value(prefix)};
-    JICENG_RETURN_IF_ERROR(s.Query("SELECT o.id FROM organizations o JOIN units un ON un.id = o.unit_id "
-                                   "WHERE o.status = 'active' AND o.kind <> 'temporary_branch' AND substr(un.code, 1, ?) = ?",
+    JICENG_RETURN_IF_ERROR(s.Query("SELECT o.id, o.kind FROM organizations o JOIN units un ON un.id = o.unit_id "
+                                   "WHERE o.status = 'active' AND substr(un.code, 1, ?) = ?",
                                    p, [&](const db::Row& row) {
-                                     held[row.Int(0)];
+                                     const std::string kind = row.Text(1);
+                                     for (const MeetingKind& k : rules_.meetings()) {
+                                       if (!k.Binds(kind)) continue;
+                                       held[row.Int(0)];
+                                       org_kinds[row.Int(0)] = kind;
+                                       break;
+                                     }
                                      return Status::Ok();
                                    }));
     db::Params q = p;
@@ -189,14 +208,15 @@ Result<std::vector<ComplianceRow>> MeetingService::SubtreeCompliance(std::uint64
                    });
   }));
   if (org_count) *org_count = static_cast<std::int64_t>(held.size());
-  std::vector<ComplianceRow> total = Rows({}, year);
+  std::vector<ComplianceRow> total = Rows({}, year, std::nullopt);
   for (auto& row : total) {
     row.due = row.held = row.missed = 0;
     for (auto& cell : row.cells) cell.held = 0;
   }
   for (const auto& [org, kinds] : held) {
-    const auto rows = Rows(kinds, year);
+    const auto rows = Rows(kinds, year, org_kinds[org]);
     for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!rows[i].bound) continue;  // counted only where the kind binds the organization
       total[i].due += rows[i].due;
       total[i].held += rows[i].held;
       total[i].missed += rows[i].missed;

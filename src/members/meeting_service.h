@@ -47,6 +47,10 @@ struct ComplianceRow {
   int due = 0;     // periods so far
   int held = 0;    // periods with at least one meeting
   int missed = 0;  // past periods without one
+  // Whether the organization's kind is held to this frequency (the kind's
+  // `binds` in membership.yaml). When not: only the periods it held the
+  // meeting in, as "held" cells; due and missed are 0.
+  bool bound = true;
 };
 
 struct MeetingReview {
@@ -77,16 +81,21 @@ class MeetingService {
                            const std::string& topic, const std::vector<Attendance>& attendance,
                            std::optional<std::int64_t> by_user);
   Result<std::vector<Meeting>> ListForOrg(std::int64_t org_id, int year);
-  // Periods of `year` up to today, for every meeting kind.
+  // Periods of `year` up to today, for every meeting kind; a kind that does
+  // not bind the organization's kind comes back with bound = false.
   Result<std::vector<ComplianceRow>> Compliance(std::int64_t org_id, int year);
-  // The same rows summed over every active organization of a subtree.
+  // The same rows summed over the active organizations of a subtree that a
+  // kind binds (a committee counts in none of a branch's rows); `orgs`: how
+  // many organizations some kind binds.
   Result<std::vector<ComplianceRow>> SubtreeCompliance(std::uint64_t unit_code, int year, std::int64_t* orgs = nullptr);
   Result<MeetingReview> Review(std::int64_t org_id, int year, const std::string& result, const std::string& note,
                                std::optional<std::int64_t> by_user);
   Result<std::optional<MeetingReview>> ReviewOf(std::int64_t org_id, int year);
 
  private:
-  std::vector<ComplianceRow> Rows(const std::map<std::string, std::map<std::string, int>>& held, int year) const;
+  // `org_kind`: the organization's kind; nullopt: every kind bound.
+  std::vector<ComplianceRow> Rows(const std::map<std::string, std::map<std::string, int>>& held, int year,
+                                  const std::optional<std::string>& org_kind) const;
 
   db::Database& db_;
   const BusinessClock& clock_;

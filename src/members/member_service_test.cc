@@ -374,19 +374,84 @@ TEST_P(MemberServiceTest, MeetingComplianceMarksHeldMissedAndDue) {
   EXPECT_EQ(committee->cells[0].state, "held");
   EXPECT_EQ(committee->cells.back().state, months == 1 ? "held" : "due") << "the current month is not missed yet";
   EXPECT_EQ(committee->missed, months >= 2 ? months - 2 : 0);
-  // The county sees every active organization of its subtree.
+  // The county sees every active branch of its subtree (its two committees
+  // are not held to a branch's calendar).
   std::int64_t orgs = 0;
   auto subtree = *meetings.SubtreeCompliance(513322, year, &orgs);
-  EXPECT_EQ(orgs, 4);
+  EXPECT_EQ(orgs, 2);
   for (const auto& r : subtree) {
     if (r.kind == "committee") {
       EXPECT_EQ(r.held, 1);
-      EXPECT_EQ(r.due, 4 * months);
+      EXPECT_EQ(r.due, 2 * months);
     }
   }
   ASSERT_TRUE(meetings.Review(village_a_, year, "needs_improvement", "委员会会议不足", kNoUser).ok());
   EXPECT_EQ(meetings.Review(village_a_, year, "compliant", "", kNoUser).status().code(), ErrorCode::kConflict);
   EXPECT_EQ((*meetings.ReviewOf(village_a_, year))->result, "needs_improvement");
+}
+
+// Issue #15: committees and general branches are not held to a branch's
+// calendar (membership.yaml, binds): their rows say so and miss nothing, what
+// they held still shows, and a subtree's figures count the branches only.
+TEST_P(MemberServiceTest, CommitteesAndGeneralBranchesAreNotHeldToABranchsCalendar) {
+  // Mid-June 2026: six months due, the first five of them past.
+  auto june = ManualClock::Create(*ParseUtcIso("2026-06-15T04:00:00Z"));
+  ASSERT_TRUE(june.ok()) << june.status().ToString();
+  MeetingService meetings(*db_, *rules_, changes_, **june);
+  const int year = 2026, months = 6;
+  const std::string y = "2026";
+  const auto general = Org({"513322100201", town_, "general_branch", "甲村党总支"});
+  const auto joint = Org({"513322100202", town_, "joint_branch", "乙村联合党支部"});
+  // The town's committee meets, the general branch does not, one branch holds one meeting.
+  ASSERT_TRUE(meetings.Record(town_, "general", y + "-01-20", "镇党委扩大会议", {}, kNoUser).ok());
+  ASSERT_TRUE(meetings.Record(village_a_, "theme_day", y + "-02-05", "主题党日", {}, kNoUser).ok());
+  for (std::int64_t org : {town_, general, county_}) {
+    auto rows = meetings.Compliance(org, year);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    ASSERT_EQ(rows->size(), rules_->meetings().size()) << "every kind listed, so that any can be recorded";
+    for (const ComplianceRow& r : *rows) {
+      EXPECT_FALSE(r.bound) << org << " " << r.kind;
+      EXPECT_EQ(r.due, 0) << org << " " << r.kind;
+      EXPECT_EQ(r.missed, 0) << org << " " << r.kind;
+      for (const ComplianceCell& c : r.cells) EXPECT_EQ(c.state, "held") << org << " " << r.kind << " " << c.period;
+    }
+  }
+  // What the committee held still shows.
+  const auto town_rows = meetings.Compliance(town_, year);
+  ASSERT_TRUE(town_rows.ok()) << town_rows.status().ToString();
+  for (const ComplianceRow& r : *town_rows) {
+    if (r.kind != "general") continue;
+    EXPECT_EQ(r.held, 1);
+    ASSERT_EQ(r.cells.size(), 1u);
+    EXPECT_EQ(r.cells[0].period, y + "-Q1");
+  }
+  // A branch and a joint branch are held to it: months passed without a meeting are missed.
+  for (std::int64_t org : {village_b_, joint}) {
+    const auto rows = meetings.Compliance(org, year);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    for (const ComplianceRow& r : *rows) {
+      EXPECT_TRUE(r.bound) << org << " " << r.kind;
+      if (r.kind == "theme_day") {
+        EXPECT_EQ(r.due, months);
+        EXPECT_EQ(r.missed, months - 1);
+      }
+    }
+  }
+  // The subtree: the three branches only; the committee's meeting is not counted.
+  std::int64_t orgs = 0;
+  auto subtree = meetings.SubtreeCompliance(513322, year, &orgs);
+  ASSERT_TRUE(subtree.ok()) << subtree.status().ToString();
+  EXPECT_EQ(orgs, 3) << "the two branches and the joint branch; not the two committees nor the general branch";
+  for (const ComplianceRow& r : *subtree) {
+    if (r.kind == "general") {
+      EXPECT_EQ(r.held, 0) << "the town committee's meeting is not a branch's";
+      EXPECT_EQ(r.due, 3 * ((months + 2) / 3));
+    }
+    if (r.kind == "theme_day") {
+      EXPECT_EQ(r.held, 1);
+      EXPECT_EQ(r.due, 3 * months);
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, MemberServiceTest, ::testing::ValuesIn(db::testing::kEngines),

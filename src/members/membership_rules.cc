@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/definitions.h"
+#include "orgs/organization.h"
 
 namespace jiceng::members {
 namespace {
@@ -55,7 +56,7 @@ Result<MembershipRules> MembershipRules::LoadText(std::string_view yaml, std::st
         MeetingKind kind;
         kind.id = item.first.as<std::string>();
         JICENG_ASSIGN_OR_RETURN(auto name, ReadBilingualName(item.second, "会议 " + kind.id, "meeting " + kind.id,
-                                                             error, {"every"}));
+                                                             error, {"every", "binds"}));
         kind.name_zh = std::move(name.zh);
         kind.name_en = std::move(name.en);
         if (!item.second["every"]) {
@@ -66,6 +67,27 @@ Result<MembershipRules> MembershipRules::LoadText(std::string_view yaml, std::st
         if (kind.every != "month" && kind.every != "quarter") {
           return RuleError(origin, item.second.Mark(), "every 只能是 month 或 quarter。",
                            "every must be month or quarter.");
+        }
+        const YAML::Node binds = item.second["binds"];
+        if (!binds || !binds.IsSequence() || binds.size() == 0) {
+          return RuleError(origin, item.second.Mark(),
+                           "会议 " + kind.id + " 缺少 binds（须按此频次开会的组织类型，如 [branch, joint_branch]）。",
+                           "meeting " + kind.id + " needs binds (the organization kinds held to it, e.g. "
+                           "[branch, joint_branch]).");
+        }
+        for (const auto& b : binds) {
+          const std::string org_kind = b.as<std::string>();
+          if (!orgs::IsOrgKind(org_kind)) {
+            return RuleError(origin, b.Mark(),
+                             "binds 中的 " + org_kind + " 不是组织类型；应为 committee、general_branch、branch、"
+                             "joint_branch 或 temporary_branch。",
+                             "binds names " + org_kind + ", not an organization kind; use committee, general_branch, "
+                             "branch, joint_branch or temporary_branch.");
+          }
+          if (kind.Binds(org_kind)) {
+            return RuleError(origin, b.Mark(), "binds 中的 " + org_kind + " 重复。", "binds lists " + org_kind + " twice.");
+          }
+          kind.binds.push_back(org_kind);
         }
         rules.meetings_.push_back(std::move(kind));
       }

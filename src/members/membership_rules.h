@@ -28,6 +28,15 @@ struct MeetingKind {
   std::string name_zh = {};
   std::string name_en = {};
   std::string every = {};  // "month" or "quarter"
+  // The organization kinds (orgs/organization.h) held to this frequency;
+  // others may record the meeting but never miss it.
+  std::vector<std::string> binds = {};
+  bool Binds(std::string_view org_kind) const {
+    for (const std::string& k : binds) {
+      if (k == org_kind) return true;
+    }
+    return false;
+  }
 };
 
 class MembershipRules {

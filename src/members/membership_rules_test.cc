@@ -66,31 +66,67 @@ TEST(MembershipRules, BadDefinitionsAreRefusedWithTheirLine) {
 }
 
 // The calendar indicators meetings.due and meetings.periods_held repeat the
-// meeting frequencies in their SQL (definitions/indicators/members.yaml):
-// they must name exactly the kinds and frequencies of membership.yaml.
+// meeting frequencies and the organization kinds they bind in their SQL
+// (definitions/indicators/members.yaml): they must name exactly the kinds,
+// frequencies and bound organization kinds of membership.yaml.
 TEST(MembershipRules, MeetingIndicatorsUseTheConfiguredFrequencies) {
   auto rules = MembershipRules::LoadDefault();
   ASSERT_TRUE(rules.ok()) << rules.status().ToString();
   auto defs = analytics::LoadIndicators();
   ASSERT_TRUE(defs.ok()) << defs.status().ToString();
+  std::size_t bindings = 0;
+  for (const MeetingKind& k : rules->meetings()) bindings += k.binds.size();
   for (const char* id : {"meetings.due", "meetings.periods_held"}) {
     const analytics::IndicatorDef* def = nullptr;
     for (const auto& d : *defs) {
       if (d.id == id) def = &d;
     }
     ASSERT_NE(def, nullptr) << id;
-    std::size_t kinds = 0;
-    for (std::size_t at = def->select.find(" UNION ALL SELECT '"); at != std::string::npos;
-         at = def->select.find(" UNION ALL SELECT '", at + 1)) {
-      ++kinds;
+    std::size_t rows = 0;
+    for (std::size_t at = def->select.find("UNION ALL SELECT '"); at != std::string::npos;
+         at = def->select.find("UNION ALL SELECT '", at + 1)) {
+      ++rows;
     }
-    EXPECT_EQ(kinds + 1, rules->meetings().size()) << id << ": one row per kind of meeting";
+    EXPECT_EQ(rows + 1, bindings) << id << ": one row per kind of meeting and organization kind it binds";
     for (const MeetingKind& k : rules->meetings()) {
-      const bool first = def->select.find("SELECT '" + k.id + "' AS kind, '" + k.every + "' AS every") != std::string::npos;
-      const bool later = def->select.find("SELECT '" + k.id + "', '" + k.every + "'") != std::string::npos;
-      EXPECT_TRUE(first || later) << id << " does not count " << k.id << " every " << k.every;
+      for (const std::string& b : k.binds) {
+        const bool first = def->select.find("SELECT '" + k.id + "' AS kind, '" + k.every + "' AS every, '" + b +
+                                            "' AS org_kind") != std::string::npos;
+        const bool later = def->select.find("SELECT '" + k.id + "', '" + k.every + "', '" + b + "'") != std::string::npos;
+        EXPECT_TRUE(first || later) << id << " does not count " << k.id << " every " << k.every << " for " << b;
+      }
     }
   }
+}
+
+// Each meeting kind says which organization kinds its frequency binds; the
+// loader refuses a missing list or an unknown kind, naming the line.
+TEST(MembershipRules, MeetingKindsNameTheOrganizationKindsTheyBind) {
+  auto rules = MembershipRules::LoadDefault();
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  for (const MeetingKind& k : rules->meetings()) {
+    EXPECT_TRUE(k.Binds("branch")) << k.id;
+    EXPECT_FALSE(k.Binds("committee")) << k.id << ": a committee is not held to a branch's calendar";
+    EXPECT_FALSE(k.Binds("general_branch")) << k.id;
+  }
+  const std::string stages = "stages:\n  - {id: a, name: {zh: A, en: A}}\n  - {id: b, name: {zh: B, en: B}}\nmeetings:\n";
+  auto missing = MembershipRules::LoadText(stages + "  general: {zh: 大会, en: General, every: quarter}\n", "membership.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message_en().find("membership.yaml:5"), std::string::npos) << missing.status().message_en();
+  EXPECT_NE(missing.status().message_en().find("binds"), std::string::npos) << missing.status().message_en();
+  auto unknown = MembershipRules::LoadText(
+      stages + "  general: {zh: 大会, en: General, every: quarter, binds: [branch, brnch]}\n", "membership.yaml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message_en().find("brnch"), std::string::npos) << unknown.status().message_en();
+  EXPECT_NE(unknown.status().message_zh().find("brnch"), std::string::npos) << unknown.status().message_zh();
+  auto twice = MembershipRules::LoadText(
+      stages + "  general: {zh: 大会, en: General, every: quarter, binds: [branch, branch]}\n", "membership.yaml");
+  EXPECT_FALSE(twice.ok());
+  auto fine = MembershipRules::LoadText(
+      stages + "  general: {zh: 大会, en: General, every: quarter, binds: [committee]}\n", "membership.yaml");
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  EXPECT_TRUE(fine->meetings().at(0).Binds("committee"));
+  EXPECT_FALSE(fine->meetings().at(0).Binds("branch"));
 }
 
 }  // namespace

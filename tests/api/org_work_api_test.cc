@@ -390,5 +390,110 @@ TEST_F(OrgWorkApi, TaskTeamStaysShowOnTheMemberRecord) {
   EXPECT_EQ(zhamu.PostJson(other_base + "/members", {{"member_id", dawa}, {"joined_on", "2025-03-01"}}).status, 201);
 }
 
+// Issue #15: a village secretary (village_cadre, meetings.write) records its
+// own branch's 三会一课; another village's branch is not in its area (404); a
+// work-team member who sees the branch but may not record gets 403; the
+// yearly review stays with orgs.write (the county).
+TEST_F(OrgWorkApi, AVillageSecretaryRecordsItsOwnBranchsMeetings) {
+  const auto villages = Villages("540424100", 5);
+  ASSERT_EQ(villages.size(), 5u);
+  const auto own = Org(villages.at(3), "中共书记记录会议党支部");
+  const auto other = Org(villages.at(4), "中共邻村记录会议党支部");
+  const auto member = FullMember(own, "扎西平措");
+  Http secretary = ScopedClient("meet.secretary", "village_cadre", villages.at(3));
+  Http team = ScopedClient("meet.team", "work_team", villages.at(3));
+  const json meeting = {{"kind", "theme_day"}, {"held_on", "2025-06-01"}, {"topic", "主题党日：学习党章"},
+                        {"attendance", json::array({json{{"member_id", member}, {"status", "present"}}})}};
+  auto recorded = secretary.PostJson(OrgPath(own) + "/meetings", meeting);
+  ASSERT_EQ(recorded.status, 201) << recorded;
+  EXPECT_EQ(recorded.json["meeting"]["org_id"], own);
+  auto listed = secretary.Get(OrgPath(own) + "/meetings?year=2025");
+  ASSERT_EQ(listed.status, 200) << listed;
+  ASSERT_EQ(listed.json["items"].size(), 1u) << listed;
+  EXPECT_EQ(listed.json["items"][0]["present"], 1);
+  auto audit = http().Get("/api/v1/audit?action=meetings.record&user=meet.secretary");
+  ASSERT_EQ(audit.status, 200) << audit;
+  EXPECT_EQ(audit.json["items"].size(), 1u) << audit;
+
+  // Another village's branch: outside the secretary's area, as if missing.
+  ExpectError(secretary.PostJson(OrgPath(other) + "/meetings",
+                                 {{"kind", "theme_day"}, {"held_on", "2025-06-01"}, {"topic", "越权"}}),
+              404, "not_found", "id");
+  // The work team sees the branch but does not record its meetings.
+  ExpectError(team.PostJson(OrgPath(own) + "/meetings",
+                            {{"kind", "theme_day"}, {"held_on", "2025-06-02"}, {"topic", "只读"}}),
+              403, "permission_denied", "");
+  // The yearly review is the county's.
+  ExpectError(secretary.PostJson(OrgPath(own) + "/review", {{"year", 2025}, {"result", "compliant"}}), 403,
+              "permission_denied", "");
+  // The role lists the permission, named in both languages.
+  auto roles = http().Get("/api/v1/roles");
+  ASSERT_EQ(roles.status, 200) << roles;
+  EXPECT_NE(roles.body.find("meetings.write"), std::string::npos) << roles;
+}
+
+// Issue #15: a committee is not held to a branch's calendar — its compliance
+// rows are not bound and miss nothing — and a subtree's meeting figures count
+// its branches only.
+TEST_F(OrgWorkApi, ACommitteeIsNotReportedAsMissingBranchMeetings) {
+  // A town of Bomi no other test of this suite puts organizations in.
+  const auto towns = Villages("540424", 3);
+  ASSERT_EQ(towns.size(), 3u);
+  const std::string town = towns.at(1) != "540424100" ? towns.at(1) : towns.at(2);
+  const auto villages = Villages(town, 2);
+  ASSERT_EQ(villages.size(), 2u);
+  auto created = http().PostJson("/api/v1/orgs", {{"unit_code", town}, {"kind", "committee"},
+                                                  {"name", "中共日历测试镇委员会"}, {"established_on", "2015-01-01"}});
+  ASSERT_EQ(created.status, 201) << created;
+  const auto committee = created.json["org"]["id"].get<std::int64_t>();
+  const auto a = Org(villages.at(0), "中共日历测试甲党支部");
+  const auto b = Org(villages.at(1), "中共日历测试乙党支部");
+  // The committee holds a theme day in January; branch A one in January too.
+  auto branch = http().Get(OrgPath(a) + "/compliance");
+  ASSERT_EQ(branch.status, 200) << branch;
+  const std::string y = std::to_string(branch.json["year"].get<int>());
+  for (std::int64_t org : {committee, a}) {
+    auto r = http().PostJson(OrgPath(org) + "/meetings", {{"kind", "theme_day"}, {"held_on", y + "-01-10"},
+                                                          {"topic", "主题党日"}});
+    ASSERT_EQ(r.status, 201) << r;
+  }
+  auto ours = http().Get(OrgPath(committee) + "/compliance");
+  ASSERT_EQ(ours.status, 200) << ours;
+  ASSERT_FALSE(ours.json["kinds"].empty()) << ours;
+  for (const auto& k : ours.json["kinds"]) {
+    EXPECT_EQ(k["bound"], false) << k;
+    EXPECT_EQ(k["missed"], 0) << k;
+    EXPECT_EQ(k["due"], 0) << k;
+    for (const auto& p : k["periods"]) EXPECT_EQ(p["state"], "held") << k;
+    if (k["kind"] == "theme_day") {
+      EXPECT_EQ(k["held"], 1) << k;
+    }
+  }
+  // A branch is held to it: one period per month so far.
+  int months = 0;
+  auto bs = http().Get(OrgPath(b) + "/compliance");
+  ASSERT_EQ(bs.status, 200) << bs;
+  for (const auto& k : bs.json["kinds"]) {
+    EXPECT_EQ(k["bound"], true) << k;
+    if (k["kind"] == "theme_day") months = static_cast<int>(k["periods"].size());
+  }
+  ASSERT_GE(months, 1) << bs;
+  // The town: its two branches only; the committee's meeting is not a branch's.
+  auto subtree = http().Get("/api/v1/units/" + town + "/meetings");
+  ASSERT_EQ(subtree.status, 200) << subtree;
+  EXPECT_EQ(subtree.json["organizations"], 2) << subtree;
+  bool seen = false;
+  for (const auto& k : subtree.json["kinds"]) {
+    if (k["kind"] != "theme_day") continue;
+    seen = true;
+    EXPECT_EQ(k["due"], 2 * months) << k;
+    EXPECT_EQ(k["held"], 1) << k;
+    // A: every past month but January; B: every past month (the current one is due, not missed).
+    const int missed = months > 1 ? (months - 2) + (months - 1) : 0;
+    EXPECT_EQ(k["missed"], missed) << k;
+  }
+  EXPECT_TRUE(seen) << subtree;
+}
+
 }  // namespace
 }  // namespace jiceng::apitest

@@ -21,7 +21,7 @@ nlohmann::json ComplianceJson(const std::vector<members::ComplianceRow>& rows, c
     nlohmann::json cells = nlohmann::json::array();
     for (const auto& c : row.cells) cells.push_back({{"period", c.period}, {"held", c.held}, {"state", c.state}});
     out.push_back({{"kind", row.kind}, {"name", name}, {"due", row.due}, {"held", row.held}, {"missed", row.missed},
-                   {"periods", std::move(cells)}});
+                   {"bound", row.bound}, {"periods", std::move(cells)}});
   }
   return out;
 }
@@ -89,12 +89,24 @@ Result<Reply> SubtreeMeetings(const ApiRequest& req, const MembersDeps& d) {
                {}};
 }
 
+// The organization a meeting is recorded for. Recording needs meetings.write;
+// a caller who may see the organization (orgs.read) but not record for it is
+// answered 403, not as if it were missing.
+TargetFn RecordedOrgFromPath(orgs::OrgService& orgs) {
+  TargetFn org = OrgFromPath(orgs);
+  return [org](const ApiRequest& req) -> Result<Target> {
+    JICENG_ASSIGN_OR_RETURN(auto target, org(req));
+    target.read_permission = "orgs.read";
+    return target;
+  };
+}
+
 }  // namespace
 
 void AddMeetingRoutes(RouteTable& routes, const MembersDeps& deps) {
   const MembersDeps* d = &deps;
   routes.push_back({"POST", "/api/v1/orgs/:id/meetings", [d](const ApiRequest& r) { return RecordMeeting(r, *d); },
-                    "orgs.write", OrgFromPath(d->orgs), "meetings.record"});
+                    "meetings.write", RecordedOrgFromPath(d->orgs), "meetings.record"});
   routes.push_back({"GET", "/api/v1/orgs/:id/meetings", [d](const ApiRequest& r) { return ListMeetings(r, *d); },
                     "orgs.read", OrgFromPath(d->orgs), "meetings.list"});
   routes.push_back({"GET", "/api/v1/orgs/:id/compliance", [d](const ApiRequest& r) { return OrgCompliance(r, *d); },

@@ -33,6 +33,10 @@ void AuthApi::DuesAndMeetingRules(MatrixRules& rules) {
   rules["GET /api/v1/units/:code/cards"] = Both([](const Where& w) {
     return MatrixRequest{UnitPath(w.village) + "/cards", {}, {}, 200};
   });
+  // Recording a meeting needs meetings.write (issue #15): every role holding
+  // orgs.write and village_cadre, so a village secretary records its own
+  // branch's meetings (201) and not another village's (404: not in its area);
+  // work_team and auditor see the branch (orgs.read) and are refused 403.
   rules["POST /api/v1/orgs/:id/meetings"] = Both([orgs](const Where& w) {
     return MatrixRequest{
         orgs + w.org + "/meetings",
@@ -48,6 +52,7 @@ void AuthApi::DuesAndMeetingRules(MatrixRules& rules) {
   rules["GET /api/v1/orgs/:id/compliance"] = Both([orgs](const Where& w) {
     return MatrixRequest{orgs + w.org + "/compliance", {}, {}, 200};
   });
+  // The yearly review stays with orgs.write (the county and township), not village_cadre.
   rules["POST /api/v1/orgs/:id/review"] = Both([this, orgs](const Where& w) {
     return MatrixRequest{orgs + ThrowawayOrg(w.village) + "/review",
                          json{{"year", kPastYear}, {"result", "compliant"}}, {}, 201};

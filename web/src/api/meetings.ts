@@ -9,6 +9,9 @@ export interface ComplianceKind {
   due: number
   held: number
   missed: number
+  /** false: this organization's kind is not held to this kind's calendar (e.g. a committee); then
+   * periods lists only the periods held, and due and missed are 0. */
+  bound?: boolean
   /** state: held, due (the current period, not yet held) or missed. */
   periods: Array<{ period: string; held: number; state: 'held' | 'due' | 'missed' | '' }>
 }
