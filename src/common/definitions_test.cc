@@ -45,8 +45,8 @@ std::vector<fs::path> ShippedDefinitionFiles() {
 }
 
 // Keys a name mapping may hold besides zh and en (membership.yaml's
-// meetings carry how often they are due).
-bool AllowedBesideNames(const std::string& key) { return key == "every"; }
+// meetings carry how often they are due and which organization kinds they bind).
+bool AllowedBesideNames(const std::string& key) { return key == "every" || key == "binds"; }
 
 // Checks one name text against the file as written, not as parsed: the text
 // from the value's position must be the value itself (quoted or not) and be
