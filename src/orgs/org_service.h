@@ -62,6 +62,7 @@ struct OrgFilter {
   bool nationwide = false;
   std::optional<std::string> kind = {};
   bool include_ended = false;
+  std::string name = {};  // contains (already trimmed and simplified); empty: any
   std::size_t offset = 0;
   std::size_t limit = 50;
 };
