@@ -5,6 +5,7 @@
 #include "accounts/password.h"
 #include "api/handlers/calendar_handler.h"
 #include "api/handlers/health_handler.h"
+#include "api/handlers/search_handler.h"
 #include "api/handlers/units_handler.h"
 #include "cli/commands.h"
 #include "cli/publishers.h"
@@ -97,6 +98,7 @@ Result<std::unique_ptr<App>> LoadApp(const std::string& db_url, const accounts::
   api::AddMemberRoutes(app->routes, *app->members_deps);
   api::AddDuesRoutes(app->routes, *app->members_deps);
   api::AddMeetingRoutes(app->routes, *app->members_deps);
+  api::AddSearchRoutes(app->routes, *app->hierarchy, *app->members_deps);
   app->figures_deps =
       std::make_unique<api::FiguresDeps>(api::FiguresDeps{*app->engine, *app->hierarchy, *app->access, business});
   api::AddFigureRoutes(app->routes, *app->figures_deps);

@@ -301,6 +301,10 @@ Result<std::pair<std::vector<Organization>, std::size_t>> OrgService::List(const
     params.emplace_back(*f.kind);
   }
   if (!f.include_ended) where += " AND o.status = 'active'";
+  if (!f.name.empty()) {
+    where += " AND o.name LIKE ? ESCAPE '\\'";
+    params.emplace_back(db::ContainsPattern(f.name));
+  }
   std::pair<std::vector<Organization>, std::size_t> out;
   JICENG_RETURN_IF_ERROR(db_.Read([&](db::Session& s) -> Status {
     const std::string from = " FROM organizations o JOIN units un ON un.id = o.unit_id WHERE " + where;

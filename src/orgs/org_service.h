@@ -64,6 +64,8 @@ struct OrgFilter {
   bool include_ended = false;
   std::size_t offset = 0;
   std::size_t limit = 50;
+  std::string name = {};  // contains (already trimmed and simplified); empty: any. Last: callers
+                          // brace-initialize the fields before it by position.
 };
 
 // Coverage of one subtree: how many of its villager groups, villages and

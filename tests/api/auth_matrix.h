@@ -626,6 +626,7 @@ class AuthApi : public ApiSuite<AuthApi> {
   void ImportAndJobRules(MatrixRules& rules);  // matrix/imports_jobs_rules.cc
   void FigureAndAuditRules(MatrixRules& rules);  // matrix/figures_audit_rules.cc
   void CalendarRules(MatrixRules& rules);  // matrix/calendar_rules.cc
+  void SearchRules(MatrixRules& rules);  // matrix/search_rules.cc
   MatrixRules Rules() {
     MatrixRules rules;
     AccountRules(rules);
@@ -637,6 +638,7 @@ class AuthApi : public ApiSuite<AuthApi> {
     ImportAndJobRules(rules);
     FigureAndAuditRules(rules);
     CalendarRules(rules);
+    SearchRules(rules);
     return rules;
   }
 

@@ -1193,6 +1193,37 @@ for (const viewport of [DESKTOP, PHONE]) {
 
 // ---------------------------------------------------------------------------
 
+test('header search: a county user finds a member by name, typed in traditional characters, and opens them with the keyboard', async () => {
+  const b = await branchFixture()
+  const name = `次仁陈${stamp}`
+  const m = await api('POST', '/api/v1/members', {
+    org_id: b.id,
+    name,
+    gender: 'male',
+    birth_date: '1988-05-04',
+    stage: 'full',
+    stage_since: '2012-07-01',
+    situation: 'rural_labour',
+  })
+  const { page, done } = await openSignedIn(USERS.bomi)
+  const box = page.locator('input[data-testid="global-search"]')
+  await box.fill(`次仁陳${stamp}`)
+  const option = page.locator('[data-testid="global-search-results"] [role="option"]', { hasText: name })
+  await option.first().waitFor()
+  await page.locator('.search-heading', { hasText: '党员' }).first().waitFor()
+  await shot(page, 'search-member')
+  await box.press('ArrowDown')
+  assert.equal(await box.getAttribute('aria-activedescendant'), await page.locator('[role="option"]').first().getAttribute('id'))
+  await box.press('Enter')
+  await page.waitForURL((url) => url.pathname === `/members/${m.member.id}`)
+  // Esc closes the list.
+  await box.fill('次仁')
+  await page.locator('[data-testid="global-search-results"]').waitFor({ state: 'visible' })
+  await box.press('Escape')
+  await page.locator('[data-testid="global-search-results"]').waitFor({ state: 'hidden' })
+  await done()
+})
+
 async function main() {
   const server = await startServer()
   base = server.base

@@ -64,6 +64,7 @@ declare module 'vue' {
     ExportButton: typeof import('./components/ExportButton.vue')['default']
     FigureCard: typeof import('./components/figures/FigureCard.vue')['default']
     FiguresChart: typeof import('./components/figures/FiguresChart.vue')['default']
+    GlobalSearch: typeof import('./components/GlobalSearch.vue')['default']
     GroupDialog: typeof import('./components/GroupDialog.vue')['default']
     LanguageSwitch: typeof import('./components/LanguageSwitch.vue')['default']
     MeetingDialog: typeof import('./components/party/forms/MeetingDialog.vue')['default']
